@@ -1,0 +1,1 @@
+"""socle analyses: scores with reasons, budgets, reports, and the command line."""

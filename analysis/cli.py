@@ -1,0 +1,58 @@
+"""The ``socle`` command line: a thin layer over the library. Library errors become one line at the edge."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from analysis.commands.common import EXIT_FATAL, EXIT_PARTIAL
+from collectors.errors import SocleError, StoreBusyError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="socle")
+def cli() -> None:
+    """socle: see, score and fund the open-source commons your organisation runs on.
+
+    \b
+    Example:
+        socle import data/examples/*
+        socle refresh
+        socle status
+    """
+
+
+def _register() -> None:
+    # One module per area; each exposes its click commands in COMMANDS.
+    from analysis.commands import COMMAND_MODULES
+
+    for module in COMMAND_MODULES:
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the CLI, turning socle errors into one line and an exit code."""
+    _register()
+    try:
+        cli.main(args=argv, prog_name="socle", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_FATAL
+    except click.exceptions.Abort:
+        click.echo("socle: aborted", err=True)
+        return EXIT_FATAL
+    except StoreBusyError as exc:
+        click.echo(f"socle: {exc}", err=True)
+        return EXIT_PARTIAL
+    except SocleError as exc:
+        click.echo(f"socle: error: {exc}", err=True)
+        return EXIT_FATAL
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

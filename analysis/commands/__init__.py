@@ -1,0 +1,12 @@
+"""CLI commands, one module per area; ``analysis.cli`` registers every module listed here.
+
+A command returns its exit code through ``ctx.exit(code)``; errors are raised as ``SocleError``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from analysis.commands import inventory
+
+COMMAND_MODULES: list[ModuleType] = [inventory]

@@ -1,0 +1,1 @@
+"""Inventory import: one parser module per input format, detected from content."""

@@ -1,0 +1,1 @@
+"""socle dashboard: a Streamlit app over the store, read-only."""
