@@ -113,7 +113,9 @@ def insert_columns(conn: duckdb.DuckDBPyConnection, table: str, columns: Mapping
         column_list = ", ".join(names)
         conn.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {view}")  # noqa: S608
     finally:
-        conn.unregister(view)
+        # After a failed statement inside a transaction DuckDB refuses even this; keep the original error.
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister(view)
     return count
 
 
@@ -397,7 +399,8 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
             [session.run_id],
         )
     finally:
-        conn.unregister("_new_scores")
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister("_new_scores")
     return len(rows)
 
 
