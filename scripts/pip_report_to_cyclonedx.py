@@ -43,7 +43,7 @@ def build(report: dict[str, Any], name: str, version: str, timestamp: str) -> di
                 dep = canonicalize_name(req.name)
                 if dep not in installed:
                     continue
-                wanted = [""] + sorted(extras[pkg])
+                wanted = ["", *sorted(extras[pkg])]
                 if req.marker and not any(req.marker.evaluate({**env, "extra": e}) for e in wanted):
                     continue
                 if dep not in edges[pkg]:
@@ -67,7 +67,9 @@ def build(report: dict[str, Any], name: str, version: str, timestamp: str) -> di
     ]
     direct = sorted(refs[n] for n, i in installed.items() if i.get("requested"))
     dependencies = [{"ref": app_ref, "dependsOn": direct}]
-    dependencies += [{"ref": refs[n], "dependsOn": sorted(refs[d] for d in edges[n])} for n in sorted(installed)]
+    dependencies += [
+        {"ref": refs[n], "dependsOn": sorted(refs[d] for d in edges[n])} for n in sorted(installed)
+    ]
     return {
         "bomFormat": "CycloneDX",
         "specVersion": "1.5",
@@ -75,7 +77,9 @@ def build(report: dict[str, Any], name: str, version: str, timestamp: str) -> di
         "version": 1,
         "metadata": {
             "timestamp": timestamp,
-            "tools": {"components": [{"type": "application", "name": "pip", "version": report.get("pip_version")}]},
+            "tools": {
+                "components": [{"type": "application", "name": "pip", "version": report.get("pip_version")}]
+            },
             "component": {"type": "application", "bom-ref": app_ref, "name": name, "version": version},
         },
         "components": components,

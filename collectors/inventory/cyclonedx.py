@@ -19,7 +19,12 @@ from collectors.inventory.model import Component, ComponentKey, Inventory, Inven
 from collectors.purls import PurlError, parse_purl
 
 SUPPORTED_SPECS = ("1.2", "1.3", "1.4", "1.5", "1.6")
-_SCOPES: dict[Any, Scope] = {None: "runtime", "required": "runtime", "optional": "optional", "excluded": "dev"}
+_SCOPES: dict[Any, Scope] = {
+    None: "runtime",
+    "required": "runtime",
+    "optional": "optional",
+    "excluded": "dev",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,9 @@ def _component(raw: Any, where: str, source: str, builder: InventoryBuilder) -> 
         builder.skip(f"{where}.purl", str(exc))
         return None
     version = raw.get("version")
-    version = str(version) if isinstance(version, str | int | float) and version != "" else parsed.version or ""
+    version = (
+        str(version) if isinstance(version, str | int | float) and version != "" else parsed.version or ""
+    )
     scope = _SCOPES.get(raw.get("scope"), "runtime")
     ref = raw.get("bom-ref")
     return _Found(
@@ -74,7 +81,7 @@ def parse(path: Path) -> Inventory:
     dependencies: list[tuple[int, Any]] = []
     wanted = ("bomFormat", "specVersion", "metadata", "components.item", "dependencies.item")
     n_components = 0
-    for prefix, value in stream_items(path, wanted):
+    for prefix, value in stream_items(path, wanted, arrays=("components", "dependencies")):
         if prefix in ("bomFormat", "specVersion"):
             header[prefix] = value
         elif prefix == "metadata" and isinstance(value, dict):
@@ -91,7 +98,9 @@ def parse(path: Path) -> Inventory:
         raise InputError(source, "not a CycloneDX document (bomFormat is not 'CycloneDX')", where="bomFormat")
     if str(header.get("specVersion")) not in SUPPORTED_SPECS:
         raise InputError(
-            source, f"CycloneDX specVersion {header.get('specVersion')!r} is not supported", where="specVersion"
+            source,
+            f"CycloneDX specVersion {header.get('specVersion')!r} is not supported",
+            where="specVersion",
         )
 
     keys: dict[str, ComponentKey] = {}
@@ -100,21 +109,30 @@ def parse(path: Path) -> Inventory:
         if item.ref == root_ref:
             continue  # the application itself, listed among its components by some tools
         if item.ref in keys:
-            builder.skip(item.where, f"duplicate bom-ref {item.ref!r} (first at {first_seen[item.ref]}); kept the first")
+            builder.skip(
+                item.where,
+                f"duplicate bom-ref {item.ref!r} (first at {first_seen[item.ref]}); kept the first",
+            )
             continue
         if builder.has(item.component.key):
-            builder.skip(item.where, f"duplicate component {item.component.key.purl}@{item.component.version}; merged")
+            builder.skip(
+                item.where, f"duplicate component {item.component.key.purl}@{item.component.version}; merged"
+            )
         keys[item.ref] = builder.add(item.component)
         first_seen[item.ref] = item.where
 
     for i, entry in dependencies:
         where = f"dependencies[{i}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("ref"), str):
-            raise InputError(source, "JSON of the wrong shape: a dependency needs a string 'ref'", where=where)
+            raise InputError(
+                source, "JSON of the wrong shape: a dependency needs a string 'ref'", where=where
+            )
         ref = entry["ref"]
         depends_on = entry.get("dependsOn") or []
         if not isinstance(depends_on, list):
-            raise InputError(source, "JSON of the wrong shape: dependsOn must be a list", where=f"{where}.dependsOn")
+            raise InputError(
+                source, "JSON of the wrong shape: dependsOn must be a list", where=f"{where}.dependsOn"
+            )
         parent = keys.get(ref)
         if parent is None and ref != root_ref:
             builder.skip(f"{where}.ref", f"unknown bom-ref {ref!r}; its dependencies are left out")

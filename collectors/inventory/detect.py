@@ -58,7 +58,9 @@ def _json_format(path: Path) -> str:
             return _JSON_DECISIVE[key]
     if _PACKAGE_JSON_KEYS & set(keys):
         return "package-json"
-    raise InputError(str(path), "JSON of the wrong shape: not a CycloneDX, SPDX, package-lock or package.json")
+    raise InputError(
+        str(path), "JSON of the wrong shape: not a CycloneDX, SPDX, package-lock or package.json"
+    )
 
 
 def _toml_format(path: Path, text: str) -> str | None:

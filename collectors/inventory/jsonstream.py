@@ -22,11 +22,13 @@ def _json_error(source: str, exc: Exception) -> InputError:
     return InputError(source, f"invalid JSON ({text})")
 
 
-def stream_items(path: Path, wanted: Collection[str]) -> Iterator[tuple[str, Any]]:
+def stream_items(
+    path: Path, wanted: Collection[str], arrays: Collection[str] = ()
+) -> Iterator[tuple[str, Any]]:
     """Yield ``(prefix, value)`` for every value found at one of the ijson ``wanted`` prefixes.
 
     Prefixes use ijson's notation: ``"components.item"`` is each element of the top-level
-    ``components`` array; ``"bomFormat"`` is a top-level scalar.
+    ``components`` array; ``"bomFormat"`` is a top-level scalar. Keys in ``arrays`` must hold arrays.
     """
     source = str(path)
     with path.open("rb") as handle:
@@ -36,6 +38,10 @@ def stream_items(path: Path, wanted: Collection[str]) -> Iterator[tuple[str, Any
             if first is None or first[1] != "start_map":
                 raise InputError(source, "JSON of the wrong shape: the document is not an object")
             for prefix, event, value in events:
+                if prefix in arrays and event not in ("start_array", "end_array", "null"):
+                    raise InputError(
+                        source, f"JSON of the wrong shape: {prefix} must be an array", where=prefix
+                    )
                 if prefix not in wanted:
                     continue
                 if event in ("start_map", "start_array"):

@@ -74,7 +74,9 @@ class Skip:
 @dataclass(frozen=True)
 class Inventory:
     source: str  # the file it was read from
-    format: str  # cyclonedx | spdx | requirements | uv-lock | poetry-lock | npm-lock | pyproject | package-json
+    format: (
+        str  # cyclonedx | spdx | requirements | uv-lock | poetry-lock | npm-lock | pyproject | package-json
+    )
     name: str | None  # the application's name as the file declares it, if it does
     components: tuple[Component, ...]
     edges: tuple[Edge, ...]
@@ -86,11 +88,14 @@ class Inventory:
         digest = hashlib.sha256()
         digest.update(self.format.encode())
         for c in sorted(self.components, key=lambda c: c.key):
-            record = [c.package.purl, c.version, c.scope, c.specifier, c.marker]
-            record += [[f.url, f.label] for f in c.funding]
-            digest.update(json.dumps(record).encode())
+            funding = [[f.url, f.label] for f in c.funding]
+            digest.update(
+                json.dumps([c.package.purl, c.version, c.scope, c.specifier, c.marker, funding]).encode()
+            )
         for e in sorted(self.edges, key=lambda e: (e.parent, e.child)):
-            digest.update(json.dumps([*e.parent.__dict__.values(), *e.child.__dict__.values(), e.specifier]).encode())
+            digest.update(
+                json.dumps([*e.parent.__dict__.values(), *e.child.__dict__.values(), e.specifier]).encode()
+            )
         for r in sorted(self.roots):
             digest.update(json.dumps(["root", r.purl, r.version]).encode())
         return digest.hexdigest()
@@ -167,7 +172,11 @@ class InventoryBuilder:
             format=self.format,
             name=self.name,
             components=tuple(self._components.values()),
-            edges=tuple(e for e in self._edges.values() if e.parent in self._components and e.child in self._components),
+            edges=tuple(
+                e
+                for e in self._edges.values()
+                if e.parent in self._components and e.child in self._components
+            ),
             roots=tuple(roots),
             skips=_capped(self.skips),
         )

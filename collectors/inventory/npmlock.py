@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from collectors.errors import InputError
-from collectors.inventory.model import Component, ComponentKey, FundingLink, Inventory, InventoryBuilder, Scope
+from collectors.inventory.model import (
+    Component,
+    ComponentKey,
+    FundingLink,
+    Inventory,
+    InventoryBuilder,
+    Scope,
+)
 from collectors.purls import PurlError, package_id
 
 _DEP_MAPS = ("dependencies", "optionalDependencies", "peerDependencies", "devDependencies")
@@ -77,7 +84,9 @@ def parse(path: Path) -> Inventory:
         raise InputError(source, "package-lock.json v1 is not supported; regenerate it with npm 7 or newer")
     packages = doc["packages"]
     if not isinstance(packages, dict) or not all(isinstance(v, dict) for v in packages.values()):
-        raise InputError(source, "JSON of the wrong shape: packages must map paths to objects", where="packages")
+        raise InputError(
+            source, "JSON of the wrong shape: packages must map paths to objects", where="packages"
+        )
     builder = InventoryBuilder(source, "npm-lock")
     root = packages.get("", {})
     name = root.get("name") or doc.get("name")
@@ -118,13 +127,17 @@ def parse(path: Path) -> Inventory:
                 child = keys.get(found) if found is not None else None
                 if child is None:
                     if dep_map == "dependencies":
-                        builder.skip(f"packages.{install_path or '(root)'}.{dep_map}.{name}", "not installed; left out")
+                        builder.skip(
+                            f"packages.{install_path or '(root)'}.{dep_map}.{name}", "not installed; left out"
+                        )
                     continue
                 if install_path == "":
                     builder.root(child)
                     c = builder.components[child]
                     if c.specifier is None and isinstance(spec, str):
-                        builder.components[child] = Component(c.package, c.version, c.scope, spec, c.marker, c.funding)
+                        builder.components[child] = Component(
+                            c.package, c.version, c.scope, spec, c.marker, c.funding
+                        )
                 else:
                     builder.edge(keys[install_path], child, spec if isinstance(spec, str) else None)
     return builder.build()

@@ -61,7 +61,11 @@ def parse(path: Path) -> Inventory:
         if entry.get("category") == "dev":
             dev_marked[key] = "dev"
 
+    manifest = path.with_name("pyproject.toml")
     wanted = {
+        (package_id("pypi", name).purl, extra)
+        for name, extra in (pyproject.declared_extras(manifest) if manifest.is_file() else ())
+    } | {
         (package_id("pypi", name).purl, extra)
         for entry in entries
         for name, _, _, extras in _deps(entry)
@@ -79,18 +83,17 @@ def parse(path: Path) -> Inventory:
                     if (child := keys.get(package_id("pypi", name).purl)) is not None:
                         builder.edge(parent, child)
 
-    manifest = path.with_name("pyproject.toml")
     if manifest.is_file():
         declared = pyproject.parse(manifest)
         builder.name = declared.name
         roots: dict[ComponentKey, Scope] = {}
         for c in declared.components:
-            key = keys.get(c.package.purl)
-            if key is None:
+            found = keys.get(c.package.purl)
+            if found is None:
                 builder.skip(str(manifest), f"{c.package.name} is declared but not in the lockfile")
                 continue
-            builder.root(key)
-            roots[key] = c.scope
+            builder.root(found)
+            roots[found] = c.scope
         builder.set_scopes(propagate_scopes(roots, builder.edges))
     elif dev_marked:
         builder.set_scopes(dev_marked)

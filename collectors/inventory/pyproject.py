@@ -75,3 +75,24 @@ def parse(path: Path) -> Inventory:
             deps = body.get("dependencies", {}) if isinstance(body, dict) else None
             _poetry(builder, deps, scope, f"tool.poetry.group.{group}.dependencies")
     return builder.build()
+
+
+def declared_extras(path: Path) -> set[tuple[str, str]]:
+    """(normalised name, extra) pairs the project asks for, e.g. ``requests[socks]``."""
+    doc = tomlfile.load(path)
+    pairs: set[tuple[str, str]] = set()
+    project = tomlfile.table(doc, "project", str(path), "project")
+    for text in project.get("dependencies", []):
+        try:
+            req = Requirement(str(text))
+        except InvalidRequirement:
+            continue
+        pairs.update((package_id("pypi", req.name).name, extra) for extra in req.extras)
+    poetry = tomlfile.table(
+        tomlfile.table(doc, "tool", str(path), "tool"), "poetry", str(path), "tool.poetry"
+    )
+    deps = poetry.get("dependencies", {})
+    for name, spec in deps.items() if isinstance(deps, dict) else ():
+        if isinstance(spec, dict):
+            pairs.update((package_id("pypi", name).name, str(extra)) for extra in spec.get("extras", []))
+    return pairs

@@ -67,9 +67,13 @@ def _read(path: Path, builder: InventoryBuilder, chain: tuple[Path, ...]) -> Non
             if option in ("-r", "--requirement"):
                 _include(path, value, where, builder, chain)
             elif option in ("-c", "--constraint"):
-                builder.skip(f"{source}:{where}", f"constraints file {value} not read (constraints add no dependency)")
+                builder.skip(
+                    f"{source}:{where}", f"constraints file {value} not read (constraints add no dependency)"
+                )
             elif option in ("-e", "--editable"):
-                builder.skip(f"{source}:{where}", f"editable install {value} left out (no package name to identify)")
+                builder.skip(
+                    f"{source}:{where}", f"editable install {value} left out (no package name to identify)"
+                )
             elif option not in _GLOBAL_OPTIONS:
                 raise InputError(source, f"pip would reject this line: unknown option {option}", where=where)
             continue
@@ -80,13 +84,13 @@ def _include(path: Path, value: str, where: str, builder: InventoryBuilder, chai
     source = str(path)
     if not value:
         raise InputError(source, "-r needs a file name", where=where)
-    target = (path.parent / value).resolve()
-    if target in chain:
+    target = path.parent / value
+    if target.resolve() in chain:
         loop = " -> ".join(p.name for p in (*chain, target))
         raise InputError(source, f"include loop: {loop}", where=where)
     if not target.is_file():
         raise InputError(source, f"included file {value} does not exist", where=where)
-    _read(target, builder, (*chain, target))
+    _read(target, builder, (*chain, target.resolve()))
 
 
 def _requirement(line: str, source: str, where: str, builder: InventoryBuilder) -> None:
@@ -101,7 +105,11 @@ def _requirement(line: str, source: str, where: str, builder: InventoryBuilder) 
         except ValueError as exc:
             raise InputError(source, f"pip would reject this line: {exc}", where=where) from exc
     text = text.strip()
-    if "://" in text.split("@", 1)[0] or text.startswith((".", "/")) or text.endswith((".whl", ".zip", ".tar.gz")):
+    if (
+        "://" in text.split("@", 1)[0]
+        or text.startswith((".", "/"))
+        or text.endswith((".whl", ".zip", ".tar.gz"))
+    ):
         builder.skip(f"{source}:{where}", f"{text!r} is a URL or path without a package name; left out")
         return
     try:

@@ -13,8 +13,8 @@ from typing import Any
 
 from collectors.errors import InputError
 from collectors.inventory.graph import propagate_scopes
-from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
 from collectors.inventory.jsonstream import stream_items
+from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
 from collectors.purls import PurlError, parse_purl
 
 #: relationship type -> (does the element depend on the related element?, scope of the dependency)
@@ -46,7 +46,7 @@ def parse(path: Path) -> Inventory:
     packages: list[tuple[str, dict[str, Any]]] = []
     relationships: list[tuple[str, Any]] = []
     wanted = ("spdxVersion", "name", "documentDescribes.item", "packages.item", "relationships.item")
-    for prefix, value in stream_items(path, wanted):
+    for prefix, value in stream_items(path, wanted, arrays=("packages", "relationships")):
         if prefix in ("spdxVersion", "name"):
             header[prefix] = value
         elif prefix == "documentDescribes.item" and isinstance(value, str):
@@ -54,17 +54,22 @@ def parse(path: Path) -> Inventory:
         elif prefix == "packages.item":
             where = f"packages[{len(packages)}]"
             if not isinstance(value, dict) or not isinstance(value.get("SPDXID"), str):
-                raise InputError(source, "JSON of the wrong shape: a package needs a string SPDXID", where=where)
+                raise InputError(
+                    source, "JSON of the wrong shape: a package needs a string SPDXID", where=where
+                )
             packages.append((where, value))
         elif prefix == "relationships.item":
             relationships.append((f"relationships[{len(relationships)}]", value))
     if not str(header.get("spdxVersion", "")).startswith("SPDX-2."):
         raise InputError(source, f"SPDX version {header.get('spdxVersion')!r} is not supported (2.x JSON)")
 
-    for where, rel in relationships:
-        if isinstance(rel, dict) and rel.get("relationshipType") == "DESCRIBES":
-            if rel.get("spdxElementId") == "SPDXRef-DOCUMENT":
-                described.add(str(rel.get("relatedSpdxElement")))
+    for _, rel in relationships:
+        if (
+            isinstance(rel, dict)
+            and rel.get("relationshipType") == "DESCRIBES"
+            and rel.get("spdxElementId") == "SPDXRef-DOCUMENT"
+        ):
+            described.add(str(rel.get("relatedSpdxElement")))
     for where, raw in packages:
         spdx_id = raw["SPDXID"]
         if spdx_id in described:

@@ -25,8 +25,12 @@ _PROJECT_SOURCES = ({"virtual": "."}, {"editable": "."})
 def _dep_list(raw: Any, source: str, where: str) -> list[dict[str, Any]]:
     if raw is None:
         return []
-    if not isinstance(raw, list) or not all(isinstance(d, dict) and isinstance(d.get("name"), str) for d in raw):
-        raise InputError(source, "wrong shape: dependencies must be an array of tables with a name", where=where)
+    if not isinstance(raw, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("name"), str) for d in raw
+    ):
+        raise InputError(
+            source, "wrong shape: dependencies must be an array of tables with a name", where=where
+        )
     return raw
 
 
@@ -121,4 +125,6 @@ def _add_specifiers(builder: InventoryBuilder, root: dict[str, Any]) -> None:
     for key in builder.roots:
         c = builder.components[key]
         if key.purl in specs and c.specifier is None:
-            builder.components[key] = Component(c.package, c.version, c.scope, specs[key.purl], c.marker, c.funding)
+            builder.components[key] = Component(
+                c.package, c.version, c.scope, specs[key.purl], c.marker, c.funding
+            )

@@ -1,0 +1,52 @@
+"""Canonical, versionless purls."""
+
+from __future__ import annotations
+
+import pytest
+
+from collectors.purls import PurlError, canonical_purl, package_id, parse_purl, purl_for
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "namespace", "expected"),
+    [
+        ("pypi", "python-dateutil", None, "pkg:pypi/python-dateutil"),
+        ("PyPI", "Python_Dateutil", None, "pkg:pypi/python-dateutil"),
+        ("pypi", "zope.interface", None, "pkg:pypi/zope-interface"),
+        ("pypi", "Foo__Bar-.baz", None, "pkg:pypi/foo-bar-baz"),
+        ("npm", "@babel/core", None, "pkg:npm/%40babel/core"),
+        ("npm", "core", "@babel", "pkg:npm/%40babel/core"),
+        ("npm", "core", "babel", "pkg:npm/%40babel/core"),
+        ("npm", "react", None, "pkg:npm/react"),
+        ("maven", "commons-lang3", "org.apache.commons", "pkg:maven/org.apache.commons/commons-lang3"),
+    ],
+)
+def test_purl_for(ecosystem: str, name: str, namespace: str | None, expected: str) -> None:
+    assert purl_for(ecosystem, name, namespace) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "version"),
+    [
+        ("pkg:pypi/Django@5.1.3", "pkg:pypi/django", "5.1.3"),
+        ("pkg:PYPI/ruamel.yaml", "pkg:pypi/ruamel-yaml", None),
+        ("pkg:npm/%40babel/core@7.26.0", "pkg:npm/%40babel/core", "7.26.0"),
+        ("pkg:npm/@babel/core@7.26.0", "pkg:npm/%40babel/core", "7.26.0"),
+        ("pkg:maven/org.apache/commons@1.0?type=jar#sub", "pkg:maven/org.apache/commons", "1.0"),
+    ],
+)
+def test_parse_purl_drops_version_and_normalises(text: str, expected: str, version: str | None) -> None:
+    parsed = parse_purl(text)
+    assert (parsed.package.purl, parsed.version) == (expected, version)
+    assert canonical_purl(text) == expected
+
+
+def test_package_id_parts() -> None:
+    pid = package_id("npm", "@types/node")
+    assert (pid.ecosystem, pid.namespace, pid.name) == ("npm", "@types", "node")
+
+
+@pytest.mark.parametrize("text", ["not a purl", "pkg:", "pkg:/name", "pkg:pypi/"])
+def test_bad_purls_raise(text: str) -> None:
+    with pytest.raises(PurlError):
+        parse_purl(text)
