@@ -22,43 +22,50 @@ def _json_error(source: str, exc: Exception) -> InputError:
     return InputError(source, f"invalid JSON ({text})")
 
 
+def _check_object(path: Path) -> None:
+    with path.open("rb") as handle:
+        first = next(ijson.parse(handle), None)
+    if first is None or first[1] != "start_map":
+        raise InputError(str(path), "JSON of the wrong shape: the document is not an object")
+
+
+def _check_arrays(path: Path, arrays: Collection[str]) -> None:
+    """Refuse a document whose ``arrays`` keys hold something else (a full pass, so only when needed)."""
+    with path.open("rb") as handle:
+        for prefix, event, _ in ijson.parse(handle):
+            if prefix in arrays and event not in ("start_array", "end_array", "null"):
+                raise InputError(
+                    str(path), f"JSON of the wrong shape: {prefix} must be an array", where=prefix
+                )
+
+
 def stream_items(
     path: Path, wanted: Collection[str], arrays: Collection[str] = ()
 ) -> Iterator[tuple[str, Any]]:
     """Yield ``(prefix, value)`` for every value found at one of the ijson ``wanted`` prefixes.
 
     Prefixes use ijson's notation: ``"components.item"`` is each element of the top-level
-    ``components`` array; ``"bomFormat"`` is a top-level scalar. Keys in ``arrays`` must hold arrays.
+    ``components`` array; ``"bomFormat"`` is a top-level scalar (read once). One streaming pass per
+    prefix: ijson's C backend builds each value, which is much faster than one Python-level pass.
+    Keys in ``arrays`` must hold arrays when present.
     """
     source = str(path)
-    with path.open("rb") as handle:
-        events = ijson.parse(handle, use_float=True)
-        try:
-            first = next(events, None)
-            if first is None or first[1] != "start_map":
-                raise InputError(source, "JSON of the wrong shape: the document is not an object")
-            for prefix, event, value in events:
-                if prefix in arrays and event not in ("start_array", "end_array", "null"):
-                    raise InputError(
-                        source, f"JSON of the wrong shape: {prefix} must be an array", where=prefix
-                    )
-                if prefix not in wanted:
-                    continue
-                if event in ("start_map", "start_array"):
-                    start_prefix, end = prefix, event.replace("start", "end")
-                    builder = ijson.ObjectBuilder()
-                    while True:
-                        builder.event(event, value)
-                        prefix, event, value = next(events)
-                        if prefix == start_prefix and event == end:
-                            break
-                    yield start_prefix, builder.value
-                elif event not in ("map_key", "end_map", "end_array"):
-                    yield prefix, value
-        except ijson.JSONError as exc:
-            raise _json_error(source, exc) from exc
-        except StopIteration as exc:  # events ended inside a value we were building
-            raise InputError(source, "truncated JSON (the file ends in the middle of a value)") from exc
+    try:
+        _check_object(path)
+        empty = False
+        for wanted_prefix in wanted:
+            with path.open("rb") as handle:
+                found = 0
+                for value in ijson.items(handle, wanted_prefix, use_float=True):
+                    found += 1
+                    yield wanted_prefix, value
+                    if "." not in wanted_prefix:
+                        break  # a top-level value appears once
+                empty = empty or (found == 0 and wanted_prefix.removesuffix(".item") in arrays)
+        if empty:
+            _check_arrays(path, arrays)
+    except ijson.JSONError as exc:
+        raise _json_error(source, exc) from exc
 
 
 def top_level_keys(path: Path, decisive: Collection[str]) -> list[str]:

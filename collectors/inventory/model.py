@@ -9,10 +9,9 @@ reference), each recorded on the import run.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from collectors.purls import CanonicalPurl, PackageId
 
@@ -26,9 +25,12 @@ def strongest(a: Scope, b: Scope) -> Scope:
     return a if SCOPE_RANK[a] <= SCOPE_RANK[b] else b
 
 
-@dataclass(frozen=True, order=True)
-class ComponentKey:
-    """One package at one version ('' when only a specifier is known)."""
+class ComponentKey(NamedTuple):
+    """One package at one version ('' when only a specifier is known).
+
+    A named tuple rather than a dataclass: keys are hashed and compared hundreds of thousands of times
+    in graph walks, and tuples do that in C.
+    """
 
     purl: CanonicalPurl
     version: str
@@ -56,8 +58,9 @@ class Component:
         return ComponentKey(self.package.purl, self.version)
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A dependency between two components of the application (a tuple: there are tens of thousands)."""
+
     parent: ComponentKey
     child: ComponentKey
     specifier: str | None = None
@@ -84,20 +87,29 @@ class Inventory:
     skips: tuple[Skip, ...] = ()
 
     def content_hash(self) -> str:
-        """A digest of what would be stored: same digest, nothing to write."""
-        digest = hashlib.sha256()
-        digest.update(self.format.encode())
-        for c in sorted(self.components, key=lambda c: c.key):
-            funding = [[f.url, f.label] for f in c.funding]
-            digest.update(
-                json.dumps([c.package.purl, c.version, c.scope, c.specifier, c.marker, funding]).encode()
+        """A digest of what would be stored: same digest, nothing to write. Independent of input order."""
+        lines = [
+            "\t".join(
+                (
+                    "c",
+                    c.package.purl,
+                    c.version,
+                    c.scope,
+                    c.specifier or "",
+                    c.marker or "",
+                    *tuple(f"{f.url} {f.label or ''}" for f in c.funding),
+                )
             )
-        for e in sorted(self.edges, key=lambda e: (e.parent, e.child)):
-            digest.update(
-                json.dumps([*e.parent.__dict__.values(), *e.child.__dict__.values(), e.specifier]).encode()
-            )
-        for r in sorted(self.roots):
-            digest.update(json.dumps(["root", r.purl, r.version]).encode())
+            for c in self.components
+        ]
+        lines += [
+            f"e\t{e.parent.purl}\t{e.parent.version}\t{e.child.purl}\t{e.child.version}\t{e.specifier or ''}"
+            for e in self.edges
+        ]
+        lines += [f"r\t{r.purl}\t{r.version}" for r in self.roots]
+        lines.sort()
+        digest = hashlib.sha256(self.format.encode())
+        digest.update("\n".join(lines).encode())
         return digest.hexdigest()
 
 
