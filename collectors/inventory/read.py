@@ -35,7 +35,12 @@ def read_file(path: Path) -> Inventory:
     """Parse one file in the format its content shows. Raises :class:`InputError` naming the file."""
     if not path.exists():
         raise InputError(str(path), "no such file or directory")
-    return PARSERS[detect_format(path)](path)
+    parser = PARSERS[detect_format(path)]
+    try:
+        return parser(path)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # A shape the parser's checks did not foresee: still one line naming the file, never a traceback.
+        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {exc})") from exc
 
 
 def inputs_of(path: Path) -> list[Path]:

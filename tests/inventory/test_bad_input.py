@@ -57,6 +57,12 @@ BAD_FILES = [
         b'{"bomFormat": "CycloneDX", "specVersion": "9.9", "components": []}',
         r"old\.cdx\.json:specVersion: CycloneDX specVersion '9.9' is not supported",
     ),
+    (
+        "odd-uv.lock",
+        b'version = 1\n[[package]]\nname = "a"\nversion = "1"\nsource = { virtual = "." }\n'
+        b'dependencies = [{ name = "b", extra = 5 }]\n[[package]]\nname = "b"\nversion = "2"\n',
+        r"odd-uv\.lock: unexpected content \(TypeError",
+    ),
     ("v1-lock.json", b'{"name": "a", "lockfileVersion": 1, "dependencies": {}}', r"v1 is not supported"),
     ("broken.lock", b"[[package]\nname = ", r"broken\.lock: invalid TOML: .*line 1"),
     (
