@@ -26,6 +26,7 @@ class Figure:
 @dataclass(frozen=True)
 class ChildRun:
     seconds: float
+    cpu_seconds: float  # user + system: what the run costs whatever else the machine is doing
     max_rss_mb: float
     returncode: int
 
@@ -39,7 +40,8 @@ def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> ChildRu
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.stderr is not None:
         proc.stderr.close()
-    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return ChildRun(seconds, cpu, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss is in KiB on Linux
 
 
 def median(values: Sequence[float]) -> float:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import NewType
+from urllib.parse import unquote
 
-from packageurl import PackageURL
+from packageurl import PackageURL, normalize
 from packaging.utils import canonicalize_name
 
 #: A purl string known to be versionless and normalised; build it with :func:`purl_for` or :func:`parse_purl`.
@@ -64,14 +65,21 @@ def package_id(ecosystem: str, name: str, namespace: str | None = None) -> Packa
         if namespace is not None and not namespace.startswith("@"):
             namespace = "@" + namespace
     try:
-        built = PackageURL(type=ecosystem, namespace=namespace, name=name)
+        # packageurl's own normalisation, once (building a PackageURL and printing it normalises twice;
+        # an SBOM of 10,000 components pays for every call).
+        kind, encoded_ns, encoded_name, *_ = normalize(
+            ecosystem, namespace, name, None, None, None, encode=True
+        )
     except ValueError as exc:
         raise PurlError(f"cannot build a purl for {ecosystem}/{name}: {exc}") from exc
+    if not kind or not encoded_name:
+        raise PurlError(f"empty package type or name ({ecosystem!r}, {name!r})")
+    prefix = f"pkg:{kind}/{encoded_ns}/" if encoded_ns else f"pkg:{kind}/"
     return PackageId(
-        purl=CanonicalPurl(built.to_string()),
-        ecosystem=built.type,
-        namespace=built.namespace or None,
-        name=built.name,
+        purl=CanonicalPurl(prefix + str(encoded_name)),
+        ecosystem=str(kind),
+        namespace=unquote(str(encoded_ns)) if encoded_ns else None,
+        name=unquote(str(encoded_name)),
     )
 
 

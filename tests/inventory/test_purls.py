@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from packageurl import PackageURL
 
 from collectors.purls import PurlError, canonical_purl, package_id, parse_purl, purl_for
 
@@ -50,3 +51,20 @@ def test_package_id_parts() -> None:
 def test_bad_purls_raise(text: str) -> None:
     with pytest.raises(PurlError):
         parse_purl(text)
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "namespace"),
+    [
+        ("maven", "commons-lang3", "org.apache.commons"),
+        ("golang", "x/net", "golang.org"),
+        ("npm", "core", "@babel"),
+        ("npm", "JSONStream", None),
+        ("generic", "a b", "some:ns"),
+        ("cargo", "serde", None),
+    ],
+)
+def test_canonical_string_is_what_packageurl_prints(ecosystem: str, name: str, namespace: str | None) -> None:
+    expected = PackageURL(type=ecosystem, namespace=namespace, name=name).to_string()
+    assert purl_for(ecosystem, name, namespace) == expected
+    assert canonical_purl(expected) == expected
