@@ -40,7 +40,11 @@ def _default_name(path: Path) -> str:
     if path.is_dir():
         return path.resolve().name
     generic = {"uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "bom.json"}
-    if path.name in generic or path.name.startswith("requirements"):
+    if (
+        path.name in generic
+        or path.name.startswith("requirements")
+        or path.name.split(".")[0] in ("bom", "sbom")
+    ):
         return path.resolve().parent.name
     return path.name.split(".")[0]
 

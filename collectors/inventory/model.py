@@ -156,6 +156,12 @@ class InventoryBuilder:
     def root(self, key: ComponentKey) -> None:
         self._roots[key] = None
 
+    def set_specifier(self, key: ComponentKey, specifier: str) -> None:
+        """The range the application declared for a direct dependency, where the input gives it."""
+        c = self._components[key]
+        if c.specifier is None:
+            self._components[key] = Component(c.package, c.version, c.scope, specifier, c.marker, c.funding)
+
     def set_scopes(self, scopes: dict[ComponentKey, Scope]) -> None:
         for key, scope in scopes.items():
             c = self._components[key]

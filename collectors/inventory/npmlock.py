@@ -133,11 +133,8 @@ def parse(path: Path) -> Inventory:
                     continue
                 if install_path == "":
                     builder.root(child)
-                    c = builder.components[child]
-                    if c.specifier is None and isinstance(spec, str):
-                        builder.components[child] = Component(
-                            c.package, c.version, c.scope, spec, c.marker, c.funding
-                        )
+                    if isinstance(spec, str):
+                        builder.set_specifier(child, spec)
                 else:
                     builder.edge(keys[install_path], child, spec if isinstance(spec, str) else None)
     return builder.build()

@@ -14,7 +14,7 @@ from typing import Any
 from collectors.errors import InputError
 from collectors.inventory.graph import propagate_scopes
 from collectors.inventory.jsonstream import stream_items
-from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
+from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope, strongest
 from collectors.purls import PurlError, parse_purl
 
 #: relationship type -> (does the element depend on the related element?, scope of the dependency)
@@ -107,7 +107,7 @@ def parse(path: Path) -> Inventory:
             continue
         if parent_id in described:
             builder.root(child)
-            root_scopes[child] = scope if root_scopes.get(child, scope) == scope else "runtime"
+            root_scopes[child] = strongest(scope, root_scopes.get(child, scope))
         elif (parent := keys.get(str(parent_id))) is not None:
             builder.edge(parent, child)
         else:

@@ -16,7 +16,7 @@ from typing import Any
 from collectors.errors import InputError
 from collectors.inventory import tomlfile
 from collectors.inventory.graph import propagate_scopes
-from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
+from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope, strongest
 from collectors.purls import package_id
 
 _PROJECT_SOURCES = ({"virtual": "."}, {"editable": "."})
@@ -75,7 +75,7 @@ def parse(path: Path) -> Inventory:
                 continue
             if scope is not None and parent == root_index:
                 builder.root(keys[child])
-                root_scopes[keys[child]] = min(scope, root_scopes.get(keys[child], scope), key=_rank)
+                root_scopes[keys[child]] = strongest(scope, root_scopes.get(keys[child], scope))
             elif parent != root_index:
                 builder.edge(keys[parent], keys[child])
             for extra in dep.get("extra", []):
@@ -106,10 +106,6 @@ def parse(path: Path) -> Inventory:
     return builder.build()
 
 
-def _rank(scope: Scope) -> int:
-    return {"runtime": 0, "optional": 1, "dev": 2}[scope]
-
-
 def _add_specifiers(builder: InventoryBuilder, root: dict[str, Any]) -> None:
     """The project's own declared specifiers (``[package.metadata] requires-dist``) on its direct deps."""
     metadata = root.get("metadata")
@@ -123,8 +119,5 @@ def _add_specifiers(builder: InventoryBuilder, root: dict[str, Any]) -> None:
         if isinstance(d, dict) and isinstance(d.get("name"), str) and isinstance(d.get("specifier"), str)
     }
     for key in builder.roots:
-        c = builder.components[key]
-        if key.purl in specs and c.specifier is None:
-            builder.components[key] = Component(
-                c.package, c.version, c.scope, specs[key.purl], c.marker, c.funding
-            )
+        if key.purl in specs:
+            builder.set_specifier(key, specs[key.purl])
