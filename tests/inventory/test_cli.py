@@ -91,3 +91,28 @@ def test_every_command_help_ends_with_an_example() -> None:
             help_text = command.get_help(ctx)
         assert "Example:" in help_text, name
         assert "socle " + name in help_text.split("Example:")[1], name
+
+
+def test_other_modules_add_status_sections(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import types
+
+    import analysis.commands
+    from analysis.commands import inventory
+
+    extra = types.ModuleType("coverage_area")
+    extra.COMMANDS = []  # type: ignore[attr-defined]
+    extra.STATUS_SECTIONS = [  # type: ignore[attr-defined]
+        inventory.StatusSection(
+            "registry coverage", lambda conn: [f"{conn.execute('SELECT 41 + 1').fetchone()}"]
+        )
+    ]
+    monkeypatch.setattr(analysis.commands, "COMMAND_MODULES", [inventory, extra])
+    assert main(["import", "--db", str(db_path), str(FIXTURES / "uv.lock")]) == 0
+    capsys.readouterr()
+    assert main(["status", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    titles = [line for line in out.splitlines() if line.endswith(":")]
+    assert titles == ["applications:", "packages per ecosystem:", "last runs:", "registry coverage:"]
+    assert "(42,)" in out
