@@ -8,6 +8,7 @@ becomes the purl namespace (``@babel``, percent-encoded in the canonical string)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NewType
 from urllib.parse import unquote
@@ -88,8 +89,26 @@ def purl_for(ecosystem: str, name: str, namespace: str | None = None) -> Canonic
     return package_id(ecosystem, name, namespace).purl
 
 
+#: The common shape ``pkg:type/[namespace/]name[@version]`` with characters that never need decoding
+#: (an npm scope's ``%40`` aside). Such purls skip the general parser, which costs most of an import of
+#: a large SBOM; the result is the same (tests compare both paths).
+_SIMPLE_PURL = re.compile(
+    r"pkg:(?P<type>[a-z][a-z0-9.+-]*)/(?:(?P<namespace>(?:%40)?[A-Za-z0-9._~-]+)/)?"
+    r"(?P<name>[A-Za-z0-9._~-]+)(?:@(?P<version>[A-Za-z0-9._+!~-]+))?"
+)
+
+
 def parse_purl(text: str) -> ParsedPurl:
     """Parse any purl string; drop its version, qualifiers and subpath; normalise its name."""
+    simple = _SIMPLE_PURL.fullmatch(text)
+    if simple is not None:
+        namespace = simple["namespace"]
+        package = package_id(simple["type"], simple["name"], unquote(namespace) if namespace else None)
+        return ParsedPurl(package=package, version=simple["version"])
+    return _parse_general(text)
+
+
+def _parse_general(text: str) -> ParsedPurl:
     try:
         parsed = PackageURL.from_string(text.strip())
     except ValueError as exc:

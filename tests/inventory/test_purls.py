@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from packageurl import PackageURL
 
-from collectors.purls import PurlError, canonical_purl, package_id, parse_purl, purl_for
+from collectors.purls import PurlError, _parse_general, canonical_purl, package_id, parse_purl, purl_for
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,24 @@ def test_canonical_string_is_what_packageurl_prints(ecosystem: str, name: str, n
     expected = PackageURL(type=ecosystem, namespace=namespace, name=name).to_string()
     assert purl_for(ecosystem, name, namespace) == expected
     assert canonical_purl(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pkg:pypi/Django@5.1.3",
+        "pkg:pypi/ruamel.yaml@0.18.6",
+        "pkg:pypi/Foo_Bar",
+        "pkg:npm/%40babel/core@7.26.0",
+        "pkg:npm/JSONStream@1.3.5",
+        "pkg:npm/lodash@4.17.21",
+        "pkg:maven/org.apache.commons/commons-lang3@3.17.0",
+        "pkg:github/Package-URL/purl-spec@1.0",
+        "pkg:cargo/serde@1.0.215",
+        "pkg:golang/golang.org/x/net@v0.31.0",
+        "pkg:deb/debian/curl@7.50.3-1?arch=i386",
+        "pkg:gem/rails@8.0.0#sub",
+    ],
+)
+def test_fast_path_agrees_with_the_general_parser(text: str) -> None:
+    assert parse_purl(text) == _parse_general(text)
