@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from collectors.inventory.graph import depths
-from collectors.inventory.model import Component, Inventory
+from collectors.inventory.model import Component, FundingLink, Inventory
 from collectors.store import WriteSession, insert_columns
 
 Outcome = Literal["unchanged", "created", "replaced"]
@@ -58,7 +58,10 @@ def _add_new_packages(session: WriteSession, components: Sequence[Component]) ->
 
 
 def _replace_funding(session: WriteSession, components: Sequence[Component]) -> None:
-    funded = {c.package.purl: c.funding for c in components if c.funding}
+    funded: dict[str, tuple[FundingLink, ...]] = {}
+    for c in components:  # the union over the package's versions
+        if c.funding:
+            funded[c.package.purl] = (*funded.get(c.package.purl, ()), *c.funding)
     if not funded:
         return
     purls = list(funded)
