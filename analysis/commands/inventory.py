@@ -19,7 +19,7 @@ from analysis.commands.common import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, db_optio
 from analysis.queries import inventory as inventory_queries
 from analysis.queries import runs as run_queries
 from collectors.errors import InputError
-from collectors.inventory.read import inputs_of, merge, read_file
+from collectors.inventory.read import default_app_name, inputs_of, merge, read_file
 from collectors.store import WriteSession, read_connection, write_session
 from collectors.store.inventory import replace_application
 
@@ -33,20 +33,6 @@ class _Target:
     label: str  # the PATH(s) as the user gave them
     app: str | None  # the name to use; None: the name declared in the file, else derived from the path
     paths: tuple[Path, ...]
-
-
-def _default_name(path: Path) -> str:
-    # Well-known file names say nothing about the application: use their folder's name.
-    if path.is_dir():
-        return path.resolve().name
-    generic = {"uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "bom.json"}
-    if (
-        path.name in generic
-        or path.name.startswith("requirements")
-        or path.name.split(".")[0] in ("bom", "sbom")
-    ):
-        return path.resolve().parent.name
-    return path.name.split(".")[0]
 
 
 def _targets(paths: Sequence[Path], app: str | None) -> list[_Target]:
@@ -65,7 +51,7 @@ def _import_target(session: WriteSession, target: _Target) -> bool:
         session.event("error", exc.source, str(exc))
         click.echo(f"socle: error: {exc}", err=True)
         return False
-    name = target.app or inventory.name or _default_name(target.paths[0])
+    name = target.app or inventory.name or default_app_name(target.paths[0])
     for skip in inventory.skips:
         session.event(
             "skipped", inventory.source, f"{skip.where}: {skip.reason}" if skip.where else skip.reason

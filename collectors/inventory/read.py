@@ -50,6 +50,20 @@ def inputs_of(path: Path) -> list[Path]:
     return [path]
 
 
+#: File names that say nothing about the application: it is named after their folder.
+_GENERIC_NAMES = ("uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml")
+
+
+def default_app_name(path: Path) -> str:
+    """The application name for ``path`` when neither the user nor the file gives one."""
+    if path.is_dir():
+        return path.resolve().name
+    stem = path.name.split(".")[0]
+    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom"):
+        return path.resolve().parent.name
+    return stem
+
+
 def merge(inventories: Sequence[Inventory], source: str) -> Inventory:
     """One application from several inputs: the union of their components, edges and direct dependencies."""
     if len(inventories) == 1:

@@ -115,3 +115,19 @@ def test_other_modules_add_status_sections(
     titles = [line for line in out.splitlines() if line.endswith(":")]
     assert titles == ["applications:", "packages per ecosystem:", "last runs:", "registry coverage:"]
     assert "(42,)" in out
+
+
+def test_a_file_without_a_declared_name_is_named_after_its_folder(db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "billing"
+    folder.mkdir()
+    (folder / "requirements.txt").write_text("requests==2.32.3\n")
+    (folder / "tools.txt").write_text("ruff==0.8.0\n")
+    assert (
+        main(["import", "--db", str(db_path), str(folder / "requirements.txt"), str(folder / "tools.txt")])
+        == 0
+    )
+    with read_connection(db_path) as conn:
+        assert conn.execute("SELECT name, format FROM applications ORDER BY name").fetchall() == [
+            ("billing", "requirements"),
+            ("tools", "requirements"),
+        ]
