@@ -45,6 +45,7 @@ CREATE TABLE app_packages (
     purl       VARCHAR NOT NULL,
     version    VARCHAR NOT NULL DEFAULT '',  -- '' when only a specifier is known
     specifier  VARCHAR,                      -- e.g. '>=2.0,<3' for an unpinned requirement
+    marker     VARCHAR,                      -- PEP 508 environment marker, e.g. sys_platform == "win32"
     is_direct  BOOLEAN NOT NULL,
     depth      INTEGER,                      -- shortest path from the application (1 = direct); NULL if unreachable
     scope      VARCHAR NOT NULL,             -- runtime | dev | optional

@@ -1,0 +1,81 @@
+"""Read any supported input into an :class:`Inventory`: detect the format, call its parser, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from collectors.errors import InputError
+from collectors.inventory import (
+    cyclonedx,
+    npmlock,
+    packagejson,
+    poetrylock,
+    pyproject,
+    requirements,
+    spdx,
+    uvlock,
+)
+from collectors.inventory.detect import detect_format, files_in_directory
+from collectors.inventory.model import Inventory, InventoryBuilder, Skip
+
+PARSERS: dict[str, Callable[[Path], Inventory]] = {
+    "cyclonedx": cyclonedx.parse,
+    "spdx": spdx.parse,
+    "requirements": requirements.parse,
+    "uv-lock": uvlock.parse,
+    "poetry-lock": poetrylock.parse,
+    "npm-lock": npmlock.parse,
+    "pyproject": pyproject.parse,
+    "package-json": packagejson.parse,
+}
+
+
+def read_file(path: Path) -> Inventory:
+    """Parse one file in the format its content shows. Raises :class:`InputError` naming the file."""
+    if not path.exists():
+        raise InputError(str(path), "no such file or directory")
+    parser = PARSERS[detect_format(path)]
+    try:
+        return parser(path)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # A shape the parser's checks did not foresee: still one line naming the file, never a traceback.
+        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {exc})") from exc
+
+
+def inputs_of(path: Path) -> list[Path]:
+    """The files to read for ``path``: itself, or the chosen files of a directory."""
+    if path.is_dir():
+        return files_in_directory(path)
+    return [path]
+
+
+#: File names that say nothing about the application: it is named after their folder.
+_GENERIC_NAMES = ("uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml")
+
+
+def default_app_name(path: Path) -> str:
+    """The application name for ``path`` when neither the user nor the file gives one."""
+    if path.is_dir():
+        return path.resolve().name
+    stem = path.name.split(".")[0]
+    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom"):
+        return path.resolve().parent.name
+    return stem
+
+
+def merge(inventories: Sequence[Inventory], source: str) -> Inventory:
+    """One application from several inputs: the union of their components, edges and direct dependencies."""
+    if len(inventories) == 1:
+        return inventories[0]
+    builder = InventoryBuilder(source, "+".join(dict.fromkeys(i.format for i in inventories)))
+    for inventory in inventories:
+        builder.name = builder.name or inventory.name
+        for component in inventory.components:
+            builder.add(component)
+        for edge in inventory.edges:
+            builder.edge(edge.parent, edge.child, edge.specifier)
+        for root in inventory.roots:
+            builder.root(root)
+        builder.skips.extend(Skip(f"{inventory.source}:{s.where}", s.reason) for s in inventory.skips)
+    return builder.build()
