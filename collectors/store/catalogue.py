@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from collectors.store import insert_columns, writable_table
 
@@ -53,3 +54,32 @@ def replace_package_interfaces(conn: duckdb.DuckDBPyConnection, columns: Columns
 
 def replace_detection_hints(conn: duckdb.DuckDBPyConnection, columns: Columns, run_id: int) -> int:
     return _replace(conn, DETECTION_HINTS, columns, run_id)
+
+
+def retire_scores(
+    conn: duckdb.DuckDBPyConnection, names: Sequence[str], keep: Sequence[tuple[str, str, str]]
+) -> int:
+    """Delete current scores named ``names`` whose (subject_kind, subject, name) is not in ``keep``:
+    a package that left the catalogue must not keep its old standards scores. History is kept."""
+    staged = pa.table(
+        {
+            "subject_kind": pa.array([k[0] for k in keep], type=pa.string()),
+            "subject": pa.array([k[1] for k in keep], type=pa.string()),
+            "name": pa.array([k[2] for k in keep], type=pa.string()),
+        }
+    )
+    conn.register("_kept_scores", staged)
+    try:
+        row = conn.execute(
+            """
+            DELETE FROM scores s
+            WHERE list_contains(?, s.name)
+              AND NOT EXISTS (SELECT 1 FROM _kept_scores k
+                              WHERE k.subject_kind = s.subject_kind AND k.subject = s.subject AND k.name = s.name)
+            RETURNING 1
+            """,
+            [list(names)],
+        ).fetchall()
+    finally:
+        conn.unregister("_kept_scores")
+    return len(row)
