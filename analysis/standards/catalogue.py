@@ -330,7 +330,10 @@ def overlay_paths(given: Sequence[Path] = (), environ: Mapping[str, str] | None 
     """Overlays from ``$SOCLE_CATALOGUE`` (paths separated by ``:``) then the ``--catalogue`` options."""
     env = (os.environ if environ is None else environ).get(ENV_VAR, "")
     from_env = [Path(p) for p in env.split(os.pathsep) if p]
-    return (*from_env, *given)
+    unique: dict[Path, Path] = {}
+    for path in (*from_env, *given):
+        unique.setdefault(path.resolve(), path)  # given both ways (refresh options and env), read once
+    return tuple(unique.values())
 
 
 def shipped_files(directory: Path = SHIPPED_DIR) -> list[Path]:

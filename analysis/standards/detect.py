@@ -96,7 +96,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str, tuple[str, ...], bool], ...] = tupl
         (r"\bJSON[- ]Schema\b", "json-schema", (), True),
         (r"\bOpenAPI\b|\bSwagger\b", "openapi", (), True),
         (r"\bLDAP\b", "ldap", ("ietf:rfc4511",), True),
-        (r"\bSMTP\b", "smtp", ("ietf:rfc5321",), True),
+        (r"\bSMTP\b(?!://)", "smtp", ("ietf:rfc5321",), True),
         (r"\bIMAP4?\b", "imap", ("ietf:rfc9051",), True),
         (r"\bMQTT\b", "mqtt", (), True),
         (r"\bAMQP\b", "amqp", (), True),
@@ -114,7 +114,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str, tuple[str, ...], bool], ...] = tupl
         (r"\bWSGI\b", "wsgi", ("pep:3333",), False),
         (r"\bASGI\b", "asgi", (), False),
         (r"\bWHATWG\b", "whatwg", (), True),
-        (r"\bW3C\b", "w3c", (), True),
+        (r"(?<!//)\bW3C\b(?!//)", "w3c", (), True),
         (r"\bOASIS\b", "oasis", (), True),
         (r"\bSAML\b", "saml", (), True),
         (r"\bIDNA\b|\bInternationali[sz]ed Domain Names\b", "idna", ("ietf:rfc5891",), True),
@@ -149,6 +149,10 @@ _IMPLEMENTATION_CLASSIFIER = "Programming Language :: Python :: Implementation :
 FALSE_POSITIVES = (
     re.compile(r"^Operating System :: POSIX"),  # a platform, not an interface the package implements
     re.compile(r"^License :: .*W3C License"),  # a licence that names W3C
+    re.compile(r"^Topic :: Communications :: Email :: Filters"),  # e.g. Markdown for mail filters
+    re.compile(
+        r"^Topic :: Internet :: WWW/HTTP :: WSGI :: Application"
+    ),  # runs on WSGI, does not implement it
     re.compile(r"^(?:ES|ECMAScript ?)(?:20\d\d|[5-9]|Next)$", re.I),  # a language level the code targets
     re.compile(r"^esnext$|^es\d+$", re.I),
 )
@@ -193,7 +197,6 @@ _KEYWORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "xml": ("xml", ("w3c:xml",)),
     "csv": ("csv", ("ietf:rfc4180",)),
     "iso8601": ("iso8601", ("iso:8601",)),
-    "i18n": ("i18n", ()),
 }
 
 
