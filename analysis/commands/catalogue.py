@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from analysis.commands.common import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
 from analysis.queries import standards as queries
 from analysis.standards import debian, step
 from analysis.standards.catalogue import SHIPPED_DIR, CatalogueError, load_catalogue, overlay_paths
@@ -56,9 +56,8 @@ def validate(ctx: click.Context, overlays: tuple[Path, ...]) -> None:
         loaded = load_catalogue(paths, shipped=SHIPPED_DIR)
     except CatalogueError as exc:
         for problem in exc.problems:
-            click.echo(f"socle: error: {problem}", err=True)
-        click.echo(f"{len(exc.problems)} problem(s)", err=True)
-        ctx.exit(EXIT_FATAL)
+            click.echo(f"  {problem}", err=True)
+        raise InputError("catalogue", f"{len(exc.problems)} problem(s), listed above") from exc
     click.echo(
         f"catalogue ok: {len(loaded.standards)} standards, {len(loaded.stewards)} stewards, "
         f"{len(loaded.interfaces)} interfaces, {len(loaded.implementations)} implementations"

@@ -115,12 +115,12 @@ def hint_columns(hints: Sequence[Hint], matched: set[str], catalogue: Catalogue)
     }
 
 
-def run(session: WriteSession, options: StandardsOptions) -> None:
-    """Load the catalogue and overlays, classify and hint, write ``package_interfaces``,
-    ``detection_hints`` and the standards scores."""
+def run(session: WriteSession, options: StandardsOptions, *, shipped: Path | None = SHIPPED_DIR) -> None:
+    """Load the catalogue (``shipped``, default ``data/catalogue/``) and the overlays, classify and hint,
+    write ``package_interfaces``, ``detection_hints`` and the standards scores."""
     overlays = overlay_paths(options.catalogue_overlays)
     try:
-        catalogue = load_catalogue(overlays, shipped=SHIPPED_DIR)
+        catalogue = load_catalogue(overlays, shipped=shipped)
     except CatalogueError as exc:
         for problem in exc.problems:
             session.event("error", problem.file, str(problem))
