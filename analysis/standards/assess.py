@@ -54,29 +54,47 @@ def assess(
     usage: Mapping[str, int],
     truck_factors: Mapping[str, float | None],
     as_of_year: int,
+    cache: dict[str, _Scope] | None = None,
 ) -> Assessment:
-    """The four scores of one interface, in the scope seen from ``ecosystem``, for the ``current`` subject."""
+    """The four scores of one interface, in the scope seen from ``ecosystem``, for the ``current`` subject.
+
+    ``cache`` keeps the scope's implementations and its first three scores across packages of one run.
+    """
     interface = catalogue.interfaces[interface_id]
-    facts = [
-        scores.ImplementationFacts(
-            i.subject, i.name, i.lineage, i.steward, i.conformance, usage.get(i.subject, 0)
-        )
-        for i in in_scope(catalogue, interface, ecosystem)
-    ]
-    standards = [
-        scores.StandardFacts(s.id, s.openness, s.access, s.status, s.year)
-        for s in (catalogue.standards[sid] for sid in interface.standards if sid in catalogue.standards)
-    ]
-    s_score = scores.standardisation(interface_id, interface.kind, standards, as_of_year=as_of_year)
-    d_score = scores.implementation_diversity(interface_id, facts)
+    subject = interface_subject(interface, ecosystem)
+    scope = (cache or {}).get(subject)
+    if scope is None:
+        facts = [
+            scores.ImplementationFacts(
+                i.subject, i.name, i.lineage, i.steward, i.conformance, usage.get(i.subject, 0)
+            )
+            for i in in_scope(catalogue, interface, ecosystem)
+        ]
+        standards = [
+            scores.StandardFacts(s.id, s.openness, s.access, s.status, s.year)
+            for s in (catalogue.standards[sid] for sid in interface.standards if sid in catalogue.standards)
+        ]
+        s_score = scores.standardisation(interface_id, interface.kind, standards, as_of_year=as_of_year)
+        d_score = scores.implementation_diversity(interface_id, facts)
+        scope = _Scope(facts, s_score, d_score, scores.fragility(interface_id, s_score, d_score))
+        if cache is not None:
+            cache[subject] = scope
     return Assessment(
         interface=interface_id,
-        subject_in_scope=interface_subject(interface, ecosystem),
-        standardisation=s_score,
-        diversity=d_score,
-        fragility=scores.fragility(interface_id, s_score, d_score),
-        exit_options=scores.exit_options(interface_id, current, facts, truck_factors),
+        subject_in_scope=subject,
+        standardisation=scope.standardisation,
+        diversity=scope.diversity,
+        fragility=scope.fragility,
+        exit_options=scores.exit_options(interface_id, current, scope.facts, truck_factors),
     )
+
+
+@dataclass(frozen=True)
+class _Scope:
+    facts: list[scores.ImplementationFacts]
+    standardisation: Score
+    diversity: Score
+    fragility: Score
 
 
 def _fragility_rank(assessment: Assessment) -> tuple[float, str]:
@@ -95,12 +113,10 @@ def score_rows(
     """Rows for ``write_scores``: every classified package, every interface in use, every runtime."""
     rows: list[dict[str, Any]] = []
     interface_rows: dict[str, Assessment] = {}
-    by_subject: dict[str, list[str]] = {}
-    for impl in catalogue.implementations.values():
-        by_subject.setdefault(impl.subject, []).append(impl.interface)
+    cache: dict[str, _Scope] = {}
     ecosystems = sorted({ecosystem for _purl, ecosystem in packages})
     for purl, ecosystem in sorted(packages):
-        interfaces = sorted(set(by_subject.get(purl, ())))
+        interfaces = sorted({impl.interface for impl in catalogue.interfaces_of(purl)})
         if not interfaces:
             continue
         found = [
@@ -112,6 +128,7 @@ def score_rows(
                 usage=usage,
                 truck_factors=truck_factors,
                 as_of_year=as_of_year,
+                cache=cache,
             )
             for iid in interfaces
         ]
@@ -133,6 +150,7 @@ def score_rows(
                 usage=usage,
                 truck_factors=truck_factors,
                 as_of_year=as_of_year,
+                cache=cache,
             )
             interface_rows.setdefault(assessment.subject_in_scope, assessment)
     for subject, assessment in sorted(interface_rows.items()):
@@ -145,6 +163,7 @@ def score_rows(
             usage=usage,
             truck_factors=truck_factors,
             as_of_year=as_of_year,
+            cache=cache,
         ).exit_options
         for score in (*assessment.scores()[:3], options):
             rows.append(score.row("interface", subject))

@@ -9,6 +9,7 @@ control). Every entry keeps the file it came from and whether that file was ship
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Origin = Literal["catalogue", "overlay"]
@@ -95,8 +96,23 @@ class Catalogue:
     interfaces: dict[str, Interface] = field(default_factory=dict)
     implementations: dict[tuple[str, str], Implementation] = field(default_factory=dict)
 
+    @cached_property
+    def _by_interface(self) -> dict[str, list[Implementation]]:
+        index: dict[str, list[Implementation]] = {}
+        for impl in self.implementations.values():
+            index.setdefault(impl.interface, []).append(impl)
+        return index
+
+    @cached_property
+    def _by_subject(self) -> dict[str, list[Implementation]]:
+        index: dict[str, list[Implementation]] = {}
+        for impl in self.implementations.values():
+            index.setdefault(impl.subject, []).append(impl)
+        return index
+
     def implementations_of(self, interface_id: str) -> list[Implementation]:
-        return [impl for impl in self.implementations.values() if impl.interface == interface_id]
+        return list(self._by_interface.get(interface_id, ()))
 
     def interfaces_of(self, subject: str) -> list[Implementation]:
-        return [impl for impl in self.implementations.values() if impl.subject == subject]
+        """The catalogue entries of one package or component (one per interface it implements)."""
+        return list(self._by_subject.get(subject, ()))

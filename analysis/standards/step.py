@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from analysis.queries import standards as queries
 from analysis.standards.assess import SCORE_NAMES, score_rows
 from analysis.standards.catalogue import SHIPPED_DIR, CatalogueError, load_catalogue, overlay_paths
-from analysis.standards.detect import Hint, detect_hints, match_catalogue, suggest_interfaces
+from analysis.standards.detect import Hint, SuggestionIndex, detect_hints, match_catalogue
 from analysis.standards.model import Catalogue
 from collectors.store import write_scores
 from collectors.store.catalogue import (
@@ -102,7 +102,8 @@ def hint_columns(hints: Sequence[Hint], matched: set[str], catalogue: Catalogue)
     by_purl: dict[str, list[Hint]] = {}
     for hint in hints:
         by_purl.setdefault(hint.purl, []).append(hint)
-    suggested = {purl: list(suggest_interfaces(found, catalogue)) for purl, found in by_purl.items()}
+    index = SuggestionIndex.build(catalogue)
+    suggested = {purl: list(index.suggest(found)) for purl, found in by_purl.items()}
     return {
         "purl": [h.purl for h in hints],
         "kind": [h.kind for h in hints],
