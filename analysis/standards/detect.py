@@ -239,12 +239,14 @@ def _text_hints(purl: str, field: str, text: str) -> Iterable[Hint]:
     for pattern, template in _NUMBERED:
         if _NUMBER_TRIGGERS[template] not in lower:
             continue
+        seen: set[str] = set()  # the first mention of a number is its evidence
         for found in pattern.finditer(text):
             number = found.group(1)
-            if template == "pep:{}" and number in _IGNORED_PEPS:
+            if number in seen or (template == "pep:{}" and number in _IGNORED_PEPS):
                 continue
             if template == "iso:{}" and number in _IGNORED_ISO:
                 continue
+            seen.add(number)
             evidence = _snippet(text, found.start(), found.end())
             yield Hint(purl, "standard", template.format(number), field, evidence, confidence + 0.1)
     for pattern, family, _standards, in_description in _FAMILIES:
