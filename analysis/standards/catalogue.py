@@ -34,7 +34,7 @@ from analysis.standards.model import (
     Steward,
 )
 from collectors.errors import InputError
-from collectors.paths import DATA_DIR
+from collectors.paths import DATA_DIR, PROJECT_ROOT
 
 SHIPPED_DIR = DATA_DIR / "catalogue"
 ENV_VAR = "SOCLE_CATALOGUE"
@@ -285,10 +285,18 @@ def _toml_files(path: Path) -> list[Path]:
     return [path]
 
 
+def _display(path: Path) -> str:
+    """Paths inside the project are shown relative to it (``data/catalogue/standards.toml``)."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _load_layer(files: Iterable[Path], origin: Origin, problems: list[Problem]) -> _Layer:
     layer = _Layer(origin, {}, {}, {}, {})
     for path in files:
-        file = str(path)
+        file = _display(path)
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -169,10 +169,15 @@ def implementation_diversity(interface_id: str, implementations: Sequence[Implem
     k66 = k_reaching(list(shares.values()))
     lineages = len({i.lineage for i in eligible})
     stewards = len({i.steward for i in eligible})
-    basis = "the organisation's usage" if weighting == "usage" else "equal weights per lineage"
+    if weighting == "usage":
+        basis = f"by the organisation's usage, {top_group} holds {top_share:.0%}"
+    elif top_share >= SUPERMAJORITY:
+        basis = f"{top_group} holds {top_share:.0%} with equal weights per lineage"
+    else:
+        basis = "equal weights per lineage"
     reason = (
         f"{interface_id}: {lineages} independent lineage(s) and {stewards} steward(s); effective number "
-        f"{n2:.2g} by {kept}, {top_group} holds {top_share:.0%} ({basis})."
+        f"{n2:.2g} by {kept} ({basis})."
     )
     details = {
         "interface": interface_id,
