@@ -33,11 +33,20 @@ def usage_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {str(purl): int(n) for purl, n in rows}
 
 
-def truck_factors(conn: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
+#: Maintainer-concentration scores shown with each exit option (written by the maintainers step).
+CONCENTRATION_SCORES = ("truck_factor", "elephant_factor", "active_maintainers", "days_since_last_commit")
+
+
+def concentration_scores(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float | None]]:
+    """purl -> {score name: value} for the maintainer-concentration scores of packages, where known."""
     rows = conn.execute(
-        "SELECT subject, value FROM scores WHERE subject_kind = 'package' AND name = 'truck_factor'"
+        "SELECT subject, name, value FROM scores WHERE subject_kind = 'package' AND list_contains(?, name)",
+        [list(CONCENTRATION_SCORES)],
     ).fetchall()
-    return {str(subject): (float(value) if value is not None else None) for subject, value in rows}
+    out: dict[str, dict[str, float | None]] = {}
+    for subject, name, value in rows:
+        out.setdefault(str(subject), {})[str(name)] = float(value) if value is not None else None
+    return out
 
 
 def package_metadata(conn: duckdb.DuckDBPyConnection) -> list[PackageMetadata]:

@@ -52,7 +52,7 @@ def assess(
     current: str,
     *,
     usage: Mapping[str, int],
-    truck_factors: Mapping[str, float | None],
+    concentration: Mapping[str, Mapping[str, float | None]],
     as_of_year: int,
     cache: dict[str, _Scope] | None = None,
 ) -> Assessment:
@@ -85,7 +85,7 @@ def assess(
         standardisation=scope.standardisation,
         diversity=scope.diversity,
         fragility=scope.fragility,
-        exit_options=scores.exit_options(interface_id, current, scope.facts, truck_factors),
+        exit_options=scores.exit_options(interface_id, current, scope.facts, concentration),
     )
 
 
@@ -107,7 +107,7 @@ def score_rows(
     packages: Sequence[tuple[str, str]],
     *,
     usage: Mapping[str, int],
-    truck_factors: Mapping[str, float | None],
+    concentration: Mapping[str, Mapping[str, float | None]],
     as_of_year: int,
 ) -> list[dict[str, Any]]:
     """Rows for ``write_scores``: every classified package, every interface in use, every runtime."""
@@ -126,7 +126,7 @@ def score_rows(
                 ecosystem,
                 purl,
                 usage=usage,
-                truck_factors=truck_factors,
+                concentration=concentration,
                 as_of_year=as_of_year,
                 cache=cache,
             )
@@ -148,7 +148,7 @@ def score_rows(
                 ecosystem,
                 "",
                 usage=usage,
-                truck_factors=truck_factors,
+                concentration=concentration,
                 as_of_year=as_of_year,
                 cache=cache,
             )
@@ -161,7 +161,7 @@ def score_rows(
             subject.partition("@")[2] or "",
             "",
             usage=usage,
-            truck_factors=truck_factors,
+            concentration=concentration,
             as_of_year=as_of_year,
             cache=cache,
         ).exit_options

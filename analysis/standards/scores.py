@@ -240,10 +240,10 @@ def exit_options(
     interface_id: str,
     current: str,
     implementations: Sequence[ImplementationFacts],
-    truck_factors: Mapping[str, float | None],
+    concentration: Mapping[str, Mapping[str, float | None]],
 ) -> Score:
     """The other (conforming or unknown) implementations in scope, other lineages first, each with its
-    truck factor where known."""
+    maintainer-concentration scores where known (``concentration``: subject -> {score name: value})."""
     name = "exit_options"
     here = next((i for i in implementations if i.subject == current), None)
     others = [i for i in implementations if i.subject != current and i.conformance != "false"]
@@ -254,7 +254,8 @@ def exit_options(
             "name": i.name,
             "lineage": i.lineage,
             "steward": i.steward,
-            "truck_factor": truck_factors.get(i.subject),
+            "truck_factor": concentration.get(i.subject, {}).get("truck_factor"),
+            "concentration": dict(concentration.get(i.subject, {})),
         }
         for i in others
     ]

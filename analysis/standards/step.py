@@ -136,7 +136,7 @@ def run(session: WriteSession, options: StandardsOptions, *, shipped: Path | Non
             catalogue,
             packages,
             usage=queries.usage_counts(conn),
-            truck_factors=queries.truck_factors(conn),
+            concentration=queries.concentration_scores(conn),
             as_of_year=options.now.year,
         )
         replace_catalogue(conn, catalogue_tables(catalogue), session.run_id)

@@ -184,13 +184,16 @@ def test_fragility_values_and_inconclusive() -> None:
 
 def test_exit_options_list_the_others_other_lineages_first_with_truck_factors() -> None:
     impls = [*JWT_PYPI, Impl("pkg:pypi/pyjwt-fork", "PyJWT fork", "pyjwt", "someone")]
-    score = exit_options(
-        "jwt", "pkg:pypi/pyjwt", impls, {"pkg:pypi/authlib": 1.0, "pkg:pypi/python-jose": None}
-    )
+    concentration = {
+        "pkg:pypi/authlib": {"truck_factor": 1.0, "elephant_factor": 1.0},
+        "pkg:pypi/python-jose": {},
+    }
+    score = exit_options("jwt", "pkg:pypi/pyjwt", impls, concentration)
     options = score.details["options"]
     assert score.value == 4.0
     assert [o["name"] for o in options] == ["python-jose", "Authlib", "JWCrypto", "PyJWT fork"]
     assert options[1]["truck_factor"] == 1.0
+    assert options[1]["concentration"] == {"truck_factor": 1.0, "elephant_factor": 1.0}
     assert options[0]["truck_factor"] is None
     assert score.details["independent"] == 3
 
