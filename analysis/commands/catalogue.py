@@ -171,13 +171,21 @@ def _apt_index_lines() -> Iterator[str]:
     required=True,
     help="The overlay TOML file to write.",
 )
-def import_debian(files: tuple[Path, ...], output: Path) -> None:
+@click.option(
+    "--interface",
+    "mappings",
+    multiple=True,
+    metavar="VIRTUAL=ID",
+    help="File a virtual package's providers under an existing catalogue interface (repeatable).",
+)
+def import_debian(files: tuple[Path, ...], output: Path, mappings: tuple[str, ...]) -> None:
     """Write an overlay of Debian virtual packages (c-compiler, httpd, mail-transport-agent...) and their
     providers, grouped by lineage (source family).
 
     \b
     Example:
         socle catalogue import-debian --output overlays/debian.toml
+        socle catalogue import-debian --output overlays/debian.toml --interface c-compiler=c-compiler
         socle catalogue validate --catalogue overlays/debian.toml
     """
     if files:
@@ -186,11 +194,17 @@ def import_debian(files: tuple[Path, ...], output: Path) -> None:
         )
     else:
         lines = _apt_index_lines()
+    interfaces: dict[str, str] = {}
+    for mapping in mappings:
+        virtual, sep, interface = mapping.partition("=")
+        if not sep or not virtual or not interface:
+            raise click.BadParameter(f"{mapping!r}: expected VIRTUAL=ID, e.g. c-compiler=c-compiler")
+        interfaces[virtual] = interface
     found = debian.providers(lines)
-    output.write_text(debian.overlay_toml(found), encoding="utf-8")
-    interfaces = len({p.virtual for p in found})
+    output.write_text(debian.overlay_toml(found, interfaces), encoding="utf-8")
+    virtuals = len({p.virtual for p in found})
     lineages = len({(p.virtual, p.lineage) for p in found})
-    click.echo(f"{output}: {interfaces} interfaces, {len(found)} providers, {lineages} lineages")
+    click.echo(f"{output}: {virtuals} virtual packages, {len(found)} providers, {lineages} lineages")
 
 
 COMMANDS = [catalogue]

@@ -12,6 +12,7 @@ from analysis.standards.catalogue import load_catalogue
 from analysis.standards.scores import ImplementationFacts, implementation_diversity
 
 PACKAGES = Path(__file__).resolve().parent.parent / "fixtures" / "standards" / "Packages"
+FIXTURE = PACKAGES.parent / "catalogue"
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,14 @@ def test_import_debian_writes_an_overlay_that_validates(tmp_path: Path) -> None:
     gcc = catalogue.implementations[("debian-c-compiler", "system:gcc-12")]
     assert (gcc.lineage, gcc.steward, gcc.ecosystem) == ("gcc", "debian-gcc", "system")
     assert len(catalogue.implementations_of("debian-mail-transport-agent")) == 2
+
+
+def test_import_debian_can_file_providers_under_a_catalogue_interface(tmp_path: Path) -> None:
+    output = tmp_path / "debian.toml"
+    args = ["catalogue", "import-debian", "--packages-file", str(PACKAGES), "--output", str(output)]
+    assert main([*args, "--interface", "c-compiler=c-compiler"]) == 0
+    catalogue = load_catalogue([output], shipped=FIXTURE)
+    compilers = catalogue.implementations_of("c-compiler")
+    assert "debian-c-compiler" not in catalogue.interfaces
+    assert {i.subject for i in compilers} >= {"system:gcc", "system:gcc-12", "system:tcc", "system:pcc"}
+    assert main([*args, "--interface", "c-compiler"]) == 2
