@@ -26,7 +26,11 @@ VIRTUAL_NAMES = (
     "lzh-archiver", "tclsh", "wish", "dbus-session-bus", "dbus-system-bus", "mailx",
 )  # fmt: skip
 #: Source families known under another lineage name.
-LINEAGE_ALIASES = {"llvm-toolchain": "llvm", "openjdk": "openjdk", "mariadb": "mariadb", "golang": "go"}
+LINEAGE_ALIASES = {
+    "llvm-toolchain": "llvm",
+    "golang": "go",
+    "java-common": "openjdk",  # default-jre and friends: Debian's default Java is an OpenJDK build
+}
 
 
 @dataclass(frozen=True)
