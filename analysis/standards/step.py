@@ -130,7 +130,8 @@ def run(session: WriteSession, options: StandardsOptions, *, shipped: Path | Non
     with session.transaction() as conn:
         packages = queries.packages_in_use(conn)
         matches = match_catalogue([purl for purl, _ in packages], catalogue)
-        matched = {m.purl for m in matches}
+        # a package the catalogue lists is never review material, whether or not an application uses it
+        catalogued = {impl.subject for impl in catalogue.implementations.values()}
         hints = [hint for meta in queries.package_metadata(conn) for hint in detect_hints(meta)]
         rows = score_rows(
             catalogue,
@@ -149,12 +150,12 @@ def run(session: WriteSession, options: StandardsOptions, *, shipped: Path | Non
             },
             session.run_id,
         )
-        replace_detection_hints(conn, hint_columns(hints, matched, catalogue), session.run_id)
+        replace_detection_hints(conn, hint_columns(hints, catalogued, catalogue), session.run_id)
         retire_scores(conn, SCORE_NAMES, [(r["subject_kind"], r["subject"], r["name"]) for r in rows])
         write_scores(session, rows)
-    review = {h.purl for h in hints if h.purl not in matched and h.kind != "portability"}
+    review = {h.purl for h in hints if h.purl not in catalogued and h.kind != "portability"}
     session.count("catalogue_interfaces", len(catalogue.interfaces))
     session.count("catalogue_implementations", len(catalogue.implementations))
-    session.count("packages_classified", len(matched))
+    session.count("packages_classified", len({m.purl for m in matches}))
     session.count("packages_to_review", len(review))
     session.count("standards_scores", len(rows))
