@@ -63,6 +63,13 @@ def package_metadata(conn: duckdb.DuckDBPyConnection) -> list[PackageMetadata]:
     ]
 
 
+def described_packages(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """Purls with registry metadata."""
+    if not table_exists(conn, "package_metadata"):
+        return set()
+    return {str(row[0]) for row in conn.execute("SELECT purl FROM package_metadata").fetchall()}
+
+
 @dataclass(frozen=True)
 class ReviewRow:
     purl: str

@@ -59,10 +59,12 @@ def _row(
 
 
 def report(conn: duckdb.DuckDBPyConnection, options: object = None) -> ReportTable:
+    """One row per dependency of the organisation, then one per application for its language runtime."""
     package_cells = queries.scores_of(conn, "package")
     interface_cells = queries.scores_of(conn, "interface")
     interfaces = queries.package_interfaces(conn)
     hints = queries.review_hints_by_purl(conn)
+    described = queries.described_packages(conn)
     rows: list[tuple[Any, ...]] = []
     for purl, _ecosystem, _apps, _direct in queries.dependencies(conn):
         cell = package_cells.get((purl, "fragility"))
@@ -72,11 +74,12 @@ def report(conn: duckdb.DuckDBPyConnection, options: object = None) -> ReportTab
             rows.append(_row(purl, main + (f" (+{others})" if others else ""), package_cells, purl))
         else:
             found = hints.get(purl, [])
-            why = (
-                f"Not in the catalogue; to review, hints: {', '.join(found[:4])}."
-                if found
-                else ("Not in the catalogue and no standard or protocol named in its metadata.")
-            )
+            if found:
+                why = f"Not in the catalogue; to review, hints: {', '.join(found[:4])}."
+            elif purl in described:
+                why = "Not in the catalogue and no standard or protocol named in its metadata."
+            else:
+                why = "Not in the catalogue; its registry metadata has not been collected yet."
             rows.append((purl, "unclassified", None, None, None, "", why))
     for app, ecosystem in queries.application_ecosystems(conn):
         runtime = RUNTIME_INTERFACES.get(ecosystem)
@@ -92,15 +95,6 @@ def report(conn: duckdb.DuckDBPyConnection, options: object = None) -> ReportTab
             rows.append(
                 (subject, runtime, None, None, None, "", f"The catalogue has no {runtime} interface.")
             )
-    sort = getattr(options, "sort", None)
-    if isinstance(sort, str) and sort in COLUMNS:
-        index = COLUMNS.index(sort)
-        rows.sort(
-            key=lambda r: (
-                r[index] is None,
-                str(r[index]) if not isinstance(r[index], float) else f"{r[index]:012.4f}",
-            )
-        )
-    else:
-        rows.sort(key=lambda r: (r[1] == "unclassified", _ORDER.get(str(r[4]), 3), str(r[0])))
+    # Default order: the most fragile first, unclassified last; ``--sort`` is applied by the command.
+    rows.sort(key=lambda r: (r[1] == "unclassified", _ORDER.get(str(r[4]), 3), str(r[0])))
     return ReportTable(list(COLUMNS), rows)

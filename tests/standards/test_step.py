@@ -26,6 +26,7 @@ USES = [
     ("citizen-portal-api", "pkg:pypi/numpy", False),
     ("intranet", "pkg:pypi/pyjwt", True),
     ("intranet", "pkg:pypi/python-jose", True),
+    ("intranet", "pkg:pypi/orjson", True),  # no registry metadata
     ("services-web", "pkg:npm/jwt-decode", True),
     ("services-web", "pkg:npm/react", True),
 ]
@@ -207,6 +208,7 @@ def test_report_lists_every_dependency_and_the_runtime_of_each_application(store
     assert rows["pkg:pypi/fastapi"][1] == "unclassified"
     assert "family:openapi" in rows["pkg:pypi/fastapi"][6]
     assert "no standard or protocol" in rows["pkg:pypi/numpy"][6]
+    assert "has not been collected" in rows["pkg:pypi/orjson"][6]
     assert table.rows[-1][1] == "unclassified"  # classified rows first
 
 
