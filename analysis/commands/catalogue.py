@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.queries import runs as run_queries
 from analysis.queries import standards as queries
 from analysis.standards import debian, step
 from analysis.standards.catalogue import SHIPPED_DIR, CatalogueError, load_catalogue, overlay_paths
@@ -130,11 +131,19 @@ def apply(ctx: click.Context, db_path: Path | None, overlays: tuple[Path, ...]) 
     Example:
         socle catalogue apply --db data/socle.duckdb --catalogue our-internal.toml
     """
-    with write_session(resolve_db(db_path), "standards", {"overlays": [str(p) for p in overlays]}) as session:
+    db = resolve_db(db_path)
+    with write_session(db, "standards", {"overlays": [str(p) for p in overlays]}) as session:
         step.run(session, ApplyOptions(catalogue_overlays=overlays))
-        counts, errors = dict(session.counts), session.errors
-    click.echo(", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing written")
-    ctx.exit(EXIT_PARTIAL if errors else EXIT_OK)
+        counts, errors, run_id = dict(session.counts), session.errors, session.run_id
+    if errors:
+        with read_connection(db) as conn:
+            events = run_queries.run_events(conn, run_id)
+        for severity, _subject, message in events:
+            click.echo(f"  {severity}: {message}", err=True)
+        click.echo(f"socle: run #{run_id}: the catalogue has problems; earlier results kept", err=True)
+        ctx.exit(EXIT_PARTIAL)
+    click.echo(", ".join(f"{k}={v}" for k, v in counts.items()))
+    ctx.exit(EXIT_OK)
 
 
 def _apt_index_lines() -> Iterator[str]:
