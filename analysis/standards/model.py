@@ -19,7 +19,6 @@ ACCESS = ("free", "paywalled")
 STEWARD_KINDS = ("company", "foundation", "community", "individual", "public-body")
 INTERFACE_KINDS = ("protocol", "format", "language", "api", "service")
 SCOPES = ("ecosystem", "global")
-CONFORMANCE = ("true", "false", "unknown")
 STANDARD_PREFIXES = ("ietf", "iso", "ecma", "w3c", "whatwg", "pep", "spec", "ieee", "oasis", "itu", "ansi")
 
 #: Interfaces every application of an ecosystem depends on: its language runtime.
