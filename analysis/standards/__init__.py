@@ -1,0 +1,1 @@
+"""Standardisation and implementation diversity: the catalogue, detection, scores and the refresh step."""

@@ -1,0 +1,170 @@
+"""From the catalogue and the organisation's packages to score rows: scope, weights, then the pure scores.
+
+Subjects: a package (``subject_kind='package'``, its purl) gets the four scores of the interface it
+implements (of the most fragile one when the catalogue lists several); an interface gets them too
+(``subject_kind='interface'``; subject = the interface id for a ``global`` scope, ``id@ecosystem`` for an
+``ecosystem`` scope, since only same-language libraries substitute). Every application of an ecosystem
+depends on its language runtime (``python-language`` for PyPI, ``ecmascript`` for npm), scored as an
+interface with no current implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.score import Score
+from analysis.standards import scores
+from analysis.standards.model import RUNTIME_INTERFACES, Catalogue, Implementation, Interface
+
+SCORE_NAMES = ("standardisation", "implementation_diversity", "fragility", "exit_options")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    interface: str
+    subject_in_scope: str  # the interface subject: id or id@ecosystem
+    standardisation: Score
+    diversity: Score
+    fragility: Score
+    exit_options: Score
+
+    def scores(self) -> tuple[Score, ...]:
+        return (self.standardisation, self.diversity, self.fragility, self.exit_options)
+
+
+def interface_subject(interface: Interface, ecosystem: str) -> str:
+    return interface.id if interface.scope == "global" else f"{interface.id}@{ecosystem}"
+
+
+def in_scope(catalogue: Catalogue, interface: Interface, ecosystem: str) -> list[Implementation]:
+    impls = catalogue.implementations_of(interface.id)
+    if interface.scope == "ecosystem":
+        impls = [i for i in impls if i.ecosystem == ecosystem]
+    return sorted(impls, key=lambda i: i.subject)
+
+
+def assess(
+    catalogue: Catalogue,
+    interface_id: str,
+    ecosystem: str,
+    current: str,
+    *,
+    usage: Mapping[str, int],
+    concentration: Mapping[str, Mapping[str, float | None]],
+    as_of_year: int,
+    cache: dict[str, _Scope] | None = None,
+) -> Assessment:
+    """The four scores of one interface, in the scope seen from ``ecosystem``, for the ``current`` subject.
+
+    ``cache`` keeps the scope's implementations and its first three scores across packages of one run.
+    """
+    interface = catalogue.interfaces[interface_id]
+    subject = interface_subject(interface, ecosystem)
+    scope = (cache or {}).get(subject)
+    if scope is None:
+        facts = [
+            scores.ImplementationFacts(
+                i.subject, i.name, i.lineage, i.steward, i.conformance, usage.get(i.subject, 0)
+            )
+            for i in in_scope(catalogue, interface, ecosystem)
+        ]
+        standards = [
+            scores.StandardFacts(s.id, s.openness, s.access, s.status, s.year)
+            for s in (catalogue.standards[sid] for sid in interface.standards if sid in catalogue.standards)
+        ]
+        s_score = scores.standardisation(interface_id, interface.kind, standards, as_of_year=as_of_year)
+        d_score = scores.implementation_diversity(interface_id, facts)
+        scope = _Scope(facts, s_score, d_score, scores.fragility(interface_id, s_score, d_score))
+        if cache is not None:
+            cache[subject] = scope
+    return Assessment(
+        interface=interface_id,
+        subject_in_scope=subject,
+        standardisation=scope.standardisation,
+        diversity=scope.diversity,
+        fragility=scope.fragility,
+        exit_options=scores.exit_options(interface_id, current, scope.facts, concentration),
+    )
+
+
+@dataclass(frozen=True)
+class _Scope:
+    facts: list[scores.ImplementationFacts]
+    standardisation: Score
+    diversity: Score
+    fragility: Score
+
+
+def _fragility_rank(assessment: Assessment) -> tuple[float, str]:
+    value = assessment.fragility.value
+    return (value if value is not None else 3.0, assessment.interface)
+
+
+def score_rows(
+    catalogue: Catalogue,
+    packages: Sequence[tuple[str, str]],
+    *,
+    usage: Mapping[str, int],
+    concentration: Mapping[str, Mapping[str, float | None]],
+    as_of_year: int,
+) -> list[dict[str, Any]]:
+    """Rows for ``write_scores``: every classified package, every interface in use, every runtime."""
+    rows: list[dict[str, Any]] = []
+    interface_rows: dict[str, Assessment] = {}
+    cache: dict[str, _Scope] = {}
+    ecosystems = sorted({ecosystem for _purl, ecosystem in packages})
+    for purl, ecosystem in sorted(packages):
+        interfaces = sorted({impl.interface for impl in catalogue.interfaces_of(purl)})
+        if not interfaces:
+            continue
+        found = [
+            assess(
+                catalogue,
+                iid,
+                ecosystem,
+                purl,
+                usage=usage,
+                concentration=concentration,
+                as_of_year=as_of_year,
+                cache=cache,
+            )
+            for iid in interfaces
+        ]
+        worst = min(found, key=_fragility_rank)
+        for score in worst.scores():
+            row = score.row("package", purl)
+            row["details"] = {**row["details"], "interface": worst.interface, "interfaces": interfaces}
+            rows.append(row)
+        for assessment in found:
+            interface_rows.setdefault(assessment.subject_in_scope, assessment)
+    for ecosystem in ecosystems:
+        runtime = RUNTIME_INTERFACES.get(ecosystem)
+        if runtime and runtime in catalogue.interfaces:
+            assessment = assess(
+                catalogue,
+                runtime,
+                ecosystem,
+                "",
+                usage=usage,
+                concentration=concentration,
+                as_of_year=as_of_year,
+                cache=cache,
+            )
+            interface_rows.setdefault(assessment.subject_in_scope, assessment)
+    for subject, assessment in sorted(interface_rows.items()):
+        # seen from the interface, every implementation in scope is an exit option
+        options = assess(
+            catalogue,
+            assessment.interface,
+            subject.partition("@")[2] or "",
+            "",
+            usage=usage,
+            concentration=concentration,
+            as_of_year=as_of_year,
+            cache=cache,
+        ).exit_options
+        for score in (*assessment.scores()[:3], options):
+            rows.append(score.row("interface", subject))
+    return rows

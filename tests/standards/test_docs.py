@@ -1,0 +1,34 @@
+"""The README documents every standards score, fragility class, catalogue command and catalogue field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.commands.catalogue import catalogue
+from analysis.standards.catalogue import SCHEMA
+from analysis.standards.scores import FRAGILITY_VALUES
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## Standards and implementation diversity", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "`standardisation`", "`implementation_diversity`", "`fragility`", "`exit_options`",
+        *(f"**{label}**" for label in FRAGILITY_VALUES),
+        *(f"socle catalogue {name}" for name in catalogue.commands),
+        "socle report --score standards", "$SOCLE_CATALOGUE", "--catalogue",
+    ],
+)  # fmt: skip
+def test_readme_documents(word: str) -> None:
+    assert word in SECTION
+
+
+@pytest.mark.parametrize(("table", "field"), [(t, f) for t, fields in SCHEMA.items() for f in fields])
+def test_readme_example_shows_every_catalogue_field(table: str, field: str) -> None:
+    block = SECTION.split("```toml", 1)[1].split("```", 1)[0]
+    entry = block.split(f"[[{table}]]", 1)[1].split("[[", 1)[0]
+    assert f"{field} =" in entry
