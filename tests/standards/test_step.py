@@ -296,9 +296,6 @@ def test_cli_apply_reports_catalogue_problems(
     assert "earlier results kept" in err
 
 
-@pytest.mark.xfail(
-    strict=True, reason="analysis.cli.main drops the exit code a command gives with ctx.exit (returns 0)"
-)
 def test_cli_apply_exits_1_on_catalogue_problems(db_path: Path, tmp_path: Path) -> None:
     seed(db_path)
     bad = tmp_path / "bad.toml"
