@@ -31,11 +31,11 @@ class RepositoryHistory:
 
 
 def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = conn.execute(
+    rows = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
         [name],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -48,7 +48,7 @@ def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def repository_history(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryHistory:
-    head = conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchone()
+    head = next(iter(conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchall()), None)
     identities = {
         (str(n), str(e)): (str(p), bool(b), o)
         for n, e, p, b, o in conn.execute(

@@ -43,10 +43,11 @@ def _ts(seconds: int) -> datetime:
 
 
 def repository_state(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryState | None:
-    row = conn.execute(
+    # fetchall, not fetchone: an unfinished result would block the next statement on this connection
+    rows = conn.execute(
         "SELECT url, local_path, head_sha, last_mined_sha, status FROM repositories WHERE url = ?", [url]
-    ).fetchone()
-    return RepositoryState(*row) if row else None
+    ).fetchall()
+    return RepositoryState(*rows[0]) if rows else None
 
 
 def known_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -59,11 +60,11 @@ def known_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = conn.execute(
+    rows = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
         [name],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def package_repository_urls(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
