@@ -42,30 +42,39 @@ class Change:
     old_path: str | None = None
 
 
-_ORDER = {"R": 0, "D": 1, "A": 2, "M": 3, "T": 3}
-
-
-def file_histories(commits: Iterable[tuple[str, Sequence[Change]]]) -> dict[str, FileHistory]:
-    """Replay (developer, changes) commits, oldest first, following renames.
+def file_histories(replay: Iterable[tuple[str, str, str, str | None]]) -> dict[str, FileHistory]:
+    """Replay (developer, status, path, old_path) changes, oldest commit first and renames first within a
+    commit, following renames.
 
     A first ``A`` (and a later re-add by anyone) makes a creator (FA = 1); ``M``/``T`` and ``R`` count as a
     change by the committer (DL for them, AC for the others); deletions and copies are ignored, and history
     survives a deletion so that a re-added path keeps it.
     """
     files: dict[str, FileHistory] = {}
-    for developer, changes in commits:
-        for change in sorted(changes, key=lambda c: _ORDER.get(c.status, 9)):
-            status = change.status
-            if status == "A":
-                files.setdefault(change.path, FileHistory()).creators.add(developer)
-            elif status in ("M", "T"):
-                files.setdefault(change.path, FileHistory()).changes[developer] += 1
-            elif status == "R":
-                moved = files.pop(change.old_path, None) if change.old_path else None
-                history = moved or FileHistory()
-                files[change.path] = history
-                history.changes[developer] += 1
+    for developer, status, path, old_path in replay:
+        if status == "M" or status == "T":
+            history = files.get(path)
+            if history is None:
+                history = files[path] = FileHistory()
+            history.changes[developer] += 1
+        elif status == "A":
+            files.setdefault(path, FileHistory()).creators.add(developer)
+        elif status == "R":
+            moved = files.pop(old_path, None) if old_path else None
+            history = moved or FileHistory()
+            files[path] = history
+            history.changes[developer] += 1
     return files
+
+
+def replay_order(commits: Iterable[tuple[str, Sequence[Change]]]) -> list[tuple[str, str, str, str | None]]:
+    """Flatten (developer, changes) commits into replay rows, renames first within each commit."""
+    order = {"R": 0, "D": 1, "A": 2}
+    return [
+        (developer, c.status, c.path, c.old_path)
+        for developer, changes in commits
+        for c in sorted(changes, key=lambda c: (order.get(c.status, 3), c.path))
+    ]
 
 
 def file_authors(history: FileHistory) -> list[str]:

@@ -141,14 +141,8 @@ def _days_since(humans: list[CommitRow], now: datetime, common: dict[str, int]) 
 
 
 def _truck_factor(history: RepositoryHistory, humans: Iterable[CommitRow], params: MaintainerParams) -> Score:
-    replay = []
-    commit_counts: Counter[str] = Counter()
-    for c in humans:
-        person = c.person
-        commit_counts[person] += 1
-        changes = [authorship.Change(s, p, o) for s, p, o in history.changes.get(c.sha, ())]
-        replay.append((person, changes))
-    histories = authorship.file_histories(replay)
+    commit_counts = Counter(c.person for c in humans)
+    histories = authorship.file_histories(history.replay)
     present = params.file_filter.counted(history.files)
     authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
     tf = authorship.truck_factor(authors, commit_counts, variant=params.truck_factor_variant)

@@ -24,7 +24,9 @@ class RepositoryHistory:
     url: str
     head_sha: str | None
     commits: list[CommitRow]  # oldest first
-    changes: dict[str, list[tuple[str, str, str | None]]]  # sha -> (status, path, old_path)
+    replay: list[
+        tuple[str, str, str, str | None]
+    ]  # (person, status, path, old_path) of non-bot commits, in order
     files: list[str]  # present at the analysed revision
     identities: dict[tuple[str, str], tuple[str, bool, str | None]]  # (name, email) -> (person, bot, org)
     display_names: dict[str, str]
@@ -65,11 +67,26 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryH
     ).fetchall():
         person, bot, org = identities.get((name, email), (email.lower(), False, None))
         commits.append(CommitRow(sha, person, bot, org, authored, committed, tuple(co or ())))
-    changes: dict[str, list[tuple[str, str, str | None]]] = {}
-    for sha, status, path, old in conn.execute(
-        "SELECT sha, status, path, old_path FROM commit_files WHERE repository_url = ?", [url]
-    ).fetchall():
-        changes.setdefault(sha, []).append((status, path, old))
+    # Within a commit, renames first (a path renamed away may be re-added in the same commit).
+    arrow = conn.sql(
+        """
+        SELECT i.person, f.status, f.path, f.old_path
+        FROM commit_files f
+        JOIN commits c ON c.repository_url = f.repository_url AND c.sha = f.sha
+        JOIN repository_identities i
+          ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+        WHERE f.repository_url = ? AND NOT i.is_bot
+        ORDER BY c.committed_at, c.authored_at, c.sha,
+                 CASE f.status WHEN 'R' THEN 0 WHEN 'D' THEN 1 WHEN 'A' THEN 2 ELSE 3 END, f.path
+        """,
+        params=[url],
+    ).to_arrow_table()
+    replay = list(
+        zip(
+            *(arrow.column(name).to_pylist() for name in ("person", "status", "path", "old_path")),
+            strict=True,
+        )
+    )
     files = [
         str(r[0])
         for r in conn.execute("SELECT path FROM repository_files WHERE repository_url = ?", [url]).fetchall()
@@ -80,7 +97,7 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryH
             "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
         ).fetchall()
     }
-    return RepositoryHistory(url, head[0] if head else None, commits, changes, files, identities, names)
+    return RepositoryHistory(url, head[0] if head else None, commits, replay, files, identities, names)
 
 
 def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

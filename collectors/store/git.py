@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from collectors.store import insert_columns, utcnow, writable_table
 
@@ -36,10 +36,6 @@ class RepositoryState:
     head_sha: str | None
     last_mined_sha: str | None
     status: str
-
-
-def _ts(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
 def repository_state(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryState | None:
@@ -145,58 +141,72 @@ class HistoryBuffer:
         self.sha: list[str] = []
         self.name: list[str] = []
         self.email: list[str] = []
-        self.authored: list[datetime] = []
-        self.committed: list[datetime] = []
-        self.co_authors: list[list[str]] = []
+        self.authored: list[int] = []
+        self.committed: list[int] = []
+        self.co_authors: list[list[str] | None] = []
         self.f_sha: list[str] = []
         self.f_status: list[str] = []
         self.f_path: list[str] = []
         self.f_old: list[str | None] = []
 
     def add(self, record: Any) -> None:
-        self.sha.append(record.sha)
+        sha = record.sha
+        self.sha.append(sha)
         self.name.append(record.author_name)
         self.email.append(record.author_email)
-        self.authored.append(_ts(record.authored_at))
-        self.committed.append(_ts(record.committed_at))
-        self.co_authors.append(list(record.co_authors))
-        sha = record.sha
-        for change in record.files:
-            self.f_sha.append(sha)
+        self.authored.append(record.authored_at)
+        self.committed.append(record.committed_at)
+        self.co_authors.append(list(record.co_authors) if record.co_authors else None)
+        files = record.files
+        self.f_sha.extend([sha] * len(files))
+        for change in files:
             self.f_status.append(change.status)
             self.f_path.append(change.path)
             self.f_old.append(change.old_path)
 
     def write(self, conn: duckdb.DuckDBPyConnection) -> int:
-        n = len(self.sha)
-        insert_columns(
-            conn,
-            COMMITS,
+        """Insert through typed Arrow columns (epoch seconds cast to timestamps inside Arrow)."""
+        n, m = len(self.sha), len(self.f_sha)
+        seconds = pa.timestamp("s")
+        commits = pa.table(
             {
-                "repository_url": [self.url] * n,
-                "sha": self.sha,
-                "author_name": self.name,
-                "author_email": self.email,
-                "authored_at": self.authored,
-                "committed_at": self.committed,
-                "co_authors": self.co_authors,
-                "run_id": [self.run_id] * n,
-            },
+                "repository_url": pa.array([self.url] * n, pa.string()),
+                "sha": pa.array(self.sha, pa.string()),
+                "author_name": pa.array(self.name, pa.string()),
+                "author_email": pa.array(self.email, pa.string()),
+                "authored_at": pa.array(self.authored, pa.int64()).cast(seconds),
+                "committed_at": pa.array(self.committed, pa.int64()).cast(seconds),
+                "co_authors": pa.array(self.co_authors, pa.list_(pa.string())),
+                "run_id": pa.array([self.run_id] * n, pa.int64()),
+            }
         )
-        m = len(self.f_sha)
-        insert_columns(
-            conn,
-            COMMIT_FILES,
+        files = pa.table(
             {
-                "repository_url": [self.url] * m,
-                "sha": self.f_sha,
-                "status": self.f_status,
-                "path": self.f_path,
-                "old_path": self.f_old,
-                "run_id": [self.run_id] * m,
-            },
+                "repository_url": pa.array([self.url] * m, pa.string()),
+                "sha": pa.array(self.f_sha, pa.string()),
+                "status": pa.array(self.f_status, pa.string()),
+                "path": pa.array(self.f_path, pa.string()),
+                "old_path": pa.array(self.f_old, pa.string()),
+                "run_id": pa.array([self.run_id] * m, pa.int64()),
+            }
         )
+        _insert_arrow(conn, COMMITS, commits)
+        _insert_arrow(conn, COMMIT_FILES, files)
         return n
+
+
+def _insert_arrow(conn: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    if table not in (COMMITS, COMMIT_FILES):
+        raise ValueError(f"not a history table: {table}")
+    if data.num_rows == 0:
+        return
+    view = f"_arrow_{table}"
+    conn.register(view, data)
+    try:
+        columns = ", ".join(data.column_names)
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")  # noqa: S608
+    finally:
+        conn.unregister(view)
 
 
 def raw_identities(

@@ -39,11 +39,13 @@ def test_creator_with_many_foreign_changes_keeps_authorship_only_above_the_relat
 
 def test_renames_carry_history_and_count_as_a_change() -> None:
     histories = authorship.file_histories(
-        [
-            ("alice", [Change("A", "a.py")]),
-            ("bob", [Change("R", "b.py", "a.py")]),
-            ("bob", [Change("M", "b.py")]),
-        ]
+        authorship.replay_order(
+            [
+                ("alice", [Change("A", "a.py")]),
+                ("bob", [Change("R", "b.py", "a.py")]),
+                ("bob", [Change("M", "b.py")]),
+            ]
+        )
     )
     assert set(histories) == {"b.py"}
     assert histories["b.py"].creators == {"alice"}
@@ -52,12 +54,14 @@ def test_renames_carry_history_and_count_as_a_change() -> None:
 
 def test_a_readded_file_keeps_its_history_and_gains_a_creator() -> None:
     histories = authorship.file_histories(
-        [
-            ("alice", [Change("A", "x.py")]),
-            ("carol", [Change("M", "x.py")]),
-            ("alice", [Change("D", "x.py")]),
-            ("bob", [Change("A", "x.py")]),
-        ]
+        authorship.replay_order(
+            [
+                ("alice", [Change("A", "x.py")]),
+                ("carol", [Change("M", "x.py")]),
+                ("alice", [Change("D", "x.py")]),
+                ("bob", [Change("A", "x.py")]),
+            ]
+        )
     )
     assert histories["x.py"].creators == {"alice", "bob"}
     assert histories["x.py"].changes == {"carol": 1}
