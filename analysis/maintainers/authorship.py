@@ -67,6 +67,22 @@ def file_histories(replay: Iterable[tuple[str, str, str, str | None]]) -> dict[s
     return files
 
 
+def add_aggregated(
+    files: dict[str, FileHistory], aggregated: Iterable[tuple[str, str, bool, int]]
+) -> dict[str, FileHistory]:
+    """Add (path, developer, created, changes) totals of paths never involved in a rename: their history
+    does not depend on order, so it can be summed (in SQL) instead of replayed."""
+    for path, developer, created, changes in aggregated:
+        history = files.get(path)
+        if history is None:
+            history = files[path] = FileHistory()
+        if created:
+            history.creators.add(developer)
+        if changes:
+            history.changes[developer] += changes
+    return files
+
+
 def replay_order(commits: Iterable[tuple[str, Sequence[Change]]]) -> list[tuple[str, str, str, str | None]]:
     """Flatten (developer, changes) commits into replay rows, renames first within each commit."""
     order = {"R": 0, "D": 1, "A": 2}

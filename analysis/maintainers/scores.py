@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from analysis.maintainers import authorship, factors
-from analysis.queries.git import CommitRow, RepositoryHistory
+from analysis.queries.git import RepositoryHistory
 from analysis.score import Score, Status
 from collectors.git.filters import NO_FILTER, FileFilter
-from collectors.git.identities import split_name_email
 
 VERSION = "1"
 
@@ -28,56 +26,54 @@ class MaintainerParams:
     file_filter: FileFilter = field(default=NO_FILTER)
 
 
-def _credits(
-    history: RepositoryHistory, params: MaintainerParams, since: datetime | None
-) -> list[tuple[str, str | None]]:
-    """(person, org) for each non-bot contribution: the author, plus co-authors when credited."""
-    out = []
-    for c in history.commits:
-        if since is not None and c.authored_at < since:
-            continue
-        if not c.is_bot:
-            out.append((c.person, c.org))
+def _contributions(history: RepositoryHistory, params: MaintainerParams, recent: bool) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for c in history.credits:
+        n = c.authored_recent if recent else c.authored
         if params.credit_co_authors:
-            for value in c.co_authors:
-                parsed = split_name_email(value)
-                if parsed is None:
-                    continue
-                person, bot, org = history.identities.get(
-                    (parsed.name, parsed.email), (parsed.email.lower(), False, None)
-                )
-                if not bot and person != c.person:
-                    out.append((person, org))
-    return out
+            n += c.co_authored_recent if recent else c.co_authored
+        if n:
+            counts[c.person] = n
+    return counts
+
+
+def _org_contributions(history: RepositoryHistory, people: Counter[str]) -> tuple[Counter[str], int]:
+    org_of = {c.person: c.org for c in history.credits}
+    orgs: Counter[str] = Counter()
+    unaffiliated = 0
+    for person, n in people.items():
+        org = org_of.get(person)
+        if org:
+            orgs[org] += n
+        else:
+            unaffiliated += n
+    return orgs, unaffiliated
+
+
+SHARE_SCORES = (
+    "truck_factor", "contributor_absence_factor", "contributor_absence_factor_12m", "pony_factor",
+    "pony_factor_12m", "elephant_factor", "elephant_factor_12m", "commit_hhi", "active_maintainers",
+)  # fmt: skip
 
 
 def repository_scores(history: RepositoryHistory, now: datetime, params: MaintainerParams) -> list[Score]:
-    humans = [c for c in history.commits if not c.is_bot]
-    bots = len(history.commits) - len(humans)
-    common = {"commits": len(humans), "bot_commits_excluded": bots}
-    scores = [_days_since(humans, now, common)]
-    if len(humans) < params.min_commits:
+    """Every maintainer score of one repository; ``now`` is the reference time (the --at commit's time)."""
+    common = {"commits": history.human_commits, "bot_commits_excluded": history.bot_commits}
+    scores = [_days_since(history, now, common)]
+    if history.human_commits < params.min_commits:
         reason = (
-            f"Fewer than {params.min_commits} non-bot commits ({len(humans)}): too little history to judge."
+            f"Fewer than {params.min_commits} non-bot commits ({history.human_commits}): "
+            "too little history to judge."
         )
-        for name in (
-            "truck_factor", "contributor_absence_factor", "contributor_absence_factor_12m", "pony_factor",
-            "pony_factor_12m", "elephant_factor", "elephant_factor_12m", "commit_hhi", "active_maintainers",
-        ):  # fmt: skip
-            scores.append(Score.inconclusive(name, VERSION, reason, **common))
+        scores += [Score.inconclusive(name, VERSION, reason, **common) for name in SHARE_SCORES]
         return scores
-    scores.append(_truck_factor(history, humans, params))
-    since = now - params.window
+    scores.append(_truck_factor(history, params))
     share = f"{'at least' if params.operator == '>=' else 'more than'} {params.threshold:.0%}"
-    all_credits = _credits(history, params, None)
-    recent = _credits(history, params, since)
     details = {**common, "threshold": params.threshold, "operator": params.operator,
-               "co_authors_credited": params.credit_co_authors}  # fmt: skip
-    for name, credits, label in (
-        ("", all_credits, "over all time"),
-        ("_12m", recent, "over the last 12 months"),
-    ):
-        people = Counter(p for p, _ in credits)
+               "co_authors_credited": params.credit_co_authors, "window_start": history.since.isoformat()}  # fmt: skip
+    window: dict[bool, Counter[str]] = {}
+    for suffix, recent, label in (("", False, "over all time"), ("_12m", True, "over the last 12 months")):
+        people = window[recent] = _contributions(history, params, recent)
         k = factors.smallest_share_count(people.values(), params.threshold, params.operator)
         d = {**details, "contributors": len(people), "lfx_points": factors.lfx_band(k) if k else None}
         if not people:
@@ -85,40 +81,33 @@ def repository_scores(history: RepositoryHistory, now: datetime, params: Maintai
         else:
             reason = f"{k} of {len(people)} contributors made {share} of the commits {label}."
         scores.append(
-            Score("contributor_absence_factor" + name, VERSION, float(k), Status.OK, reason, details=d)
+            Score("contributor_absence_factor" + suffix, VERSION, float(k), Status.OK, reason, details=d)
         )
-        scores.append(Score("pony_factor" + name, VERSION, float(k), Status.OK, reason, details=d))
-        orgs = Counter(o for _, o in credits if o)
-        unaffiliated = sum(1 for _, o in credits if not o)
+        scores.append(Score("pony_factor" + suffix, VERSION, float(k), Status.OK, reason, details=d))
+        orgs, unaffiliated = _org_contributions(history, people)
         e = factors.smallest_share_count(orgs.values(), params.threshold, params.operator)
         d_org = {**details, "organisations": len(orgs), "unaffiliated_commits": unaffiliated,
                  "lfx_points": factors.lfx_band(e, organisations=True) if e else None}  # fmt: skip
         if not orgs:
-            scores.append(
-                Score.inconclusive(
-                    "elephant_factor" + name,
-                    VERSION,
-                    f"No commit {label} comes from an organisation's e-mail domain.",
-                    **d_org,
-                )
-            )
+            reason = f"No commit {label} comes from an organisation's e-mail domain."
+            scores.append(Score.inconclusive("elephant_factor" + suffix, VERSION, reason, **d_org))
         else:
             reason = (
                 f"{e} of {len(orgs)} organisations made {share} of the affiliated commits {label} "
                 f"({unaffiliated} commits from personal addresses left out)."
             )
             scores.append(
-                Score("elephant_factor" + name, VERSION, float(e), Status.OK, reason, details=d_org)
+                Score("elephant_factor" + suffix, VERSION, float(e), Status.OK, reason, details=d_org)
             )
-    people_all = Counter(p for p, _ in all_credits)
-    h = factors.hhi(people_all.values())
+    h = factors.hhi(window[False].values())
     scores.append(
         Score("commit_hhi", VERSION, round(h, 6), Status.OK,
               f"Commit concentration HHI {h * 10000:.0f} on the 0-10,000 scale"
               f"{' (highly concentrated above 1,800)' if h > 0.18 else ''}.",
-              details={**details, "hhi_10000": round(h * 10000, 1), "effective_contributors": round(1 / h, 2) if h else None})
+              details={**details, "hhi_10000": round(h * 10000, 1),
+                       "effective_contributors": round(1 / h, 2) if h else None})
     )  # fmt: skip
-    people_recent = Counter(p for p, _ in recent)
+    people_recent = window[True]
     active = sorted(p for p, n in people_recent.items() if n >= params.active_min_commits)
     scores.append(
         Score("active_maintainers", VERSION, float(len(active)), Status.OK,
@@ -130,19 +119,19 @@ def repository_scores(history: RepositoryHistory, now: datetime, params: Maintai
     return scores
 
 
-def _days_since(humans: list[CommitRow], now: datetime, common: dict[str, int]) -> Score:
-    if not humans:
+def _days_since(history: RepositoryHistory, now: datetime, common: dict[str, int]) -> Score:
+    last = history.last_commit_at
+    if last is None:
         return Score.inconclusive("days_since_last_commit", VERSION, "No non-bot commits found.", **common)
-    last = max(c.committed_at for c in humans)
     days = max(0, (now - last).days)
     return Score("days_since_last_commit", VERSION, float(days), Status.OK,
                  f"The last non-bot commit was {days} days ago ({last:%Y-%m-%d}).",
                  details={**common, "last_commit_at": last.isoformat()})  # fmt: skip
 
 
-def _truck_factor(history: RepositoryHistory, humans: Iterable[CommitRow], params: MaintainerParams) -> Score:
-    commit_counts = Counter(c.person for c in humans)
-    histories = authorship.file_histories(history.replay)
+def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score:
+    commit_counts = {c.person: c.authored for c in history.credits}
+    histories = authorship.add_aggregated(authorship.file_histories(history.replay), history.aggregated)
     present = params.file_filter.counted(history.files)
     authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
     tf = authorship.truck_factor(authors, commit_counts, variant=params.truck_factor_variant)

@@ -44,12 +44,12 @@ def score_all(
     rows: list[dict[str, Any]] = []
     repositories = queries.mined_repositories(conn)
     for url in repositories:
-        history = queries.repository_history(conn, url)
         p = params or MaintainerParams()
         if p.file_filter.exclude == ():
             p = MaintainerParams(**{**p.__dict__, "file_filter": load_filter(url)})
         # --at: the scores describe the repository as of the analysed commit, not as of today
-        reference = max((c.committed_at for c in history.commits), default=now) if at else now
+        reference = (queries.latest_commit_at(conn, url) or now) if at else now
+        history = queries.repository_history(conn, url, reference - p.window)
         for score in repository_scores(history, reference, p):
             rows.append(score.row("repository", url))
             for purl in links.get(url, []):

@@ -4,31 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 
 
 @dataclass(frozen=True)
-class CommitRow:
-    sha: str
+class Credit:
+    """Non-bot contributions of one person: authored commits and co-authored ones (all time and recent)."""
+
     person: str
-    is_bot: bool
     org: str | None
-    authored_at: datetime
-    committed_at: datetime
-    co_authors: tuple[str, ...]
+    authored: int
+    authored_recent: int
+    co_authored: int
+    co_authored_recent: int
 
 
 @dataclass(frozen=True)
 class RepositoryHistory:
+    """What the maintainer scores need of one repository, aggregated in SQL where the formula allows."""
+
     url: str
     head_sha: str | None
-    commits: list[CommitRow]  # oldest first
-    replay: list[
-        tuple[str, str, str, str | None]
-    ]  # (person, status, path, old_path) of non-bot commits, in order
+    since: datetime  # start of the recent window the *_recent counts use
+    human_commits: int
+    bot_commits: int
+    last_commit_at: datetime | None  # last non-bot commit
+    credits: list[Credit]
+    # Truck factor input. Paths never involved in a rename keep one history: (path, person, created,
+    # changes) aggregated in SQL. Rows touching renamed paths are replayed in order: (person, status,
+    # path, old_path), oldest commit first, renames first within a commit.
+    aggregated: list[tuple[str, str, bool, int]]
+    replay: list[tuple[str, str, str, str | None]]
     files: list[str]  # present at the analysed revision
-    identities: dict[tuple[str, str], tuple[str, bool, str | None]]  # (name, email) -> (person, bot, org)
     display_names: dict[str, str]
 
 
@@ -49,43 +58,103 @@ def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def repository_history(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryHistory:
+def latest_commit_at(conn: duckdb.DuckDBPyConnection, url: str) -> datetime | None:
+    rows = conn.execute("SELECT max(committed_at) FROM commits WHERE repository_url = ?", [url]).fetchall()
+    return rows[0][0] if rows else None
+
+
+_HUMAN_CHANGES = """
+    SELECT i.person, f.status, f.path, f.old_path, c.committed_at, c.authored_at, c.sha
+    FROM commit_files f
+    JOIN commits c ON c.repository_url = f.repository_url AND c.sha = f.sha
+    JOIN repository_identities i
+      ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+    WHERE f.repository_url = $url AND NOT i.is_bot
+"""
+
+
+def _columns(rel: duckdb.DuckDBPyRelation, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    table = rel.to_arrow_table()
+    return list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
+
+
+def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetime) -> RepositoryHistory:
     head = next(iter(conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchall()), None)
-    identities = {
-        (str(n), str(e)): (str(p), bool(b), o)
-        for n, e, p, b, o in conn.execute(
-            "SELECT name, email, person, is_bot, org FROM repository_identities WHERE repository_url = ?",
-            [url],
-        ).fetchall()
-    }
-    commits = []
-    # Oldest first; equal timestamps are ordered by sha so that both mining engines replay identically.
-    for sha, name, email, authored, committed, co in conn.execute(
-        "SELECT sha, author_name, author_email, authored_at, committed_at, co_authors FROM commits "
-        "WHERE repository_url = ? ORDER BY committed_at, authored_at, sha",
-        [url],
-    ).fetchall():
-        person, bot, org = identities.get((name, email), (email.lower(), False, None))
-        commits.append(CommitRow(sha, person, bot, org, authored, committed, tuple(co or ())))
-    # Within a commit, renames first (a path renamed away may be re-added in the same commit).
-    arrow = conn.sql(
+    counts = conn.execute(
         """
-        SELECT i.person, f.status, f.path, f.old_path
-        FROM commit_files f
-        JOIN commits c ON c.repository_url = f.repository_url AND c.sha = f.sha
-        JOIN repository_identities i
+        SELECT count(*) FILTER (WHERE NOT i.is_bot), count(*) FILTER (WHERE i.is_bot),
+               max(c.committed_at) FILTER (WHERE NOT i.is_bot)
+        FROM commits c JOIN repository_identities i
           ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
-        WHERE f.repository_url = ? AND NOT i.is_bot
-        ORDER BY c.committed_at, c.authored_at, c.sha,
-                 CASE f.status WHEN 'R' THEN 0 WHEN 'D' THEN 1 WHEN 'A' THEN 2 ELSE 3 END, f.path
+        WHERE c.repository_url = ?
         """,
-        params=[url],
-    ).to_arrow_table()
-    replay = list(
-        zip(
-            *(arrow.column(name).to_pylist() for name in ("person", "status", "path", "old_path")),
-            strict=True,
+        [url],
+    ).fetchall()[0]
+    # Co-authors: "Name <email>" parsed as collectors.git.identities.split_name_email does.
+    credits = [
+        Credit(str(p), o, int(a), int(ar), int(co), int(cor))
+        for p, o, a, ar, co, cor in conn.execute(
+            r"""
+            WITH authored AS (
+                SELECT c.sha, c.authored_at, c.co_authors, i.person, i.org, i.is_bot
+                FROM commits c JOIN repository_identities i
+                  ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+                WHERE c.repository_url = $url
+            ), co AS (
+                SELECT a.authored_at, i.person, i.org
+                FROM (SELECT authored_at, person AS author, unnest(co_authors) AS v FROM authored) a
+                JOIN repository_identities i
+                  ON i.repository_url = $url
+                 AND i.name = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 1))
+                 AND i.email = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 2))
+                WHERE NOT i.is_bot AND i.person <> a.author
+            ), credit AS (
+                SELECT person, org, authored_at, 1 AS own FROM authored WHERE NOT is_bot
+                UNION ALL
+                SELECT person, org, authored_at, 0 AS own FROM co
+            )
+            SELECT person, any_value(org),
+                   count(*) FILTER (WHERE own = 1), count(*) FILTER (WHERE own = 1 AND authored_at >= $since),
+                   count(*) FILTER (WHERE own = 0), count(*) FILTER (WHERE own = 0 AND authored_at >= $since)
+            FROM credit GROUP BY person ORDER BY person
+            """,
+            {"url": url, "since": since},
+        ).fetchall()
+    ]
+    # built from the constant _HUMAN_CHANGES only
+    renamed = f"""
+        renamed AS (
+            SELECT path FROM ({_HUMAN_CHANGES}) WHERE status = 'R'
+            UNION SELECT old_path FROM ({_HUMAN_CHANGES}) WHERE status = 'R'
         )
+    """  # noqa: S608
+    aggregated = _columns(
+        conn.sql(
+            f"""
+            WITH changes AS ({_HUMAN_CHANGES}), {renamed}
+            SELECT path, person, bool_or(status = 'A') AS created,
+                   (count(*) FILTER (WHERE status IN ('M', 'T')))::INTEGER AS changes
+            FROM changes WHERE path NOT IN (SELECT path FROM renamed)
+            GROUP BY path, person
+            """,  # noqa: S608
+            params={"url": url},
+        ),
+        ("path", "person", "created", "changes"),
+    )
+    # Within a commit, renames first (a path renamed away may be re-added in the same commit); equal
+    # timestamps are ordered by sha so that both mining engines replay identically.
+    replay = _columns(
+        conn.sql(
+            f"""
+            WITH changes AS ({_HUMAN_CHANGES}), {renamed}
+            SELECT person, status, path, old_path FROM changes
+            WHERE path IN (SELECT path FROM renamed) OR old_path IN (SELECT path FROM renamed)
+            ORDER BY committed_at, authored_at, sha,
+                     CASE status WHEN 'R' THEN 0 WHEN 'D' THEN 1 WHEN 'A' THEN 2 ELSE 3 END, path
+            """,  # noqa: S608
+            params={"url": url},
+        ),
+        ("person", "status", "path", "old_path"),
     )
     files = [
         str(r[0])
@@ -97,7 +166,11 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryH
             "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
         ).fetchall()
     }
-    return RepositoryHistory(url, head[0] if head else None, commits, replay, files, identities, names)
+    return RepositoryHistory(
+        url=url, head_sha=head[0] if head else None, since=since, human_commits=int(counts[0]),
+        bot_commits=int(counts[1]), last_commit_at=counts[2], credits=credits, aggregated=aggregated,
+        replay=replay, files=files, display_names=names,
+    )  # fmt: skip
 
 
 def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
