@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import codecs
 import os
+import queue
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pygit2
 from pygit2.enums import DiffFind, SortMode
@@ -123,32 +126,36 @@ def read_blob(commit: pygit2.Commit, path: str) -> bytes | None:
 
 # ---------------------------------------------------------------------------------------------- engines
 
-_FORMAT = "%x01%H%x00%an%x00%ae%x00%at%x00%ct%x00%B%x00"
+#: Each commit starts with a marker no commit message contains in practice; fields are NUL-separated.
+_MARK = b"\x01\x02\x03"
+_FORMAT = "%x01%x02%x03%H%x00%an%x00%ae%x00%at%x00%ct%x00%B%x00"
 
 
-def _tokens(stream: Iterator[bytes]) -> Iterator[bytes]:
-    rest = b""
-    for chunk in stream:
-        parts = (rest + chunk).split(b"\0")
-        rest = parts.pop()
-        yield from parts
-    if rest:
-        yield rest
+class _Reader(threading.Thread):
+    """Drains git's output into a queue so that git never waits for the parser (it runs on another core)."""
 
+    def __init__(self, pipe: IO[bytes], size: int = 1 << 20) -> None:
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.size = size
+        self.chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
 
-def _chunks(pipe: object, size: int = 1 << 20) -> Iterator[bytes]:
-    read = pipe.read  # type: ignore[attr-defined]
-    while True:
-        chunk = read(size)
-        if not chunk:
-            return
-        yield chunk
+    def run(self) -> None:
+        try:
+            while chunk := self.pipe.read(self.size):
+                self.chunks.put(chunk)
+        finally:
+            self.chunks.put(b"")
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.chunks.get():
+            yield chunk
 
 
 def mine_git_log(
     path: Path, head: str, stop: str | None = None, git: str | None = None
 ) -> Iterator[CommitRecord]:
-    """Stream ``git log`` output and parse it; commits newest first."""
+    """Start ``git log`` now and return the parsed commits (newest first) as they stream in."""
     exe = git or git_executable()
     if exe is None:
         raise TerminalError("no git executable found")
@@ -163,60 +170,68 @@ def mine_git_log(
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None
+    reader = _Reader(proc.stdout)
+    reader.start()
+    return _stream(path, proc, reader)
+
+
+def _stream(path: Path, proc: subprocess.Popen[bytes], reader: _Reader) -> Iterator[CommitRecord]:
     try:
-        yield from _parse_log(_tokens(_chunks(proc.stdout)))
+        yield from _parse_log(iter(reader))
     finally:
-        proc.stdout.close()
+        reader.join()
+        proc.stdout.close()  # type: ignore[union-attr]
         err = proc.stderr.read() if proc.stderr else b""
         code = proc.wait()
     if code != 0:
         raise TerminalError(f"{path}: git log failed ({_text(err).strip()[:200]})")
 
 
-def _parse_log(tokens: Iterator[bytes]) -> Iterator[CommitRecord]:
-    header: list[bytes] | None = None
+def _parse_log(chunks: Iterator[bytes]) -> Iterator[CommitRecord]:
+    """Split the stream on the commit marker; parse each complete commit while git keeps writing."""
+    rest = b""
+    for chunk in chunks:
+        pieces = (rest + chunk).split(_MARK)
+        rest = pieces.pop()
+        for piece in pieces:
+            if piece:
+                yield _parse_commit(piece)
+    if rest:
+        yield _parse_commit(rest)
+
+
+def _parse_commit(piece: bytes) -> CommitRecord:
+    parts = piece.split(b"\0")
+    if len(parts) < 6:
+        raise TerminalError(f"unexpected git log output near {piece[:60]!r}")
+    sha, name, email, at, ct, body = parts[:6]
     files: list[FileChange] = []
-    for token in tokens:
-        if header is None or token.startswith((b"\x01", b"\n\x01")):
-            if header is not None:
-                yield _record(header, files)
-            start = token.lstrip(b"\n")
-            if not start.startswith(b"\x01"):
-                if not start:
-                    continue
-                raise TerminalError(f"unexpected git log output near {start[:40]!r}")
-            header = [start[1:]]
-            for _ in range(5):
-                header.append(next(tokens))
-            files = []
-            continue
-        status = token.lstrip(b"\n")
+    i, n = 6, len(parts)
+    while i < n:
+        status = parts[i].lstrip(b"\n")
+        i += 1
         if not status:
             continue
         kind = chr(status[0])
-        if kind in "RC":
-            old = _text(next(tokens))
-            new = _text(next(tokens))
-            if kind == "R":
-                files.append(FileChange("R", new, old))
-            else:
-                files.append(FileChange("A", new))
+        if kind == "R" or kind == "C":
+            old, new = _text(parts[i]), _text(parts[i + 1])
+            i += 2
+            files.append(FileChange("R", new, old) if kind == "R" else FileChange("A", new))
         else:
-            files.append(FileChange(kind, _text(next(tokens))))
-    if header is not None:
-        yield _record(header, files)
-
-
-def _record(header: list[bytes], files: list[FileChange]) -> CommitRecord:
-    sha, name, email, at, ct, body = header
+            files.append(FileChange(kind, _text(parts[i])))
+            i += 1
+    if len(files) > 1:
+        files.sort(key=_file_key)
     return CommitRecord(
         sha=sha.decode("ascii"),
         author_name=_text(name),
         author_email=_text(email),
         authored_at=int(at),
         committed_at=int(ct),
-        co_authors=tuple(co_authors(_text(body))),
-        files=tuple(sorted(files, key=_file_key)),
+        co_authors=tuple(co_authors(_text(body)))
+        if b"o-authored-by" in body or b"O-AUTHORED-BY" in body
+        else (),
+        files=tuple(files),
     )
 
 

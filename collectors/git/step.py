@@ -144,6 +144,7 @@ def _mine_at(
         else:
             store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
         engine, records = mining.mine(repo, head, stop, settings.engine)
+        store.warm_up()
         buffer = store.HistoryBuffer(url, session.run_id)
         for record in records:
             buffer.add(record)

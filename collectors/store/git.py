@@ -132,6 +132,12 @@ def clear_history(conn: duckdb.DuckDBPyConnection, url: str) -> None:
         conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
 
 
+def warm_up() -> None:
+    """Build a tiny Arrow table: pyarrow's first table imports pandas lazily (about a second), which is
+    better spent while git is still producing history than after it."""
+    pa.table({"x": pa.array([], pa.string())})
+
+
 class HistoryBuffer:
     """Column lists for commits and commit_files, filled while history streams in."""
 
@@ -165,7 +171,7 @@ class HistoryBuffer:
             self.f_old.append(change.old_path)
 
     def write(self, conn: duckdb.DuckDBPyConnection) -> int:
-        """Insert through typed Arrow columns (epoch seconds cast to timestamps inside Arrow)."""
+        """Insert through typed Arrow columns (epoch seconds typed as timestamps)."""
         n, m = len(self.sha), len(self.f_sha)
         seconds = pa.timestamp("s")
         commits = pa.table(
@@ -174,8 +180,8 @@ class HistoryBuffer:
                 "sha": pa.array(self.sha, pa.string()),
                 "author_name": pa.array(self.name, pa.string()),
                 "author_email": pa.array(self.email, pa.string()),
-                "authored_at": pa.array(self.authored, pa.int64()).cast(seconds),
-                "committed_at": pa.array(self.committed, pa.int64()).cast(seconds),
+                "authored_at": pa.array(self.authored, seconds),
+                "committed_at": pa.array(self.committed, seconds),
                 "co_authors": pa.array(self.co_authors, pa.list_(pa.string())),
                 "run_id": pa.array([self.run_id] * n, pa.int64()),
             }
