@@ -16,6 +16,7 @@ import pygit2
 
 from collectors.errors import InputError, SocleError, TerminalError, TransientError
 from collectors.git import funding, identities, mining, repos
+from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
 from collectors.store import git as store
@@ -63,7 +64,12 @@ def run(session: WriteSession, options: GitStepOptions) -> None:
 
 def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettings) -> list[MineResult]:
     conn = session.conn
-    links = store.package_repository_urls(conn)
+    links = []
+    for purl, url, directory in store.package_repository_urls(conn):
+        try:
+            links.append((purl, parse_repo_url(url).url, directory))
+        except TerminalError as exc:  # registry text is data: a bad URL is a documented skip
+            session.event("skipped", purl, f"repository URL not followed: {exc}")
     if links:
         store.replace_package_links(conn, links, "package-metadata", session.run_id)
     rules = identities.load_rules(settings.data_dir, settings.aliases)

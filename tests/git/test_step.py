@@ -240,3 +240,24 @@ def test_both_engines_store_identical_tables(tmp_path: Path, project: Project) -
     assert stored["git"] == stored["pygit2"]
     assert len(stored["git"][0]) == 8
     assert "R" in {row[1] for row in stored["git"][0]}
+
+
+def test_hostile_repository_urls_from_registry_metadata_are_skipped(db_path: Path, project: Project) -> None:
+    with write_session(db_path, "setup") as session:
+        session.conn.execute(
+            "CREATE TABLE package_metadata (purl VARCHAR, repository_url VARCHAR, repository_directory VARCHAR)"
+        )
+        session.conn.execute(
+            "INSERT INTO package_metadata VALUES ('pkg:npm/a', 'local:/etc', NULL), "
+            "('pkg:npm/b', 'file:///srv/repo', NULL), ('pkg:npm/c', 'https://user:pw@github.com/a/c', NULL)"
+        )
+    mine(db_path, project)
+    with read_connection(db_path) as conn:
+        linked = conn.execute("SELECT count(*) FROM package_repositories").fetchall()
+        skipped = conn.execute(
+            "SELECT subject FROM run_events WHERE severity = 'skipped' ORDER BY 1"
+        ).fetchall()
+        urls = conn.execute("SELECT url FROM repositories").fetchall()
+    assert linked == [(0,)]
+    assert skipped == [("pkg:npm/a",), ("pkg:npm/b",), ("pkg:npm/c",)]
+    assert urls == [(URL,)]
