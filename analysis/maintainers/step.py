@@ -61,4 +61,5 @@ def score_all(
         rows.append(publishers_score(people).row("package", purl))
     write_scores(session, rows)
     session.count("maintainer_scores", len(rows))
-    return ScoreSummary(repositories=len(repositories), packages=len(purls))
+    scored = {purl for url in repositories for purl in links.get(url, [])} | set(purls)
+    return ScoreSummary(repositories=len(repositories), packages=len(scored))
