@@ -47,7 +47,7 @@ def repository_state(conn: duckdb.DuckDBPyConnection, url: str) -> RepositorySta
 
 
 def known_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Repositories to mine: those added or linked to packages, plus package_metadata's when it exists."""
+    """Repositories to mine: those recorded (added or mined before) and those linked to packages."""
     urls = {r[0] for r in conn.execute("SELECT url FROM repositories").fetchall()}
     urls |= {
         r[0] for r in conn.execute("SELECT DISTINCT repository_url FROM package_repositories").fetchall()
