@@ -1,0 +1,65 @@
+"""``socle report --score NAME``: a score report as a terminal table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from analysis.commands.common import db_option, resolve_db
+from analysis.reports import REPORTS, ReportOptions, ReportTable
+from collectors.errors import InputError
+from collectors.store import read_connection
+
+
+def render(table: ReportTable, fmt: str) -> None:
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+    elif fmt == "json":
+        click.echo(
+            json.dumps(
+                [dict(zip(table.columns, row, strict=True)) for row in table.rows], indent=2, default=str
+            )
+        )
+    else:
+        out = Table(*table.columns, show_lines=False)
+        for row in table.rows:
+            out.add_row(*("" if v is None else str(v) for v in row))
+        Console(width=200).print(out)
+
+
+@click.command("report")
+@click.option("--score", "score", required=True, help=f"The report: one of {', '.join(sorted(REPORTS))}.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option("--sort", default=None, help="Sort by this column; prefix with - for descending.")
+@click.option("--limit", type=int, default=None, help="Show at most this many rows.")
+@db_option
+def report(score: str, fmt: str, sort: str | None, limit: int | None, db_path: Path | None) -> None:
+    """Print a score report.
+
+    \b
+    Example:
+        socle report --score maintainers
+        socle report --score maintainers --format csv --sort truck_factor
+    """
+    if score not in REPORTS:
+        raise InputError("--score", f"unknown report {score!r}; one of {', '.join(sorted(REPORTS))}")
+    db = resolve_db(db_path)
+    with read_connection(db) as conn:
+        try:
+            table = REPORTS[score](conn, ReportOptions(sort=sort, limit=limit))
+        except ValueError as exc:
+            raise InputError("--sort", str(exc)) from exc
+    render(table, fmt)
+
+
+COMMANDS = [report]

@@ -1,0 +1,157 @@
+"""``socle add-repo`` (a repository no package points to) and ``socle mine`` (the git part of a refresh:
+mine every known repository, then compute the maintainer scores)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.maintainers.scores import MaintainerParams
+from analysis.maintainers.step import score_all
+from collectors.errors import InputError, TerminalError
+from collectors.git import identities, repos
+from collectors.git.step import GitSettings, mine_all
+from collectors.git.urls import parse_repo_url
+from collectors.store import git as store
+from collectors.store import utcnow, write_session
+
+
+@dataclass(frozen=True)
+class MineOptions:
+    """The refresh options the git and maintainers steps read."""
+
+    db_path: Path
+    mirror_dir: Path | None
+    at: str | None
+    now: datetime
+
+
+@click.command("add-repo")
+@click.argument("target")
+@click.option(
+    "--package", "purls", multiple=True, help="Link the repository to this package purl (repeatable)."
+)
+@db_option
+def add_repo(target: str, purls: tuple[str, ...], db_path: Path | None) -> None:
+    """Add a repository (an https URL, or a local path to a git repository) to mine.
+
+    \b
+    Example:
+        socle add-repo https://github.com/pallets/flask --package pkg:pypi/flask
+        socle add-repo /srv/mirrors/internal-tool.git
+    """
+    db = resolve_db(db_path)
+    if "://" in target or target.startswith("git+"):
+        try:
+            repo = parse_repo_url(target)
+        except TerminalError as exc:
+            raise InputError(target, str(exc)) from exc
+        url, host = repo.url, repo.host
+    else:
+        path = Path(target)
+        if not path.exists():
+            raise InputError(target, "no such repository path (URLs must start with https://)")
+        url, host = repos.local_url(path), None
+    with write_session(db, "add-repo", {"target": target}) as session:
+        new = store.add_repository(session.conn, url, host, session.run_id, purls)
+    click.echo(f"{'added' if new else 'already known'}: {url}")
+
+
+@click.command("mine")
+@click.option(
+    "--mirror-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of existing bare repositories: DIR/OWNER+NAME or DIR/mirrors.toml.",
+)
+@click.option("--at", "at", default=None, help="Analyse as of this commit, tag or date (YYYY-MM-DD).")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "git", "pygit2"]),
+    default="auto",
+    show_default=True,
+    help="History reader: git log (fast) or pygit2 (no git executable needed).",
+)
+@click.option("--no-mailmap", is_flag=True, help="Ignore .mailmap (as the 2015 truck-factor study did).")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help='TOML file: aliases = [["a@example.org", "b@example.org"], ...] merged as one person.',
+)
+@click.option("--no-co-authors", is_flag=True, help="Do not credit Co-authored-by trailers.")
+@click.option(
+    "--variant",
+    type=click.Choice(["greedy", "pruned"]),
+    default="greedy",
+    show_default=True,
+    help="Truck factor variant.",
+)
+@click.option("--offline", is_flag=True, help="Never clone or fetch; use only mirrors and existing clones.")
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Internal forge host allowed to resolve to a private address (repeatable).",
+)
+@click.option("--repo", "only", multiple=True, help="Mine only this repository URL (repeatable).")
+@db_option
+@click.pass_context
+def mine(
+    ctx: click.Context,
+    mirror_dir: Path | None,
+    at: str | None,
+    engine: str,
+    no_mailmap: bool,
+    aliases: Path | None,
+    no_co_authors: bool,
+    variant: str,
+    offline: bool,
+    allowed_hosts: tuple[str, ...],
+    only: tuple[str, ...],
+    db_path: Path | None,
+) -> None:
+    """Mine the git history of every known repository and compute the maintainer scores.
+
+    Repositories come from package metadata (registry refresh) and `socle add-repo`. Mining is
+    incremental: only new commits are read, and a rewritten history is mined again.
+
+    \b
+    Example:
+        socle add-repo https://github.com/pallets/flask
+        socle mine --mirror-dir /srv/mirrors --offline
+        socle mine --mirror-dir /srv/mirrors --at 2015-02-28 --no-mailmap
+    """
+    db = resolve_db(db_path)
+    settings = GitSettings(
+        engine=engine,
+        use_mailmap=not no_mailmap,
+        aliases=tuple(identities.load_aliases(aliases)) if aliases else (),
+        allowed_hosts=allowed_hosts,
+        network=not offline,
+        only=frozenset(only) if only else None,
+    )
+    options = MineOptions(db_path=db, mirror_dir=mirror_dir, at=at, now=utcnow())
+    params = {"mirror_dir": str(mirror_dir) if mirror_dir else None, "at": at, "engine": engine,
+              "mailmap": not no_mailmap, "variant": variant}  # fmt: skip
+    with write_session(db, "mine", params) as session:
+        results = mine_all(session, options, settings)
+        summary = score_all(
+            session,
+            options.now,
+            at=at,
+            params=MaintainerParams(truck_factor_variant=variant, credit_co_authors=not no_co_authors),
+        )
+    failed = 0
+    for result in results:
+        click.echo(f"{result.status:<8} {result.url}  {result.message}")
+        failed += result.status != "ok"
+    click.echo(f"scored {summary.repositories} repositories, {summary.packages} packages")
+    ctx.exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+COMMANDS = [add_repo, mine]

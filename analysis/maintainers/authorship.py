@@ -1,0 +1,162 @@
+"""Degree of authorship and the truck factor, exactly as Avelino, Passos, Hora and Valente, "A Novel
+Approach for Estimating Truck Factors", ICPC 2016 (https://arxiv.org/abs/1604.06766), whose reference tool is
+https://github.com/aserg-ufmg/Truck-Factor.
+
+DOA(d, f) = 3.293 + 1.098 * FA + 0.164 * DL - 0.321 * ln(1 + AC)   (Fritz et al.'s degree-of-authorship)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
+#: d authors f iff DOA(d,f)/max DOA(.,f) > 0.75 and (DOA(d,f) >= 3.293 or d created f).
+NORM_THRESHOLD = 0.75
+ABS_THRESHOLD = 3.293
+#: The truck factor stops when fewer than half of the files keep an author.
+COVERAGE = 0.5
+#: The pruned variant ignores removed developers with fewer than 10% of the top developer's files.
+PRUNE_SHARE = 0.1
+TIE_BREAK = "more authored files, then more commits, then identity key (alphabetical)"
+
+
+def doa(fa: int, dl: int, ac: int) -> float:
+    return DOA_BASE + DOA_FA * fa + DOA_DL * dl - DOA_AC * math.log(1 + ac)
+
+
+@dataclass
+class FileHistory:
+    """The rename-expanded history of one file: who created it, and how often each developer changed it."""
+
+    creators: set[str] = field(default_factory=set)
+    changes: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Change:
+    status: str  # A M D T R
+    path: str
+    old_path: str | None = None
+
+
+def file_histories(replay: Iterable[tuple[str, str, str, str | None]]) -> dict[str, FileHistory]:
+    """Replay (developer, status, path, old_path) changes, oldest commit first and renames first within a
+    commit, following renames.
+
+    A first ``A`` (and a later re-add by anyone) makes a creator (FA = 1); ``M``/``T`` and ``R`` count as a
+    change by the committer (DL for them, AC for the others); deletions and copies are ignored, and history
+    survives a deletion so that a re-added path keeps it.
+    """
+    files: dict[str, FileHistory] = {}
+    for developer, status, path, old_path in replay:
+        if status == "M" or status == "T":
+            history = files.get(path)
+            if history is None:
+                history = files[path] = FileHistory()
+            history.changes[developer] += 1
+        elif status == "A":
+            files.setdefault(path, FileHistory()).creators.add(developer)
+        elif status == "R":
+            moved = files.pop(old_path, None) if old_path else None
+            history = moved or FileHistory()
+            files[path] = history
+            history.changes[developer] += 1
+    return files
+
+
+def add_aggregated(
+    files: dict[str, FileHistory], aggregated: Iterable[tuple[str, str, bool, int]]
+) -> dict[str, FileHistory]:
+    """Add (path, developer, created, changes) totals of paths never involved in a rename: their history
+    does not depend on order, so it can be summed (in SQL) instead of replayed."""
+    for path, developer, created, changes in aggregated:
+        history = files.get(path)
+        if history is None:
+            history = files[path] = FileHistory()
+        if created:
+            history.creators.add(developer)
+        if changes:
+            history.changes[developer] += changes
+    return files
+
+
+def replay_order(commits: Iterable[tuple[str, Sequence[Change]]]) -> list[tuple[str, str, str, str | None]]:
+    """Flatten (developer, changes) commits into replay rows, renames first within each commit."""
+    order = {"R": 0, "D": 1, "A": 2}
+    return [
+        (developer, c.status, c.path, c.old_path)
+        for developer, changes in commits
+        for c in sorted(changes, key=lambda c: (order.get(c.status, 3), c.path))
+    ]
+
+
+def file_authors(history: FileHistory) -> list[str]:
+    """The authors of one file (sorted)."""
+    developers = history.creators | set(history.changes)
+    if not developers:
+        return []
+    total = sum(history.changes.values())
+    values = {}
+    for d in developers:
+        dl = history.changes.get(d, 0)
+        values[d] = doa(1 if d in history.creators else 0, dl, total - dl)
+    best = max(values.values())
+    return sorted(
+        d
+        for d, value in values.items()
+        if value / best > NORM_THRESHOLD and (value >= ABS_THRESHOLD or d in history.creators)
+    )
+
+
+@dataclass(frozen=True)
+class TruckFactor:
+    value: int
+    files_counted: int
+    developers: tuple[tuple[str, int], ...]  # (developer, files authored) in removal order
+    variant: str
+
+
+def truck_factor(
+    authors: Mapping[str, Sequence[str]],
+    commit_counts: Mapping[str, int] | None = None,
+    *,
+    variant: str = "greedy",
+) -> TruckFactor:
+    """Greedy truck factor over ``authors`` (file -> its authors); files without authors are not counted.
+
+    Developers are removed in order of authored files (ties: :data:`TIE_BREAK`) until fewer than half of
+    the files keep at least one author.
+    """
+    if variant not in ("greedy", "pruned"):
+        raise ValueError(f"unknown truck factor variant {variant!r}")
+    counted = {f: set(a) for f, a in authors.items() if a}
+    n = len(counted)
+    per_dev: Counter[str] = Counter()
+    for file_authors_ in counted.values():
+        per_dev.update(file_authors_)
+    commits = commit_counts or {}
+    order = sorted(per_dev, key=lambda d: (-per_dev[d], -commits.get(d, 0), d))
+    remaining = {f: len(a) for f, a in counted.items()}
+    files_of: dict[str, list[str]] = {}
+    for f, a in counted.items():
+        for d in a:
+            files_of.setdefault(d, []).append(f)
+    covered = n
+    removed: list[tuple[str, int]] = []
+    for developer in order:
+        if n == 0 or covered / n < COVERAGE:
+            break
+        removed.append((developer, per_dev[developer]))
+        for f in files_of[developer]:
+            remaining[f] -= 1
+            if remaining[f] == 0:
+                covered -= 1
+    value = len(removed)
+    if variant == "pruned" and removed:
+        top = removed[0][1]
+        removed = [(d, k) for d, k in removed if k >= PRUNE_SHARE * top]
+        value = len(removed)
+    return TruckFactor(value=value, files_counted=n, developers=tuple(removed), variant=variant)

@@ -1,0 +1,55 @@
+"""Reports: ``socle report --score NAME`` looks NAME up in :data:`REPORTS`; each report is a function of a
+read-only connection and the options, returning a :class:`ReportTable` that the command renders as a
+terminal table, CSV or JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a report may be asked: the sort column (a column name, ``-`` prefix for descending)."""
+
+    sort: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    columns: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+Report = Callable[[duckdb.DuckDBPyConnection, ReportOptions], ReportTable]
+
+
+def _maintainers(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTable:
+    from analysis.reports.maintainers import report
+
+    return report(conn, options)
+
+
+#: The standards and budget reports add their lines here (``"standards": ...``, ``"risk": ...``).
+REPORTS: dict[str, Report] = {
+    "maintainers": _maintainers,
+}
+
+
+def sort_rows(table: ReportTable, sort: str | None) -> ReportTable:
+    """Sort by a column (``-col`` descending); None values last."""
+    if not sort:
+        return table
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    if name not in table.columns:
+        raise ValueError(f"unknown sort column {name!r}; one of {', '.join(table.columns)}")
+    index = table.columns.index(name)
+    present = [r for r in table.rows if r[index] is not None]
+    missing = [r for r in table.rows if r[index] is None]
+    present.sort(key=lambda r: r[index], reverse=descending)
+    return ReportTable(table.columns, present + missing)

@@ -1,0 +1,52 @@
+"""The file filter of the truck factor: vendored, documentation, example, build, generated, minified, lock and
+data files do not count (Avelino et al. used GitHub Linguist's vendor rules plus a manual list).
+
+Patterns live in ``data/file_filters.toml`` and may be extended or overridden per repository.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from collectors.paths import DATA_DIR
+
+
+@dataclass(frozen=True)
+class FileFilter:
+    """Compiled exclusion patterns by category, and inclusions that win over them."""
+
+    exclude: tuple[tuple[str, re.Pattern[str]], ...]
+    include: tuple[re.Pattern[str], ...] = ()
+
+    def category(self, path: str) -> str | None:
+        """The category excluding ``path``, or None when the file counts."""
+        if any(p.search(path) for p in self.include):
+            return None
+        for category, pattern in self.exclude:
+            if pattern.search(path):
+                return category
+        return None
+
+    def counted(self, paths: Iterable[str]) -> list[str]:
+        return [p for p in paths if self.category(p) is None]
+
+
+def load_filter(repository_url: str | None = None, path: Path | None = None) -> FileFilter:
+    """The filter for one repository: the categories, plus that repository's own excludes and includes."""
+    doc = tomllib.loads((path or DATA_DIR / "file_filters.toml").read_text(encoding="utf-8"))
+    exclude = [
+        (category, re.compile(pattern))
+        for category, patterns in doc.get("categories", {}).items()
+        for pattern in patterns
+    ]
+    own = doc.get("repositories", {}).get(repository_url or "", {})
+    exclude += [("repository", re.compile(p)) for p in own.get("exclude", [])]
+    include = tuple(re.compile(p) for p in own.get("include", []))
+    return FileFilter(exclude=tuple(exclude), include=include)
+
+
+NO_FILTER = FileFilter(exclude=())

@@ -1,0 +1,202 @@
+"""Who is who: merging the raw (name, e-mail) identities of a history into people.
+
+Rules (Avelino et al. 2016, https://arxiv.org/abs/1604.06766, section "identities"): same e-mail
+(case-insensitive) => same person; same non-empty name (case- and accent-insensitive) => same person;
+transitively. GitHub noreply addresses (``ID+login@users.noreply.github.com``, ``login@users.noreply...``)
+stand for the login, which also joins a name equal to that login. ``.mailmap`` is applied first (a
+parameter: the 2015 study did not apply it). Users may add alias pairs (e-mails or names). Bots are flagged,
+never by a bare substring. The organisation comes from the e-mail domain.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from collectors.paths import DATA_DIR
+
+_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+_TRAILER = re.compile(r"^co-authored-by:\s*(?P<value>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_NAME_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$")
+_COUNTRY_SLD = {"co", "com", "ac", "gov", "org", "net", "edu", "or", "ne", "go"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One raw identity as written in commits."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A merged identity. ``key`` is stable: the smallest normalised e-mail (or name) of its members."""
+
+    key: str
+    display_name: str
+    org: str | None
+    is_bot: bool
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    """Reference data and parameters for merging identities."""
+
+    bot_names: frozenset[str] = frozenset()
+    bot_emails: frozenset[str] = frozenset()
+    public_domains: frozenset[str] = frozenset()
+    org_domains: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+def load_rules(data_dir: Path = DATA_DIR, aliases: Iterable[tuple[str, str]] = ()) -> IdentityRules:
+    """Read ``bots.toml``, ``public_mail_domains.txt`` and ``org_domains.toml`` from the data folder."""
+    bots = tomllib.loads((data_dir / "bots.toml").read_text(encoding="utf-8"))
+    public = {
+        line.strip().lower()
+        for line in (data_dir / "public_mail_domains.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    orgs = tomllib.loads((data_dir / "org_domains.toml").read_text(encoding="utf-8")).get("domains", {})
+    return IdentityRules(
+        bot_names=frozenset(n.lower() for n in bots.get("names", [])),
+        bot_emails=frozenset(e.lower() for e in bots.get("emails", [])),
+        public_domains=frozenset(public),
+        org_domains={str(k).lower(): str(v) for k, v in orgs.items()},
+        aliases=tuple(aliases),
+    )
+
+
+def load_aliases(path: Path) -> list[tuple[str, str]]:
+    """Alias pairs from a TOML file: ``aliases = [["old@example.org", "new@example.org"], ...]``."""
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [(str(a), str(b)) for a, b in doc.get("aliases", [])]
+
+
+def fold_name(name: str) -> str:
+    """Case- and accent-insensitive form of a name, whitespace collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def github_login(email: str) -> str | None:
+    match = _NOREPLY.match(email.strip())
+    return match.group("login").lower() if match else None
+
+
+def co_authors(message: str) -> list[str]:
+    """``Name <email>`` values of the ``Co-authored-by:`` trailers of a commit message."""
+    if "co-authored-by" not in message.lower():
+        return []
+    return [m.group("value") for m in _TRAILER.finditer(message)]
+
+
+def split_name_email(value: str) -> Identity | None:
+    match = _NAME_EMAIL.match(value)
+    if not match:
+        return None
+    return Identity(match.group("name").strip(), match.group("email").strip())
+
+
+def is_bot(identity: Identity, rules: IdentityRules) -> bool:
+    name = identity.name.strip().lower()
+    email = identity.email.strip().lower()
+    login = github_login(email)
+    if name.endswith("[bot]") or (login is not None and login.endswith("[bot]")):
+        return True
+    if name in rules.bot_names or email in rules.bot_emails:
+        return True
+    return login is not None and login in rules.bot_names
+
+
+def organisation(email: str, rules: IdentityRules) -> str | None:
+    """Organisation of an e-mail address; None for public providers and unusable addresses."""
+    _, _, domain = email.strip().lower().rpartition("@")
+    if not domain or "." not in domain:
+        return None
+    labels = domain.split(".")
+    for i in range(len(labels) - 1):
+        candidate = ".".join(labels[i:])
+        if candidate in rules.org_domains:
+            return rules.org_domains[candidate]
+        if candidate in rules.public_domains:
+            return None
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _COUNTRY_SLD else 2
+    return ".".join(labels[-keep:])
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent.setdefault(x, x)
+        if parent != x:
+            parent = self.parent[x] = self.find(parent)
+        return parent
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller key becomes the root: the merged key does not depend on input order
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+def _keys(identity: Identity) -> list[str]:
+    keys = []
+    email = identity.email.strip().lower()
+    if email and "@" in email:
+        keys.append("e:" + email)
+        login = github_login(email)
+        if login:
+            keys.append("n:" + fold_name(login))
+    name = fold_name(identity.name)
+    if name:
+        keys.append("n:" + name)
+    if not keys:
+        keys.append("n:?")
+    return keys
+
+
+def merge_identities(
+    identities: Iterable[Identity],
+    rules: IdentityRules,
+    *,
+    commit_counts: Mapping[Identity, int] | None = None,
+) -> dict[Identity, Person]:
+    """Merge raw identities into people (transitively). ``commit_counts`` picks the display name."""
+    unique = sorted(set(identities), key=lambda i: (i.email, i.name))
+    uf = _UnionFind()
+    for identity in unique:
+        keys = _keys(identity)
+        for key in keys[1:]:
+            uf.union(keys[0], key)
+    for a, b in rules.aliases:
+        key_a = "e:" + a.strip().lower() if "@" in a else "n:" + fold_name(a)
+        key_b = "e:" + b.strip().lower() if "@" in b else "n:" + fold_name(b)
+        uf.union(key_a, key_b)
+    groups: dict[str, list[Identity]] = {}
+    for identity in unique:
+        groups.setdefault(uf.find(_keys(identity)[0]), []).append(identity)
+    counts = commit_counts or {}
+    result: dict[Identity, Person] = {}
+    for root, members in groups.items():
+        best = max(members, key=lambda i: (counts.get(i, 0), i.name != "", i.name, i.email))
+        bot = any(is_bot(m, rules) for m in members)
+        orgs = sorted({o for m in members if (o := organisation(m.email, rules))})
+        person = Person(key=root[2:], display_name=best.name or best.email, org=_pick_org(orgs), is_bot=bot)
+        for member in members:
+            result[member] = person
+    return result
+
+
+def _pick_org(orgs: Sequence[str]) -> str | None:
+    return orgs[0] if orgs else None

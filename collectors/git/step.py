@@ -1,0 +1,234 @@
+"""The ``git`` step of a refresh: locate (or clone/fetch), mine incrementally, merge identities, read
+funding files, for every repository linked to a package or added with ``socle add-repo``.
+
+Each repository is one unit (all or nothing); a repository that cannot be read is recorded with status
+``skipped`` or ``error`` and a reason, and the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pygit2
+
+from collectors.errors import InputError, SocleError, TerminalError, TransientError
+from collectors.git import funding, identities, mining, repos
+from collectors.git.urls import parse_repo_url
+from collectors.paths import DATA_DIR, cache_dir
+from collectors.store import WriteSession
+from collectors.store import git as store
+
+
+class GitStepOptions(Protocol):
+    """What the step reads from the refresh options."""
+
+    @property
+    def db_path(self) -> Path: ...
+    @property
+    def mirror_dir(self) -> Path | None: ...
+    @property
+    def at(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class GitSettings:
+    """Collector parameters beyond the refresh options (defaults are what ``socle refresh`` uses)."""
+
+    engine: str = "auto"  # auto | git | pygit2
+    use_mailmap: bool = True  # the 2015 truck-factor study did not apply .mailmap
+    aliases: tuple[tuple[str, str], ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    network: bool = True  # clone/fetch repositories missing from the mirror folder
+    data_dir: Path = DATA_DIR
+    only: frozenset[str] | None = None  # restrict to these repository URLs
+    funding_platform: Callable[[str], str | None] = field(default=lambda url: None)
+
+
+@dataclass(frozen=True)
+class MineResult:
+    url: str
+    status: str  # ok | skipped | error
+    message: str
+    engine: str | None = None
+    new_commits: int = 0
+    full: bool = False
+
+
+def run(session: WriteSession, options: GitStepOptions) -> None:
+    """Refresh step entry point (``Step("git", collectors.git.step.run)``)."""
+    mine_all(session, options, GitSettings())
+
+
+def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettings) -> list[MineResult]:
+    conn = session.conn
+    links = []
+    for purl, url, directory in store.package_repository_urls(conn):
+        try:
+            links.append((purl, parse_repo_url(url).url, directory))
+        except TerminalError as exc:  # registry text is data: a bad URL is a documented skip
+            session.event("skipped", purl, f"repository URL not followed: {exc}")
+    if links:
+        store.replace_package_links(conn, links, "package-metadata", session.run_id)
+    rules = identities.load_rules(settings.data_dir, settings.aliases)
+    results = []
+    for url in store.known_repositories(conn):
+        if settings.only is not None and url not in settings.only:
+            continue
+        result = mine_one(session, url, options, settings, rules)
+        results.append(result)
+        session.count(f"repositories_{result.status}")
+        session.count("commits_mined", result.new_commits)
+        if result.status != "ok":
+            session.event("error" if result.status == "error" else "skipped", url, result.message)
+    return results
+
+
+def mine_one(
+    session: WriteSession,
+    url: str,
+    options: GitStepOptions,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> MineResult:
+    conn = session.conn
+    try:
+        location = repos.locate(
+            url, mirror_dir=options.mirror_dir, cache=cache_dir(options.db_path) / "repos"
+        )
+        path = location.path
+        if location.origin == "cache" and location.target is not None:
+            if settings.network:
+                path = repos.clone_or_fetch(url, location.target, allowed_hosts=settings.allowed_hosts)
+            elif path is None:
+                raise TerminalError("not in the mirror folder, and cloning is off (--offline)")
+        if path is None:
+            raise TerminalError("no local copy")
+    except (TerminalError, TransientError) as exc:
+        status = "error" if isinstance(exc, TransientError) else "skipped"
+        with session.transaction():
+            store.upsert_repository(
+                conn, url=url, host=None, local_path=None, head_sha=None, last_mined_sha=None,
+                status=status, message=str(exc), run_id=session.run_id, mined=False,
+            )  # fmt: skip
+        return MineResult(url, status, str(exc))
+    try:
+        with session.transaction():
+            return _mine_at(session, location, path, options, settings, rules)
+    except (SocleError, pygit2.GitError) as exc:
+        with session.transaction():
+            store.upsert_repository(
+                conn, url=url, host=location.host, local_path=str(path), head_sha=None, last_mined_sha=None,
+                status="error", message=str(exc), run_id=session.run_id, mined=False,
+            )  # fmt: skip
+        return MineResult(url, "error", str(exc))
+
+
+def _mine_at(
+    session: WriteSession,
+    location: repos.Location,
+    path: Path,
+    options: GitStepOptions,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> MineResult:
+    conn, url = session.conn, location.url
+    repo = mining.open_repository(path)
+    commit = mining.resolve_revision(repo, options.at)
+    head = str(commit.id)
+    state = store.repository_state(conn, url)
+    last = state.last_mined_sha if state else None
+    stop: str | None = None
+    full = True
+    if last == head:
+        new, engine, full = 0, None, False
+    else:
+        if last and mining.is_ancestor(repo, last, head):
+            stop, full = last, False
+        else:
+            store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
+        engine, records = mining.mine(repo, head, stop, settings.engine)
+        store.warm_up()
+        buffer = store.HistoryBuffer(url, session.run_id)
+        for record in records:
+            buffer.add(record)
+        new = buffer.write(conn)
+    _derive(session, url, repo, commit, settings, rules)
+    _funding(session, url, commit, settings)
+    store.upsert_repository(
+        conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
+        status="ok", message=f"{new} new commits" + (" (full history)" if full else ""),
+        run_id=session.run_id, mined=True,
+    )  # fmt: skip
+    return MineResult(url, "ok", f"{new} new commits", engine, new, full)
+
+
+def _derive(
+    session: WriteSession,
+    url: str,
+    repo: pygit2.Repository,
+    commit: pygit2.Commit,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> None:
+    authors, co = store.raw_identities(session.conn, url)
+    mailmap = _mailmap(commit) if settings.use_mailmap else None
+    counts: dict[identities.Identity, int] = {}
+    raw_to_mapped: dict[identities.Identity, identities.Identity] = {}
+    for name, email, n in authors:
+        raw = identities.Identity(name, email)
+        mapped = identities.Identity(*mailmap.resolve(name, email)) if mailmap else raw
+        raw_to_mapped[raw] = mapped
+        counts[mapped] = counts.get(mapped, 0) + n
+    for value, _n in co:
+        parsed = identities.split_name_email(value)
+        if parsed is None:
+            continue
+        mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
+        raw_to_mapped[parsed] = mapped
+        counts.setdefault(mapped, 0)
+    people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
+    rows = [
+        {
+            "name": raw.name,
+            "email": raw.email,
+            "person": people[mapped].key,
+            "is_bot": people[mapped].is_bot,
+            "org": people[mapped].org,
+        }
+        for raw, mapped in sorted(raw_to_mapped.items(), key=lambda kv: (kv[0].email, kv[0].name))
+    ]
+    store.replace_derived(session.conn, url, session.run_id, files=mining.tree_paths(commit), identities=rows)
+
+
+def _mailmap(commit: pygit2.Commit) -> pygit2.Mailmap | None:
+    content = mining.read_blob(commit, ".mailmap")
+    if content is None:
+        return None
+    return pygit2.Mailmap.from_buffer(content)
+
+
+def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: GitSettings) -> None:
+    links: list[tuple[str, str | None, str, str]] = []
+    for where in funding.FUNDING_YML_PATHS:
+        content = mining.read_blob(commit, where)
+        if content is None:
+            continue
+        try:
+            parsed = funding.parse_funding_yml(content, f"{url}:{where}")
+        except InputError as exc:
+            session.event("warning", url, str(exc))
+            parsed = []
+        links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
+        break
+    content = mining.read_blob(commit, funding.FUNDING_JSON_PATH)
+    if content is not None:
+        try:
+            parsed = funding.parse_funding_json(content, f"{url}:{funding.FUNDING_JSON_PATH}")
+        except InputError as exc:
+            session.event("warning", url, str(exc))
+            parsed = []
+        links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
+    store.replace_repository_funding(session.conn, url, links, session.run_id)

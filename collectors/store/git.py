@@ -1,0 +1,329 @@
+"""Store-side writes (and the collector's own state reads) for the git collector's tables (0003_git.sql).
+
+History tables can hold millions of rows: they are written only through Arrow (:func:`insert_columns`) and
+replaced per repository, never row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from collectors.store import insert_columns, utcnow, writable_table
+
+REPOSITORIES = writable_table("repositories")
+PACKAGE_REPOSITORIES = writable_table("package_repositories")
+COMMITS = writable_table("commits")
+COMMIT_FILES = writable_table("commit_files")
+REPOSITORY_FILES = writable_table("repository_files")
+IDENTITIES = writable_table("repository_identities")
+CONTRIBUTORS = writable_table("contributors")
+MONTHLY = writable_table("monthly_activity")
+
+#: Tables holding one repository's history, cleared before a full re-mine (allow-list for identifiers).
+_HISTORY_TABLES = (COMMITS, COMMIT_FILES)
+_DERIVED_TABLES = (REPOSITORY_FILES, IDENTITIES, CONTRIBUTORS, MONTHLY)
+
+
+@dataclass(frozen=True)
+class RepositoryState:
+    url: str
+    local_path: str | None
+    head_sha: str | None
+    last_mined_sha: str | None
+    status: str
+
+
+def repository_state(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryState | None:
+    # fetchall, not fetchone: an unfinished result would block the next statement on this connection
+    rows = conn.execute(
+        "SELECT url, local_path, head_sha, last_mined_sha, status FROM repositories WHERE url = ?", [url]
+    ).fetchall()
+    return RepositoryState(*rows[0]) if rows else None
+
+
+def known_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Repositories to mine: those recorded (added or mined before) and those linked to packages."""
+    urls = {r[0] for r in conn.execute("SELECT url FROM repositories").fetchall()}
+    urls |= {
+        r[0] for r in conn.execute("SELECT DISTINCT repository_url FROM package_repositories").fetchall()
+    }
+    return sorted(urls)
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
+        [name],
+    ).fetchall()
+    return bool(rows and rows[0][0])
+
+
+def package_repository_urls(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
+    """(purl, repository_url, directory) from the registry collectors' package_metadata, if present."""
+    if not table_exists(conn, "package_metadata"):
+        return []
+    rows = conn.execute(
+        "SELECT purl, repository_url, repository_directory FROM package_metadata "
+        "WHERE repository_url IS NOT NULL ORDER BY purl"
+    ).fetchall()
+    return [(str(a), str(b), c) for a, b, c in rows]
+
+
+def replace_package_links(
+    conn: duckdb.DuckDBPyConnection, links: Sequence[tuple[str, str, str | None]], source: str, run_id: int
+) -> None:
+    conn.execute("DELETE FROM package_repositories WHERE source = ?", [source])
+    insert_columns(
+        conn,
+        PACKAGE_REPOSITORIES,
+        {
+            "purl": [p for p, _, _ in links],
+            "repository_url": [u for _, u, _ in links],
+            "directory": [d for _, _, d in links],
+            "source": [source] * len(links),
+            "run_id": [run_id] * len(links),
+        },
+    )
+
+
+def upsert_repository(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    url: str,
+    host: str | None,
+    local_path: str | None,
+    head_sha: str | None,
+    last_mined_sha: str | None,
+    status: str,
+    message: str | None,
+    run_id: int,
+    mined: bool,
+) -> None:
+    previous = repository_state(conn, url)
+    conn.execute("DELETE FROM repositories WHERE url = ?", [url])
+    if not mined and previous is not None:
+        # a skipped or failed refresh keeps what was mined before
+        head_sha = head_sha or previous.head_sha
+        last_mined_sha = previous.last_mined_sha
+    conn.execute(
+        "INSERT INTO repositories (url, host, local_path, head_sha, last_mined_sha, mined_at, status, message, "
+        "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            url,
+            host,
+            local_path,
+            head_sha,
+            last_mined_sha,
+            utcnow() if mined else None,
+            status,
+            message,
+            run_id,
+        ],
+    )
+
+
+def clear_history(conn: duckdb.DuckDBPyConnection, url: str) -> None:
+    for table in _HISTORY_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
+
+
+def warm_up() -> None:
+    """Build a tiny Arrow table: pyarrow's first table imports pandas lazily (about a second), which is
+    better spent while git is still producing history than after it."""
+    pa.table({"x": pa.array([], pa.string())})
+
+
+class HistoryBuffer:
+    """Column lists for commits and commit_files, filled while history streams in."""
+
+    def __init__(self, url: str, run_id: int) -> None:
+        self.url = url
+        self.run_id = run_id
+        self.sha: list[str] = []
+        self.name: list[str] = []
+        self.email: list[str] = []
+        self.authored: list[int] = []
+        self.committed: list[int] = []
+        self.co_authors: list[list[str] | None] = []
+        self.f_sha: list[str] = []
+        self.f_status: list[str] = []
+        self.f_path: list[str] = []
+        self.f_old: list[str | None] = []
+
+    def add(self, record: Any) -> None:
+        sha = record.sha
+        self.sha.append(sha)
+        self.name.append(record.author_name)
+        self.email.append(record.author_email)
+        self.authored.append(record.authored_at)
+        self.committed.append(record.committed_at)
+        self.co_authors.append(list(record.co_authors) if record.co_authors else None)
+        files = record.files
+        self.f_sha.extend([sha] * len(files))
+        for change in files:
+            self.f_status.append(change.status)
+            self.f_path.append(change.path)
+            self.f_old.append(change.old_path)
+
+    def write(self, conn: duckdb.DuckDBPyConnection) -> int:
+        """Insert through typed Arrow columns (epoch seconds typed as timestamps)."""
+        n, m = len(self.sha), len(self.f_sha)
+        seconds = pa.timestamp("s")
+        commits = pa.table(
+            {
+                "repository_url": pa.array([self.url] * n, pa.string()),
+                "sha": pa.array(self.sha, pa.string()),
+                "author_name": pa.array(self.name, pa.string()),
+                "author_email": pa.array(self.email, pa.string()),
+                "authored_at": pa.array(self.authored, seconds),
+                "committed_at": pa.array(self.committed, seconds),
+                "co_authors": pa.array(self.co_authors, pa.list_(pa.string())),
+                "run_id": pa.array([self.run_id] * n, pa.int64()),
+            }
+        )
+        files = pa.table(
+            {
+                "repository_url": pa.array([self.url] * m, pa.string()),
+                "sha": pa.array(self.f_sha, pa.string()),
+                "status": pa.array(self.f_status, pa.string()),
+                "path": pa.array(self.f_path, pa.string()),
+                "old_path": pa.array(self.f_old, pa.string()),
+                "run_id": pa.array([self.run_id] * m, pa.int64()),
+            }
+        )
+        _insert_arrow(conn, COMMITS, commits)
+        _insert_arrow(conn, COMMIT_FILES, files)
+        return n
+
+
+def _insert_arrow(conn: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    if table not in (COMMITS, COMMIT_FILES):
+        raise ValueError(f"not a history table: {table}")
+    if data.num_rows == 0:
+        return
+    view = f"_arrow_{table}"
+    conn.register(view, data)
+    try:
+        columns = ", ".join(data.column_names)
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")  # noqa: S608
+    finally:
+        conn.unregister(view)
+
+
+def raw_identities(
+    conn: duckdb.DuckDBPyConnection, url: str
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, int]]]:
+    """(name, e-mail, commits) of every author, and (``Name <email>``, commits) of every co-author."""
+    authors = conn.execute(
+        "SELECT author_name, author_email, count(*) FROM commits WHERE repository_url = ? "
+        "GROUP BY ALL ORDER BY ALL",
+        [url],
+    ).fetchall()
+    co = conn.execute(
+        "SELECT c, count(*) FROM (SELECT unnest(co_authors) AS c FROM commits WHERE repository_url = ?) "
+        "GROUP BY ALL ORDER BY ALL",
+        [url],
+    ).fetchall()
+    return [(str(a), str(b), int(n)) for a, b, n in authors], [(str(v), int(n)) for v, n in co]
+
+
+def replace_derived(
+    conn: duckdb.DuckDBPyConnection,
+    url: str,
+    run_id: int,
+    *,
+    files: Sequence[str],
+    identities: Sequence[Mapping[str, Any]],
+) -> None:
+    """Replace the files at the analysed revision and the identity map, then derive contributors and the
+    monthly series in SQL (bots kept in contributors with is_bot, left out of the monthly series)."""
+    for table in _DERIVED_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
+    insert_columns(
+        conn,
+        REPOSITORY_FILES,
+        {"repository_url": [url] * len(files), "path": list(files), "run_id": [run_id] * len(files)},
+    )
+    insert_columns(
+        conn,
+        IDENTITIES,
+        {
+            "repository_url": [url] * len(identities),
+            **{key: [i[key] for i in identities] for key in ("name", "email", "person", "is_bot", "org")},
+            "run_id": [run_id] * len(identities),
+        },
+    )
+    conn.execute(
+        """
+        INSERT INTO contributors
+        SELECT c.repository_url, i.person, arg_max(c.author_name, c.authored_at), any_value(i.org),
+               bool_or(i.is_bot), count(*)::INTEGER, min(c.authored_at), max(c.authored_at), ?
+        FROM commits c JOIN repository_identities i
+          ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+        WHERE c.repository_url = ?
+        GROUP BY c.repository_url, i.person
+        """,
+        [run_id, url],
+    )
+    conn.execute(
+        """
+        INSERT INTO monthly_activity
+        SELECT c.repository_url, date_trunc('month', c.authored_at)::DATE,
+               count(DISTINCT i.person)::INTEGER, count(*)::INTEGER, ?
+        FROM commits c JOIN repository_identities i
+          ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+        WHERE c.repository_url = ? AND NOT i.is_bot
+        GROUP BY ALL
+        """,
+        [run_id, url],
+    )
+
+
+def replace_repository_funding(
+    conn: duckdb.DuckDBPyConnection, url: str, links: Iterable[tuple[str, str | None, str, str]], run_id: int
+) -> None:
+    """links: (url, platform, label, source)."""
+    conn.execute(
+        "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
+        "AND source IN ('funding-yml', 'funding-json')",
+        [url],
+    )
+    rows = list(links)
+    insert_columns(
+        conn,
+        "funding_links",
+        {
+            "subject_kind": ["repository"] * len(rows),
+            "subject": [url] * len(rows),
+            "url": [r[0] for r in rows],
+            "platform": [r[1] for r in rows],
+            "label": [r[2] for r in rows],
+            "source": [r[3] for r in rows],
+            "run_id": [run_id] * len(rows),
+        },
+    )
+
+
+def add_repository(
+    conn: duckdb.DuckDBPyConnection, url: str, host: str | None, run_id: int, purls: Sequence[str] = ()
+) -> bool:
+    """Record a repository to mine (``socle add-repo``); True when it was new. Links it to ``purls``."""
+    exists = repository_state(conn, url) is not None
+    if not exists:
+        conn.execute(
+            "INSERT INTO repositories (url, host, status, message, run_id) VALUES (?, ?, 'skipped', ?, ?)",
+            [url, host, "added, not mined yet", run_id],
+        )
+    for purl in purls:
+        conn.execute("DELETE FROM package_repositories WHERE purl = ? AND source = 'add-repo'", [purl])
+        conn.execute(
+            "INSERT INTO package_repositories (purl, repository_url, directory, source, run_id) "
+            "VALUES (?, ?, NULL, 'add-repo', ?)",
+            [purl, url, run_id],
+        )
+    return not exists

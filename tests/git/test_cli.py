@@ -1,0 +1,67 @@
+"""The commands end to end: add-repo, mine from a mirror folder, report in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from tests.git.conftest import URL, Project
+
+
+def test_add_repo_mine_and_report(
+    db_path: Path, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add-repo", URL, "--package", "pkg:pypi/tool", "--db", str(db_path)]) == 0
+    assert main(["mine", "--mirror-dir", str(project.mirror), "--offline", "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--score", "maintainers", "--format", "json", "--db", str(db_path)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    by_subject = {(r["kind"], r["subject"]): r for r in rows}
+    package = by_subject[("package", "pkg:pypi/tool")]
+    assert package["repository"] == URL
+    # 6 non-bot commits: fewer than 10, so the share scores are inconclusive, with the reason shown
+    assert package["truck_factor"] is None
+    assert "Fewer than 10" in package["reason"]
+    assert by_subject[("repository", URL)]["days_since_last_commit"] is not None
+    assert (
+        main(["report", "--score", "maintainers", "--format", "csv", "--sort", "-kind", "--db", str(db_path)])
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("kind,subject,repository,truck_factor")
+    assert lines[1].startswith("repository,")
+
+
+def test_add_repo_local_path_and_hostile_urls(
+    db_path: Path, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add-repo", str(project.mirror / "acme+tool"), "--db", str(db_path)]) == 0
+    assert "local:" in capsys.readouterr().out
+    for hostile in ("file:///etc", "ssh://git@github.com/a/b", "https://u:p@github.com/a/b", "ext::sh -c x"):
+        assert main(["add-repo", hostile, "--db", str(db_path)]) == 2
+    assert main(["mine", "--offline", "--db", str(db_path)]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+def test_unknown_report_and_sort(db_path: Path, project: Project) -> None:
+    main(["add-repo", URL, "--db", str(db_path)])
+    assert main(["report", "--score", "nope", "--db", str(db_path)]) == 2
+    assert main(["report", "--score", "maintainers", "--sort", "nope", "--db", str(db_path)]) == 2
+
+
+def test_mine_reports_a_skipped_repository(
+    db_path: Path, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from click.testing import CliRunner
+
+    from analysis.cli import cli
+
+    main(["add-repo", "https://github.com/acme/absent", "--db", str(db_path)])  # also registers the commands
+    result = CliRunner().invoke(
+        cli, ["mine", "--mirror-dir", str(project.mirror), "--offline", "--db", str(db_path)]
+    )
+    assert result.exit_code == 1  # partial: one repository was skipped
+    assert "skipped  https://github.com/acme/absent" in result.output

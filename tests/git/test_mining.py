@@ -1,0 +1,90 @@
+"""History mining on repositories built with pygit2: both engines give identical records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygit2
+import pytest
+
+from collectors.errors import InputError
+from collectors.git import mining
+from tests.git.builder import RepoBuilder, body
+from tests.git.conftest import Project
+
+
+def _both(
+    path: Path, head: str, stop: str | None = None
+) -> tuple[list[mining.CommitRecord], list[mining.CommitRecord]]:
+    repo = mining.open_repository(path)
+    by_git = sorted(mining.mine_git_log(Path(repo.path), head, stop), key=lambda r: r.sha)
+    by_pygit2 = sorted(mining.mine_pygit2(repo, head, stop), key=lambda r: r.sha)
+    return by_git, by_pygit2
+
+
+def test_engines_agree_on_renames_merges_readds_and_unicode(tmp_path: Path) -> None:
+    b = RepoBuilder(tmp_path / "r")
+    b.commit(
+        "Ann", "ann@example.org", {"a.py": body(30, "a"), "b.py": body(30, "b"), "naïve/été.py": body(5, "u")}
+    )
+    base = b.commit("Bo", "bo@example.org", renames={"a.py": "lib/a.py"})
+    side = b.commit("Cy", "cy@example.org", {"side.py": body(5, "s")}, parents=[base], ref=None)
+    main = b.commit("Ann", "ann@example.org", {"b.py": None})
+    merge = b.commit("Ann", "ann@example.org", parents=[main, side], message="Merge side")
+    b.repo.checkout_tree(b.repo[merge].peel(pygit2.Tree))
+    b.commit("Di", "di@example.org", {"b.py": body(3, "new")},
+             message="Re-add b\n\nCo-authored-by: Eve <eve@example.org>")  # fmt: skip
+    head = str(b.repo.head.target)
+    by_git, by_pygit2 = _both(tmp_path / "r" / ".git", head)
+    assert by_git == by_pygit2
+    shas = {r.sha for r in by_git}
+    assert merge not in shas and side in shas
+    assert len(by_git) == 5
+    rename = next(r for r in by_git if r.sha == base)
+    assert rename.files == (mining.FileChange("R", "lib/a.py", "a.py"),)
+    readd = by_git[[r.sha for r in by_git].index(head)]
+    assert readd.files == (mining.FileChange("A", "b.py"),)
+    assert readd.co_authors == ("Eve <eve@example.org>",)
+    root = next(r for r in by_git if not any(f.status != "A" for f in r.files) and len(r.files) == 3)
+    assert {f.path for f in root.files} == {"a.py", "b.py", "naïve/été.py"}
+
+
+def test_engines_agree_incrementally(project: Project) -> None:
+    path = project.mirror / "acme+tool" / ".git"
+    head = str(project.builder.repo.head.target)
+    by_git, by_pygit2 = _both(path, head, stop=project.shas["c3"])
+    assert by_git == by_pygit2
+    assert {r.sha for r in by_git} == {project.shas[k] for k in ("c4", "c5", "c6", "c7")}
+
+
+def test_mine_picks_an_engine(project: Project) -> None:
+    repo = mining.open_repository(project.mirror / "acme+tool")
+    engine, records = mining.mine(repo, project.shas["c7"], engine="pygit2")
+    assert engine == "pygit2"
+    assert len(list(records)) == 7
+
+
+def test_at_revision_by_sha_and_by_date(project: Project) -> None:
+    repo = mining.open_repository(project.mirror / "acme+tool")
+    assert str(mining.resolve_revision(repo, project.shas["c3"]).id) == project.shas["c3"]
+    assert str(mining.resolve_revision(repo, None).id) == project.shas["c7"]
+    # commits are an hour apart from 2020-09-13 12:26 UTC: the last one on 2020-09-13 is c7
+    assert str(mining.resolve_revision(repo, "2020-09-13").id) == project.shas["c7"]
+    with pytest.raises(InputError):
+        mining.resolve_revision(repo, "2001-01-01")
+    with pytest.raises(InputError):
+        mining.resolve_revision(repo, "no-such-branch")
+
+
+def test_tree_paths_and_blobs(project: Project) -> None:
+    repo = mining.open_repository(project.mirror / "acme+tool")
+    head = mining.resolve_revision(repo, None)
+    assert mining.tree_paths(head) == [
+        "docs/index.md",
+        "package-lock.json",
+        "src/a.py",
+        "src/b2.py",
+        "src/c.py",
+    ]
+    assert mining.read_blob(head, "docs/index.md") == b"# Tool\n"
+    assert mining.read_blob(head, "missing") is None
