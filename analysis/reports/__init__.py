@@ -34,9 +34,16 @@ def _maintainers(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> Rep
     return report(conn, options)
 
 
-#: The standards and budget reports add their lines here (``"standards": ...``, ``"risk": ...``).
+def _standards(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTable:
+    from analysis.reports.standards import report
+
+    return report(conn, options)
+
+
+# Imports sit inside the wrappers: report modules import ReportTable from here.
 REPORTS: dict[str, Report] = {
     "maintainers": _maintainers,
+    "standards": _standards,
 }
 
 

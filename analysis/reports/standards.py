@@ -3,21 +3,13 @@ fragility class, exit options and reason; then one row per application for its l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from analysis.queries import standards as queries
+from analysis.reports import ReportTable
 from analysis.standards.model import RUNTIME_INTERFACES
-
-
-# Structurally identical to ``analysis.reports.ReportTable``; replace with an import once that lands.
-@dataclass(frozen=True)
-class ReportTable:
-    columns: list[str]
-    rows: list[tuple[Any, ...]]
-
 
 COLUMNS = ["dependency", "interface", "standardisation", "diversity", "fragility", "exit_options", "reason"]
 _ORDER = {"single-actor": 0, "vigilance": 1, "commons-grade": 2}
