@@ -9,21 +9,26 @@ st.title("Budget planner")
 packages = data.dependencies()
 
 inputs = st.columns(4)
-total = inputs[0].number_input("Total budget", min_value=0, value=20000, step=1000)
-currency = inputs[1].selectbox("Currency", ["EUR", "USD", "GBP", "CHF"])
+total = inputs[0].number_input("Total budget", min_value=0, value=20000, step=1000, key="total")
+currency = inputs[1].selectbox("Currency", ["EUR", "USD", "GBP", "CHF"], key="currency")
 method = inputs[2].selectbox(
     "Method",
     ["need", "equal", "stackaid", "usage"],
+    key="method",
     help="need: criticality x risk; equal: even split; stackaid: direct dependencies pass 5% on; "
     "usage: normalised usage metrics.",
 )
-floor = inputs[3].number_input("Floor per line", min_value=0, value=250, step=50)
+floor = inputs[3].number_input("Floor per line", min_value=0, value=250, step=50, key="floor")
 more = st.columns([1, 3, 3, 1])
-cap_percent = more[0].number_input("Cap per line (%)", min_value=1, max_value=100, value=25, step=5)
+cap_percent = more[0].number_input(
+    "Cap per line (%)", min_value=1, max_value=100, value=25, step=5, key="cap"
+)
 purls = list(packages["purl"]) if not packages.empty else []
-exclude = more[1].multiselect("Exclude", purls)
-boosted = more[2].multiselect("Boost", [p for p in purls if p not in exclude])
-boost_factor = more[3].number_input("Boost factor", min_value=1.0, max_value=10.0, value=2.0, step=0.5)
+exclude = more[1].multiselect("Exclude", purls, key="exclude")
+boosted = more[2].multiselect("Boost", [p for p in purls if p not in exclude], key="boost")
+boost_factor = more[3].number_input(
+    "Boost factor", min_value=1.0, max_value=10.0, value=2.0, step=0.5, key="boost_factor"
+)
 
 planner = data.PlannerInputs(
     total=float(total),
@@ -74,7 +79,7 @@ if lines is not None:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     name = downloads[2].text_input("Proposal name", value=f"{method} {total:,} {currency}")
-    if downloads[3].button("Save proposal"):
+    if downloads[3].button("Save proposal", key="save"):
         try:
             saved_id = data.save_proposal(
                 proposal,
@@ -106,7 +111,7 @@ else:
         int(r.proposal_id): f"#{r.proposal_id} {r.name} ({r.total:,.0f} {r.currency}, {r.method})"
         for r in saved.itertuples()
     }
-    chosen = st.selectbox("Saved proposal", list(labels), format_func=labels.__getitem__)
+    chosen = st.selectbox("Saved proposal", list(labels), format_func=labels.__getitem__, key="saved")
     saved_lines = data.proposal_lines(int(chosen))
     if lines is None:
         ui.table(saved_lines, amount=st.column_config.NumberColumn(format="%.0f"))

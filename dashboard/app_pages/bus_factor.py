@@ -28,7 +28,7 @@ repositories = data.repositories()
 if not repositories:
     ui.empty("mined repositories")
     st.stop()
-repository = st.selectbox("Repository", repositories)
+repository = st.selectbox("Repository", repositories, key="repository")
 shares = data.contributor_shares(repository)
 if shares.empty:
     st.text("No contributors recorded for this repository.")

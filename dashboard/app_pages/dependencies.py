@@ -11,11 +11,15 @@ if packages.empty:
     st.stop()
 
 filters = st.columns([3, 2, 2, 2])
-search = filters[0].text_input("Search name or purl", placeholder="e.g. jwt")
-ecosystems = filters[1].multiselect("Ecosystem", sorted(packages["ecosystem"].dropna().unique()))
-fragility = filters[2].multiselect("Fragility", sorted(packages["fragility"].dropna().unique()))
-sort_by = filters[3].selectbox("Sort by", ["criticality", "risk", "truck_factor", "purl"])
-only_tf1 = st.checkbox("Only packages with a truck factor of 1")
+search = filters[0].text_input("Search name or purl", placeholder="e.g. jwt", key="search")
+ecosystems = filters[1].multiselect(
+    "Ecosystem", sorted(packages["ecosystem"].dropna().unique()), key="ecosystem"
+)
+fragility = filters[2].multiselect(
+    "Fragility", sorted(packages["fragility"].dropna().unique()), key="fragility"
+)
+sort_by = filters[3].selectbox("Sort by", ["criticality", "risk", "truck_factor", "purl"], key="sort")
+only_tf1 = st.checkbox("Only packages with a truck factor of 1", key="tf1")
 
 shown = packages
 if search:
@@ -40,7 +44,7 @@ ui.table(
 st.subheader("Package detail")
 if shown.empty:
     st.stop()
-purl = st.selectbox("Package", list(shown["purl"]))
+purl = st.selectbox("Package", list(shown["purl"]), key="package")
 detail = data.package_detail(purl)
 st.code(purl, language=None)
 meta = detail.metadata

@@ -9,7 +9,9 @@ names = data.score_names()
 if not names:
     ui.empty("scores")
     st.stop()
-name = st.selectbox("Score", names, index=names.index("truck_factor") if "truck_factor" in names else 0)
+name = st.selectbox(
+    "Score", names, index=names.index("truck_factor") if "truck_factor" in names else 0, key="score"
+)
 trend = data.score_trend(name)
 ui.chart(charts.trend(trend, title=f"{name} across runs"))
 ui.table(trend)

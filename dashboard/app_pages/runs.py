@@ -11,7 +11,7 @@ if ledger.empty:
     st.stop()
 ui.table(ledger)
 
-run_id = st.selectbox("Run", list(ledger["run_id"]), format_func=lambda r: f"run #{r}")
+run_id = st.selectbox("Run", list(ledger["run_id"]), format_func=lambda r: f"run #{r}", key="run")
 problems = data.run_problems(int(run_id))
 row = ledger[ledger["run_id"] == run_id].iloc[0]
 columns = st.columns(3)

@@ -24,7 +24,7 @@ st.subheader("Exit options per fragile dependency")
 ui.table(data.exit_options())
 
 st.subheader("Who controls the critical interfaces")
-threshold = st.slider("Minimum criticality", 0.0, 1.0, 0.5, 0.05)
+threshold = st.slider("Minimum criticality", 0.0, 1.0, 0.5, 0.05, key="min_criticality")
 control = data.interface_control(threshold)
 if control.empty:
     st.text("No interface with a known steward at this criticality.")
