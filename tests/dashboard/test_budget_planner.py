@@ -36,7 +36,7 @@ def allocated(at: AppTest) -> str:
 
 def test_without_an_engine_the_page_says_so_and_lists_saved_proposals(open_page: OpenPage) -> None:
     at = open_page("budget_planner")
-    assert [w.value for w in at.warning][0].startswith("Budget engine not installed")
+    assert at.warning[0].value.startswith("Budget engine not installed")
     saved = at.dataframe[0].value
     assert (
         list(saved["project"])[:2] == ["fastapi/fastapi", "encode/httpx"] and saved["amount"].sum() == 10000
@@ -87,8 +87,8 @@ def test_downloads_and_comparison(open_page: OpenPage) -> None:
 
 
 def test_exports_are_the_lines_as_csv_and_xlsx(fixture_db: Path) -> None:
-    from dashboard import data
     from collectors.store import read_connection
+    from dashboard import data
 
     with read_connection(fixture_db) as conn:
         proposal = fake_budget.propose(conn, fake_budget.BudgetParams(total=5000, min_amount=100, cap=0.2))
