@@ -11,7 +11,7 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, sort: list[str] | st
         alt.Chart(frame, title=title)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:N", sort=sort, title=x.replace("_", " ")),
+            x=alt.X(f"{x}:N", sort=sort, title=x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{y}:Q", title=y.replace("_", " ")),
             tooltip=[x, y],
         )
@@ -19,16 +19,17 @@ def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, sort: list[str] | st
     return chart
 
 
-def horizontal_bar(frame: pd.DataFrame, category: str, value: str, *, title: str) -> alt.Chart:
-    chart: alt.Chart = (
-        alt.Chart(frame, title=title)
-        .mark_bar()
-        .encode(
-            y=alt.Y(f"{category}:N", sort="-x", title=None),
-            x=alt.X(f"{value}:Q", title=value),
-            tooltip=[category, value],
-        )
-    )
+def horizontal_bar(
+    frame: pd.DataFrame, category: str, value: str, *, title: str, color: str | None = None
+) -> alt.Chart:
+    encoding = {
+        "y": alt.Y(f"{category}:N", sort="-x", title=None),
+        "x": alt.X(f"{value}:Q", title=value),
+        "tooltip": [category, value, *([color] if color else [])],
+    }
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N")
+    chart: alt.Chart = alt.Chart(frame, title=title).mark_bar().encode(**encoding)
     return chart
 
 

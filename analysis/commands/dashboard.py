@@ -45,6 +45,8 @@ def streamlit_command(app: Path, host: str, port: int) -> list[str]:
         "none",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 

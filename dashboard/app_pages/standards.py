@@ -36,7 +36,13 @@ else:
         .sum()
     )
     ui.chart(
-        charts.horizontal_bar(by_country, "country", "packages", title="Critical packages by steward country")
+        charts.horizontal_bar(
+            by_country,
+            "country",
+            "packages",
+            title="Critical packages by steward country and kind",
+            color="kind",
+        )
     )
 
 st.subheader("Catalogue review list")
