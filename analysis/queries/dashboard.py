@@ -21,12 +21,14 @@ TABLE_SCORES = ("criticality", "risk", "truck_factor", "active_maintainers", "fr
 FRAGILE = ("single-actor", "vigilance")
 
 
+def tables(conn: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The store's tables (``duckdb_tables()`` is several times cheaper than ``information_schema``)."""
+    rows = conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+    return frozenset(str(row[0]) for row in rows)
+
+
 def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
-        [name],
-    ).fetchone()
-    return bool(row and row[0])
+    return name in tables(conn)
 
 
 def _frame(
@@ -175,34 +177,45 @@ class PackageDetail:
     usage: pd.DataFrame
 
 
-def _paths(conn: duckdb.DuckDBPyConnection, app: str, purl: str) -> str:
-    """The shortest path from a direct dependency of ``app`` to ``purl`` over its dependency graph."""
-    edges = conn.execute("SELECT parent_purl, child_purl FROM app_edges WHERE app = ?", [app]).fetchall()
-    direct = [
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT purl FROM app_packages WHERE app = ? AND is_direct ORDER BY purl", [app]
-        ).fetchall()
-    ]
-    children: dict[str, list[str]] = {}
-    for parent, child in edges:
-        children.setdefault(parent, []).append(child)
-    queue: deque[list[str]] = deque([start] for start in direct)
-    seen = set(direct)
-    while queue:
-        path = queue.popleft()
-        if path[-1] == purl:
-            return " → ".join([app, *path])
-        for child in sorted(children.get(path[-1], [])):
-            if child not in seen:
-                seen.add(child)
-                queue.append([*path, child])
-    return f"{app} → … → {purl}"
+def _paths(conn: duckdb.DuckDBPyConnection, purl: str) -> dict[str, str]:
+    """Per application using ``purl`` transitively: the shortest path from one of its direct dependencies,
+    found by a breadth-first walk of that application's graph (two queries for all applications)."""
+    edges = conn.execute(
+        "SELECT app, parent_purl, child_purl FROM app_edges WHERE app IN "
+        "(SELECT app FROM app_packages WHERE purl = ? AND NOT is_direct)",
+        [purl],
+    ).fetchall()
+    starts = conn.execute(
+        "SELECT app, purl FROM app_packages WHERE is_direct AND app IN "
+        "(SELECT app FROM app_packages WHERE purl = ? AND NOT is_direct) ORDER BY app, purl",
+        [purl],
+    ).fetchall()
+    children: dict[tuple[str, str], list[str]] = {}
+    for app, parent, child in edges:
+        children.setdefault((app, parent), []).append(child)
+    direct: dict[str, list[str]] = {}
+    for app, start in starts:
+        direct.setdefault(app, []).append(start)
+    paths: dict[str, str] = {}
+    for app, first in direct.items():
+        queue: deque[list[str]] = deque([start] for start in first)
+        seen = set(first)
+        while queue:
+            path = queue.popleft()
+            if path[-1] == purl:
+                paths[app] = " → ".join([app, *path])
+                break
+            for child in sorted(children.get((app, path[-1]), [])):
+                if child not in seen:
+                    seen.add(child)
+                    queue.append([*path, child])
+    return paths
 
 
 def package_detail(conn: duckdb.DuckDBPyConnection, purl: str) -> PackageDetail:
+    present = tables(conn)
     metadata: dict[str, Any] = {}
-    if has_table(conn, "package_metadata"):
+    if "package_metadata" in present:
         cursor = conn.execute(
             "SELECT latest_version, summary, homepage, repository_url, license, deprecated, last_release_at, "
             "releases_last_12m, fetched_at FROM package_metadata WHERE purl = ?",
@@ -218,7 +231,7 @@ def package_detail(conn: duckdb.DuckDBPyConnection, purl: str) -> PackageDetail:
             "ORDER BY released_at DESC NULLS LAST LIMIT 50",
             [purl],
         )
-        if has_table(conn, "package_releases")
+        if "package_releases" in present
         else _empty("version", "released_at", "yanked")
     )
     repositories = (
@@ -229,20 +242,20 @@ def package_detail(conn: duckdb.DuckDBPyConnection, purl: str) -> PackageDetail:
             "WHERE pr.purl = ? ORDER BY 1",
             [purl],
         )
-        if has_table(conn, "package_repositories") and has_table(conn, "repositories")
+        if "package_repositories" in present and "repositories" in present
         else _empty("repository_url", "directory", "source", "status", "mined_at", "message")
     )
     maintainers = (
         _frame(
             conn, "SELECT login, role, source FROM package_maintainers WHERE purl = ? ORDER BY login", [purl]
         )
-        if has_table(conn, "package_maintainers")
+        if "package_maintainers" in present
         else _empty("login", "role", "source")
     )
     via_repository = (
         "OR (subject_kind = 'repository' AND subject IN "
         "(SELECT repository_url FROM package_repositories WHERE purl = $purl))"
-        if has_table(conn, "package_repositories")
+        if "package_repositories" in present
         else ""
     )
     funding = _frame(
@@ -263,8 +276,9 @@ def package_detail(conn: duckdb.DuckDBPyConnection, purl: str) -> PackageDetail:
         "WHERE purl = ? ORDER BY app, version",
         [purl],
     )
+    paths = _paths(conn, purl) if not usage["direct"].all() else {}
     usage["path"] = [
-        f"{app} → {purl}" if direct else _paths(conn, app, purl)
+        f"{app} → {purl}" if direct else paths.get(app, f"{app} → … → {purl}")
         for app, direct in zip(usage["application"], usage["direct"], strict=True)
     ]
     return PackageDetail(purl, metadata, releases, repositories, maintainers, funding, scores, usage)
