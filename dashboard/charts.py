@@ -69,7 +69,7 @@ def trend(frame: pd.DataFrame, *, title: str) -> alt.Chart:
         alt.Chart(long, title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("run_id:O", title="run"),
+            x=alt.X("run_id:O", title="run", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q"),
             color="statistic:N",
             tooltip=["run_id", "statistic", "value"],
