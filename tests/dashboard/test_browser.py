@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.dashboard.fixture_store import HOSTILE_SUMMARY
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_ARGS = [
@@ -84,6 +86,8 @@ def test_every_page_in_headless_chromium(server: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         try:
             for path, visible in PAGES.items():
                 page.goto(f"{server}/{path}")
@@ -104,5 +108,15 @@ def test_every_page_in_headless_chromium(server: str) -> None:
                 page.wait_for_timeout(800)  # let charts finish their transition before the picture
                 page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}.png"))
                 page.set_viewport_size({"width": 1440, "height": 1000})
+            # A hostile package summary reaches the browser as literal text: no script runs, no link appears.
+            page.goto(f"{server}/dependencies")
+            expect(page.get_by_text("44 of 44 packages")).to_be_visible(timeout=30_000)
+            page.get_by_label("Search name or purl").fill("marked")
+            page.keyboard.press("Enter")
+            expect(page.get_by_text("1 of 44 packages")).to_be_visible(timeout=15_000)
+            expect(page.get_by_text(HOSTILE_SUMMARY, exact=True)).to_be_visible(timeout=15_000)
+            assert page.locator('a[href*="evil.example"]').count() == 0
+            assert dialogs == []  # the summary's alert() never ran
+            page.screenshot(path=str(ARTIFACTS / "dashboard-hostile-summary.png"))
         finally:
             browser.close()
