@@ -87,22 +87,30 @@ def _last_run(conn: duckdb.DuckDBPyConnection, kind: str | None) -> LastRun | No
 
 def overview(conn: duckdb.DuckDBPyConnection) -> Overview:
     """Headline numbers, all read from one connection so they describe the same published store."""
+    present = tables(conn)
+    # A package has a channel through its own links or through its repository's (FUNDING.yml, funding.json).
+    via_repository = (
+        "OR purl IN (SELECT pr.purl FROM package_repositories pr JOIN funding_links f "
+        "ON f.subject_kind = 'repository' AND f.subject = pr.repository_url)"
+        if "package_repositories" in present
+        else ""
+    )
     counts = conn.execute(
-        """
+        f"""
         SELECT (SELECT count(*) FROM applications),
                (SELECT count(*) FROM packages),
                (SELECT count(*) FROM scores WHERE subject_kind = 'package' AND name = 'truck_factor'
                     AND status = 'ok' AND value = 1 AND subject IN (SELECT purl FROM packages)),
                (SELECT count(*) FROM scores WHERE subject_kind = 'package' AND name = 'fragility'
                     AND label = 'single-actor' AND subject IN (SELECT purl FROM packages)),
-               (SELECT count(DISTINCT subject) FROM funding_links WHERE subject_kind = 'package'
-                    AND subject IN (SELECT purl FROM packages))
-        """
+               (SELECT count(*) FROM packages WHERE purl IN
+                    (SELECT subject FROM funding_links WHERE subject_kind = 'package') {via_repository})
+        """  # noqa: S608 - the optional clause is fixed text chosen above
     ).fetchone()
     assert counts is not None
     fetched = (
         _scalar(conn, "SELECT max(fetched_at) FROM package_metadata")
-        if has_table(conn, "package_metadata")
+        if "package_metadata" in present
         else None
     )
     return Overview(

@@ -841,6 +841,20 @@ def _write_collected(session: WriteSession, second_run: bool) -> None:
             "run_id": [run] * len(funded),
         },
     )
+    # A repository's own FUNDING.yml: pydantic has no package-level link but its repository has one.
+    insert_columns(
+        conn,
+        "funding_links",
+        {
+            "subject_kind": ["repository"],
+            "subject": [_GH + "pydantic/pydantic"],
+            "url": ["https://github.com/sponsors/pydantic"],
+            "platform": ["github-sponsors"],
+            "label": ["github"],
+            "source": ["funding-yml"],
+            "run_id": [run],
+        },
+    )
     insert_columns(
         conn,
         "catalogue_review",

@@ -33,7 +33,7 @@ def test_overview_shows_the_organisation_and_freshness(open_page: OpenPage) -> N
         "Packages": "44",
         "Truck factor of 1": f"{expected_tf1} (59%)",
         "Single-actor": "9 (20%)",
-        "With a funding channel": "28 (64%)",
+        "With a funding channel": "29 (66%)",  # 28 packages with links, and pydantic through its repository
     }
     assert any(t.startswith("Last refresh: run #2, partial") and "2 error(s)" in t for t in texts(at))
     assert "Registry metadata fetched up to 2026-11-08 06:00 UTC." in texts(at)
@@ -88,6 +88,9 @@ def test_package_detail_shows_versions_usage_path_funding_and_every_score(open_p
     at.selectbox(key="package").select("pkg:pypi/httpx").run()
     funding = next(d.value for d in at.dataframe if "platform" in d.value.columns)
     assert list(funding["platform"]) == ["github-sponsors"]
+    at.selectbox(key="package").select("pkg:pypi/pydantic").run()
+    funding = next(d.value for d in at.dataframe if "platform" in d.value.columns)
+    assert funding[["subject_kind", "source"]].values.tolist() == [["repository", "funding-yml"]]
 
 
 def test_hostile_registry_text_is_shown_as_text_never_markdown(open_page: OpenPage) -> None:
