@@ -10,6 +10,7 @@ next page run reads the new store at once, and the ``ttl`` bounds memory for sto
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import io
 import os
@@ -23,7 +24,6 @@ import pandas as pd
 import streamlit as st
 
 from analysis.queries import dashboard as q
-from analysis.queries import runs as run_queries
 from collectors.paths import default_db_path
 from collectors.store import read_connection, write_session
 
@@ -52,7 +52,6 @@ _QUERIES: dict[str, Callable[..., Any]] = {
     "proposals": q.proposals,
     "proposal_lines": q.proposal_lines,
     "runs": q.runs,
-    "run_events": run_queries.run_events,
     "run_problems": q.run_problems,
 }
 
@@ -86,6 +85,7 @@ def query(name: str, *args: Any, db: Path | None = None) -> Any:
 
 def clear_cache() -> None:
     _cached_query.clear()
+    _cached_proposal.clear()
 
 
 # Typed entry points, one per read, so pages read like UI descriptions.
@@ -211,21 +211,31 @@ def propose_budget(inputs: PlannerInputs, db: Path | None = None) -> Any | None:
     """The engine's proposal for these inputs, read from the published store; None without an engine.
 
     Expects ``analysis.budget.propose(conn, analysis.budget.BudgetParams(...)) -> Proposal`` whose ``lines``
-    have ``project``, ``packages``, ``amount``, ``channel`` and ``rationale``.
+    have ``project``, ``packages``, ``amount``, ``channel`` and ``rationale``. Cached per store version and
+    inputs, so changing an unrelated widget does not recompute it.
     """
-    engine = budget_engine()
-    if engine is None:
+    if budget_engine() is None:
         return None
+    path = db or db_path()
+    return _cached_proposal(str(path), store_version(path), dataclasses.astuple(inputs))
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _cached_proposal(db: str, version: str, inputs: tuple[Any, ...]) -> Any:
+    del version  # part of the cache key only
+    engine = budget_engine()
+    assert engine is not None
+    planner = PlannerInputs(*inputs)
     params = engine.BudgetParams(
-        total=inputs.total,
-        currency=inputs.currency,
-        method=inputs.method,
-        min_amount=inputs.floor,
-        cap=inputs.cap,
-        exclude=inputs.exclude,
-        boosts=dict(inputs.boosts),
+        total=planner.total,
+        currency=planner.currency,
+        method=planner.method,
+        min_amount=planner.floor,
+        cap=planner.cap,
+        exclude=planner.exclude,
+        boosts=dict(planner.boosts),
     )
-    with read_connection(db or db_path()) as conn:
+    with read_connection(Path(db)) as conn:
         return engine.propose(conn, params)
 
 
