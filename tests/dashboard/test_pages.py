@@ -109,6 +109,8 @@ def test_bus_factor_distribution_riskiest_and_repository_charts(open_page: OpenP
     assert len(riskiest) == 20 and set(riskiest["truck_factor"]) == {1.0}
     assert list(riskiest["criticality"]) == sorted(riskiest["criticality"], reverse=True)
     assert len(charts(at)) == 3  # distribution, Pareto, activity
+    # Riskiest repository first: truck factor 1 and the most critical package (sqlalchemy).
+    assert at.selectbox(key="repository").value == "https://github.com/sqlalchemy/sqlalchemy"
     at.selectbox(key="repository").select("https://github.com/facebook/react").run()
     developers = at.dataframe[-1].value
     assert list(developers.columns) == ["name", "files", "share"] and len(developers) == 4
