@@ -434,44 +434,28 @@ def interfaces_in_use(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per exit option of each fragile dependency (single-actor or vigilance); none listed as such."""
-    rows = conn.execute(
+    """One row per exit option of each fragile dependency (single-actor or vigilance); none listed as such.
+
+    The options are unpacked from the ``exit_options`` score's details by DuckDB's JSON functions."""
+    return _frame(
+        conn,
         """
-        SELECT f.subject, f.label, e.details::VARCHAR
-        FROM scores f LEFT JOIN scores e
-          ON e.subject_kind = 'package' AND e.subject = f.subject AND e.name = 'exit_options'
-        WHERE f.subject_kind = 'package' AND f.name = 'fragility' AND f.label IN (?, ?)
-        ORDER BY f.label, f.subject
+        WITH fragile AS (
+            SELECT subject, label FROM scores
+            WHERE subject_kind = 'package' AND name = 'fragility' AND label IN (?, ?)),
+        options AS (
+            SELECT subject, unnest(from_json(details -> '$.options',
+                '[{"purl_or_component": "VARCHAR", "lineage": "VARCHAR", "steward": "VARCHAR",
+                   "truck_factor": "DOUBLE"}]')) AS o
+            FROM scores WHERE subject_kind = 'package' AND name = 'exit_options'
+              AND subject IN (SELECT subject FROM fragile))
+        SELECT f.subject AS purl, f.label AS fragility,
+               coalesce(o.o.purl_or_component, 'none known') AS exit_option,
+               o.o.lineage AS lineage, o.o.steward AS steward, o.o.truck_factor AS truck_factor
+        FROM fragile f LEFT JOIN options o USING (subject)
+        ORDER BY f.label, f.subject, exit_option
         """,
         list(FRAGILE),
-    ).fetchall()
-    out: list[dict[str, Any]] = []
-    for purl, label, details in rows:
-        options = json.loads(details or "{}").get("options", [])
-        if not options:
-            out.append(
-                {
-                    "purl": purl,
-                    "fragility": label,
-                    "exit_option": "none known",
-                    "lineage": None,
-                    "steward": None,
-                    "truck_factor": None,
-                }
-            )
-        for option in options:
-            out.append(
-                {
-                    "purl": purl,
-                    "fragility": label,
-                    "exit_option": str(option.get("purl_or_component") or ""),
-                    "lineage": option.get("lineage"),
-                    "steward": option.get("steward"),
-                    "truck_factor": option.get("truck_factor"),
-                }
-            )
-    return pd.DataFrame(
-        out, columns=["purl", "fragility", "exit_option", "lineage", "steward", "truck_factor"]
     )
 
 
