@@ -19,6 +19,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/socle import --db $(DB) data/examples/*
 	$(BIN)/socle status --db $(DB)
+	$(BIN)/socle dashboard --db $(DB)
 
 ## test: set up, then ruff, mypy and pytest
 test: $(STAMP)

@@ -7,6 +7,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from analysis.commands import catalogue, inventory, report, repos
+from analysis.commands import catalogue, dashboard, inventory, report, repos
 
-COMMAND_MODULES: list[ModuleType] = [inventory, repos, report, catalogue]
+COMMAND_MODULES: list[ModuleType] = [inventory, repos, report, catalogue, dashboard]

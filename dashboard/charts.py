@@ -1,0 +1,96 @@
+"""Altair charts of the pages: pure functions from a frame to a chart, no reads."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+
+def bar(frame: pd.DataFrame, x: str, y: str, *, title: str, sort: list[str] | str | None = None) -> alt.Chart:
+    chart: alt.Chart = (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:N", sort=sort, title=x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{y}:Q", title=y.replace("_", " ")),
+            tooltip=[x, y],
+        )
+    )
+    return chart
+
+
+def horizontal_bar(
+    frame: pd.DataFrame, category: str, value: str, *, title: str, color: str | None = None
+) -> alt.Chart:
+    encoding = {
+        "y": alt.Y(f"{category}:N", sort="-x", title=None),
+        "x": alt.X(f"{value}:Q", title=value),
+        "tooltip": [category, value, *([color] if color else [])],
+    }
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N")
+    chart: alt.Chart = alt.Chart(frame, title=title).mark_bar().encode(**encoding)
+    return chart
+
+
+def pareto(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
+    """Contributors' shares of commits, largest first, with the cumulative share: who carries the project."""
+    data = frame.assign(contributor=frame["display_name"].fillna(frame["person"]))
+    order = list(data["contributor"])
+    base = alt.Chart(data, title=title).encode(x=alt.X("contributor:N", sort=order, title="contributor"))
+    bars = base.mark_bar().encode(
+        y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of commits"),
+        tooltip=["contributor", "commits", alt.Tooltip("share:Q", format=".1%")],
+    )
+    line = base.mark_line(point=True, color="#d62728").encode(
+        y=alt.Y("cumulative_share:Q", axis=alt.Axis(format="%"), title="cumulative share")
+    )
+    rule = alt.Chart(pd.DataFrame({"half": [0.5]})).mark_rule(strokeDash=[4, 4]).encode(y="half:Q")
+    layered: alt.LayerChart = alt.layer(bars, line, rule).resolve_scale(y="shared")
+    return layered
+
+
+def activity(frame: pd.DataFrame, *, title: str) -> alt.Chart:
+    chart: alt.Chart = (
+        alt.Chart(frame, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title="month"),
+            y=alt.Y("active_contributors:Q", title="active contributors"),
+            tooltip=["month", "active_contributors", "commits"],
+        )
+    )
+    return chart
+
+
+def trend(frame: pd.DataFrame, *, title: str) -> alt.Chart:
+    long = frame.melt(id_vars=["run_id"], value_vars=["mean", "median"], var_name="statistic")
+    chart: alt.Chart = (
+        alt.Chart(long, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("run_id:O", title="run", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q"),
+            color="statistic:N",
+            tooltip=["run_id", "statistic", "value"],
+        )
+    )
+    return chart
+
+
+def comparison(frame: pd.DataFrame, *, title: str) -> alt.Chart:
+    long = frame.melt(
+        id_vars=["project"], value_vars=["current", "saved"], var_name="proposal", value_name="amount"
+    )
+    chart: alt.Chart = (
+        alt.Chart(long, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("project:N", title=None),
+            x=alt.X("amount:Q"),
+            color="proposal:N",
+            yOffset="proposal:N",
+            tooltip=["project", "proposal", "amount"],
+        )
+    )
+    return chart

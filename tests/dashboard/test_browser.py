@@ -1,0 +1,122 @@
+"""A real browser: ``socle dashboard`` on a free loopback port, each page opened in headless Chromium (Debian's
+package, driven by Playwright with its executable path), visible text asserted, one screenshot per page kept in
+``tests/artifacts/``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.dashboard.fixture_store import HOSTILE_SUMMARY
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# url path -> text that must be visible once the page has run
+PAGES = {
+    "": ["Overview", "Truck factor of 1", "26 (59%)", "Single-actor", "Last refresh: run #2, partial"],
+    "dependencies": ["Dependencies", "44 of 44 packages", "Package detail", "Funding links"],
+    "bus_factor": ["Bus factor", "Riskiest packages", "Truck-factor developers"],
+    "standards": ["Standards and diversity", "Exit options per fragile dependency", "Catalogue review list"],
+    "budget_planner": ["Budget planner", "Budget engine not installed", "Compare with a saved proposal"],
+    "history": ["History", "Changes", "Budget proposals"],
+    "runs": ["Runs", "Packages or files with problems", "Errors"],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(fixture_db: Path) -> Iterator[str]:
+    port = _free_port()
+    socle = Path(sys.executable).with_name("socle")
+    process = subprocess.Popen(
+        [str(socle), "dashboard", "--db", str(fixture_db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/_stcore/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"socle dashboard did not start:\n{output}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@pytest.mark.browser
+def test_every_page_in_headless_chromium(server: str) -> None:
+    assert CHROMIUM.exists(), "install Debian's chromium (apt-get install -y chromium); .ci/run does"
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        try:
+            for path, visible in PAGES.items():
+                page.goto(f"{server}/{path}")
+                app = page.locator('[data-testid="stApp"]')
+                expect(page.get_by_role("heading", name=visible[0], exact=True)).to_be_visible(timeout=30_000)
+                expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+                for text in visible[1:]:
+                    expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=15_000)
+                if path in ("bus_factor", "standards", "history"):
+                    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(
+                        timeout=15_000
+                    )
+                # Registry text never becomes a link or a script.
+                assert page.locator('a[href*="evil.example"]').count() == 0
+                # Streamlit scrolls inside its main block: grow the window to the content for a whole-page picture.
+                height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 6000)})
+                page.wait_for_timeout(800)  # let charts finish their transition before the picture
+                page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}.png"))
+                page.set_viewport_size({"width": 1440, "height": 1000})
+            # A hostile package summary reaches the browser as literal text: no script runs, no link appears.
+            page.goto(f"{server}/dependencies")
+            expect(page.get_by_text("44 of 44 packages")).to_be_visible(timeout=30_000)
+            page.get_by_label("Search name or purl").fill("marked")
+            page.keyboard.press("Enter")
+            expect(page.get_by_text("1 of 44 packages")).to_be_visible(timeout=15_000)
+            expect(page.get_by_text(HOSTILE_SUMMARY, exact=True)).to_be_visible(timeout=15_000)
+            assert page.locator('a[href*="evil.example"]').count() == 0
+            assert dialogs == []  # the summary's alert() never ran
+            page.screenshot(path=str(ARTIFACTS / "dashboard-hostile-summary.png"))
+        finally:
+            browser.close()
