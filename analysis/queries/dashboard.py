@@ -413,9 +413,9 @@ def fragility_classes(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def interfaces_in_use(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     if not has_table(conn, "package_interfaces"):
         return _empty("interface_id", "name", "kind", "packages", "fragility", "standardisation", "diversity")
-    catalogue = has_table(conn, "catalogue_interfaces")
-    name, kind = ("ci.name", "ci.kind") if catalogue else ("NULL::VARCHAR", "NULL::VARCHAR")
-    join = "LEFT JOIN catalogue_interfaces ci ON ci.interface_id = pi.interface_id" if catalogue else ""
+    catalogue = has_table(conn, "cat_interfaces")
+    name, kind = ("ci.title", "ci.kind") if catalogue else ("NULL::VARCHAR", "NULL::VARCHAR")
+    join = "LEFT JOIN cat_interfaces ci ON ci.id = pi.interface_id" if catalogue else ""
     return _frame(
         conn,
         f"""
@@ -461,7 +461,7 @@ def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def interface_control(conn: duckdb.DuckDBPyConnection, min_criticality: float = 0.0) -> pd.DataFrame:
     """Who controls the interfaces the organisation's critical packages implement: steward, kind, country."""
-    needed = ("package_interfaces", "catalogue_implementations", "catalogue_stewards")
+    needed = ("package_interfaces", "cat_implementations", "cat_stewards")
     if not all(has_table(conn, t) for t in needed):
         return _empty("interface_id", "steward", "kind", "country", "packages", "max_criticality")
     return _frame(
@@ -470,8 +470,8 @@ def interface_control(conn: duckdb.DuckDBPyConnection, min_criticality: float = 
         SELECT pi.interface_id, st.name AS steward, st.kind, st.country,
                count(DISTINCT pi.purl) AS packages, max(c.value) AS max_criticality
         FROM package_interfaces pi
-        JOIN catalogue_implementations ci ON ci.interface_id = pi.interface_id AND ci.purl = pi.purl
-        LEFT JOIN catalogue_stewards st ON st.steward_id = ci.steward_id
+        JOIN cat_implementations ci ON ci.interface_id = pi.interface_id AND ci.purl = pi.purl
+        LEFT JOIN cat_stewards st ON st.id = ci.steward
         LEFT JOIN scores c ON c.subject_kind = 'package' AND c.subject = pi.purl AND c.name = 'criticality'
         GROUP BY ALL HAVING coalesce(max(c.value), 0) >= ?
         ORDER BY max_criticality DESC NULLS LAST, pi.interface_id
@@ -481,10 +481,13 @@ def interface_control(conn: duckdb.DuckDBPyConnection, min_criticality: float = 
 
 
 def review_list(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    if not has_table(conn, "catalogue_review"):
+    """Packages with metadata hints and no catalogue entry, for a catalogue maintainer to confirm."""
+    if not has_table(conn, "detection_hints"):
         return _empty("purl", "hint", "evidence", "confidence")
     return _frame(
-        conn, "SELECT purl, hint, evidence, confidence FROM catalogue_review ORDER BY confidence DESC, purl"
+        conn,
+        "SELECT purl, value AS hint, evidence, confidence FROM detection_hints WHERE NOT matched "
+        "ORDER BY confidence DESC, purl, hint",
     )
 
 

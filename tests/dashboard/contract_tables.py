@@ -39,15 +39,6 @@ CREATE TABLE IF NOT EXISTS monthly_activity (
 CREATE TABLE IF NOT EXISTS package_interfaces (
     purl VARCHAR, interface_id VARCHAR, source VARCHAR, run_id BIGINT);
 -- ---- not in the contract: the shape the dashboard expects from the catalogue (0004) and budget (0005) ----
-CREATE TABLE IF NOT EXISTS catalogue_interfaces (
-    interface_id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, scope VARCHAR);
-CREATE TABLE IF NOT EXISTS catalogue_stewards (
-    steward_id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, country VARCHAR);
-CREATE TABLE IF NOT EXISTS catalogue_implementations (
-    interface_id VARCHAR, purl VARCHAR, component VARCHAR, name VARCHAR, lineage VARCHAR,
-    steward_id VARCHAR, conformance VARCHAR);
-CREATE TABLE IF NOT EXISTS catalogue_review (
-    purl VARCHAR, hint VARCHAR, evidence VARCHAR, confidence DOUBLE, run_id BIGINT);
 CREATE TABLE IF NOT EXISTS budget_proposals (
     proposal_id BIGINT PRIMARY KEY, name VARCHAR, created_at TIMESTAMP, method VARCHAR, total DOUBLE,
     currency VARCHAR, params JSON, run_id BIGINT);
@@ -65,10 +56,6 @@ TABLES = (
     "contributors",
     "monthly_activity",
     "package_interfaces",
-    "catalogue_interfaces",
-    "catalogue_stewards",
-    "catalogue_implementations",
-    "catalogue_review",
     "budget_proposals",
     "budget_lines",
 )

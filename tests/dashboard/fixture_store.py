@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import collectors.store.catalogue
+import collectors.store.git  # noqa: F401 - registers the git tables for bulk writes
 from collectors.store import WriteSession, insert_columns, write_scores, write_session
 from tests.dashboard.contract_tables import create_contract_tables
 from tests.dashboard.fixture_data import (
@@ -106,7 +108,7 @@ def _write_collected(session: WriteSession, second_run: bool) -> None:
         "monthly_activity",
         "package_interfaces",
         "funding_links",
-        "catalogue_review",
+        "detection_hints",
     ):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     n = len(PACKAGES)
@@ -221,6 +223,8 @@ def _write_collected(session: WriteSession, second_run: bool) -> None:
                 strict=True,
             ):
                 activity[column].append(value)
+    contributors["run_id"] = [run] * len(contributors["person"])
+    activity["run_id"] = [run] * len(activity["month"])
     insert_columns(conn, "contributors", contributors)
     insert_columns(conn, "monthly_activity", activity)
     with_iface = [p for p in PACKAGES if p.interface]
@@ -264,12 +268,16 @@ def _write_collected(session: WriteSession, second_run: bool) -> None:
     )
     insert_columns(
         conn,
-        "catalogue_review",
+        "detection_hints",
         {
             "purl": ["pkg:pypi/alembic", "pkg:npm/%40tanstack/react-query"],
-            "hint": ["sql", "http"],
+            "kind": ["family", "keyword"],
+            "value": ["sql", "http"],
+            "field": ["summary", "keywords"],
             "evidence": ["summary mentions 'SQL migrations'", "keywords: fetch, http"],
             "confidence": [0.4, 0.3],
+            "suggested": [["sql-toolkit-orm"], ["http-client"]],
+            "matched": [False, False],
             "run_id": [run, run],
         },
     )
@@ -290,43 +298,59 @@ def _write_collected(session: WriteSession, second_run: bool) -> None:
 
 def _write_catalogue(session: WriteSession) -> None:
     interfaces = sorted({p.interface for p in PACKAGES if p.interface})
+    run, n = session.run_id, len(interfaces)
+    origin = {"source": ["https://example.org/catalogue"], "origin": ["catalogue"], "file": ["fixture.toml"]}
     insert_columns(
         session.conn,
-        "catalogue_interfaces",
+        "cat_interfaces",
         {
-            "interface_id": interfaces,
-            "name": [i.replace("-", " ") for i in interfaces],
-            "kind": ["protocol"] * len(interfaces),
-            "scope": ["ecosystem"] * len(interfaces),
+            "id": interfaces,
+            "title": [i.replace("-", " ") for i in interfaces],
+            "kind": ["protocol"] * n,
+            "scope": ["ecosystem"] * n,
+            "domain": ["web"] * n,
+            **{k: v * n for k, v in origin.items()},
+            "run_id": [run] * n,
         },
     )
+    m = len(STEWARDS)
     insert_columns(
         session.conn,
-        "catalogue_stewards",
+        "cat_stewards",
         {
-            "steward_id": list(STEWARDS),
+            "id": list(STEWARDS),
             "name": [v[0] for v in STEWARDS.values()],
             "kind": [v[1] for v in STEWARDS.values()],
             "country": [v[2] for v in STEWARDS.values()],
+            "url": ["https://example.org"] * m,
+            **{k: v * m for k, v in origin.items()},
+            "run_id": [run] * m,
         },
     )
     with_iface = [p for p in PACKAGES if p.interface]
+    k = len(with_iface)
     insert_columns(
         session.conn,
-        "catalogue_implementations",
+        "cat_implementations",
         {
             "interface_id": [p.interface for p in with_iface],
+            "subject": [p.purl for p in with_iface],
             "purl": [p.purl for p in with_iface],
-            "component": [None] * len(with_iface),
+            "component": [None] * k,
             "name": [name_parts(p.purl)[1] for p in with_iface],
             "lineage": [name_parts(p.purl)[1] for p in with_iface],
-            "steward_id": [
+            "steward": [
                 INTERFACE_STEWARD.get(
                     p.interface or "", "ietf" if p.fragility == "commons-grade" else "individual"
                 )
                 for p in with_iface
             ],
-            "conformance": ["unknown"] * len(with_iface),
+            "conformance": ["unknown"] * k,
+            "evidence": ["https://example.org"] * k,
+            "ecosystem": [name_parts(p.purl)[0] for p in with_iface],
+            "origin": ["catalogue"] * k,
+            "file": ["fixture.toml"] * k,
+            "run_id": [run] * k,
         },
     )
 
