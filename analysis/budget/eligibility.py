@@ -31,6 +31,7 @@ _CLOSED = (
     "commons-clause",
     "all rights",
 )
+_WORD = re.compile(r"\blicen[cs]e\b")
 _SPLIT = re.compile(r"\s+(?:or|and|with)\s+|[()/,;]", re.IGNORECASE)
 
 
@@ -56,7 +57,7 @@ def licence_status(licence: str | None, classifiers: Sequence[str] = ()) -> str:
         return "unknown"
     if any(word in text for word in _CLOSED) and "unlicense" not in text.replace("unlicensed", ""):
         return "closed"
-    parts = [p.strip().replace("license", "").replace("licence", "").strip() for p in _SPLIT.split(text)]
+    parts = [_WORD.sub("", p).strip() for p in _SPLIT.split(text)]
     if any(p.startswith(_OPEN_PREFIXES) for p in parts if p):
         return "open"
     return "unknown"
