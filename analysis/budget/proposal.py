@@ -22,7 +22,8 @@ class Options:
     total: int
     currency: str
     weights: risk.RiskWeights
-    now: datetime
+    now: datetime  # ages are measured from here (the store's data as-of, so results are reproducible)
+    created_at: datetime | None = None  # when the proposal is made (default: ``now``)
     method: str = "need"
     floor: int = 0
     cap: float | None = None  # fraction of the total per line
@@ -237,7 +238,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         options.total,
         options.currency,
         options.parameters(),
-        options.now,
+        options.created_at or options.now,
         data.data_as_of,
         tuple(lines),
         tuple(left_out),

@@ -160,6 +160,7 @@ def budget(
         currency=currency,
         weights=load_weights(weights_path),
         now=data.now,
+        created_at=utcnow(),
         method=method,
         floor=floor,
         cap=cap,
@@ -169,19 +170,24 @@ def budget(
         rules=eligibility.Rules(_company_evidence(company_evidence)),
     )
     proposal = propose(data, options)
-    if fmt == "table":
-        console = Console(width=200) if output is None else Console(file=output.open("w"), width=200)
-        _print_table(proposal, console)
+    if fmt == "table" and output is None:
+        _print_table(proposal, Console(width=200))
+    elif fmt == "table":
+        assert output is not None
+        with output.open("w", encoding="utf-8") as handle:
+            _print_table(proposal, Console(file=handle, width=200))
     else:
         text = exports.render(proposal, fmt, output)
         if text is not None:
             click.echo(text, nl=False)
     if old is not None:
-        click.echo(f"changes since proposal {old.proposal_id} ({old.created_at:%Y-%m-%d}):")
+        # With a machine-readable export on stdout, the comparison goes to stderr so the export stays clean.
+        to_stderr = fmt != "table" and output is None
+        click.echo(f"changes since proposal {old.proposal_id} ({old.created_at:%Y-%m-%d}):", err=to_stderr)
         for change in comparing.parameter_changes(old, proposal):
-            click.echo(f"  parameter {change}")
+            click.echo(f"  parameter {change}", err=to_stderr)
         for c in comparing.compare(old, proposal):
-            click.echo(f"  {c.project}: {c.before:,} -> {c.after:,} ({c.delta:+,}): {c.why}")
+            click.echo(f"  {c.project}: {c.before:,} -> {c.after:,} ({c.delta:+,}): {c.why}", err=to_stderr)
     if save:
         with write_session(db, "budget", proposal.parameters) as session:
             proposal_id = save_proposal(session, _head(proposal), _lines(proposal))
@@ -190,7 +196,7 @@ def budget(
 
 def _head(proposal: Proposal) -> dict[str, object]:
     return {
-        "created_at": utcnow(),
+        "created_at": proposal.created_at,
         "method": proposal.method,
         "total": proposal.total,
         "currency": proposal.currency,

@@ -132,17 +132,23 @@ def reverse_reach(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     A recursive walk up ``app_edges`` (versions merged); ``UNION`` (not ``UNION ALL``) drops pairs already
     found, so dependency cycles terminate. A package never counts itself.
     """
+    # Integer ids make the recursion's joins and duplicate checks about twice as fast as on purl strings.
     rows = conn.execute(
         """
-        WITH RECURSIVE edges AS (
-            SELECT DISTINCT parent_purl AS parent, child_purl AS child FROM app_edges
-            WHERE parent_purl <> child_purl
-        ), reach(purl, dependent) AS (
+        WITH RECURSIVE ids AS (
+            SELECT purl, row_number() OVER (ORDER BY purl) AS id
+            FROM (SELECT parent_purl AS purl FROM app_edges UNION SELECT child_purl FROM app_edges)
+        ), edges AS (
+            SELECT DISTINCT p.id AS parent, c.id AS child
+            FROM app_edges e JOIN ids p ON p.purl = e.parent_purl JOIN ids c ON c.purl = e.child_purl
+            WHERE p.id <> c.id
+        ), reach(node, dependent) AS (
             SELECT child, parent FROM edges
             UNION
-            SELECT r.purl, e.parent FROM reach r JOIN edges e ON e.child = r.dependent
+            SELECT r.node, e.parent FROM reach r JOIN edges e ON e.child = r.dependent
         )
-        SELECT purl, count(DISTINCT dependent) FILTER (WHERE dependent <> purl) FROM reach GROUP BY purl
+        SELECT i.purl, count(*) FILTER (WHERE r.dependent <> r.node)
+        FROM reach r JOIN ids i ON i.id = r.node GROUP BY i.purl
         """
     ).fetchall()
     return {str(p): int(n) for p, n in rows}
@@ -253,6 +259,7 @@ def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Budget
     ``now`` defaults to the end of the last trusted run, so the same store always gives the same ages
     (and the same budget), whenever it is read.
     """
+    conn.execute("SET enable_progress_bar = false")  # never draw on a reader's terminal
     tables = _tables(conn)
     as_of = _data_as_of(conn)
     if now is None:
