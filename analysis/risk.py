@@ -161,7 +161,8 @@ def _cadence(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
     if i.releases_last_12m is None:
         return None
     n = i.releases_last_12m
-    return max(0.0, 1.0 - n / 4), f"{_plural(n, 'release')} in 12 months"
+    phrase = "no release in 12 months" if n == 0 else f"only {_plural(n, 'release')} in 12 months"
+    return max(0.0, 1.0 - n / 4), phrase
 
 
 def _deprecated(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:

@@ -208,8 +208,8 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     notes: list[str] = []
     if result.cap_raised:
         notes.append(
-            f"the cap of {cap_units} {options.currency} cannot hold over {len(result.amounts)} lines; "
-            f"raised to {result.cap} so the whole total is allocated"
+            f"the cap of {cap_units:,} {options.currency} cannot hold over {len(result.amounts)} lines; "
+            f"raised to {result.cap:,} so the whole total is allocated"
         )
     for key in result.dropped:
         left_out.append(
@@ -225,10 +225,8 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         channel = channels.choose(link for p in purls for link in facts.funding_links(data, p))
         parts = [why[key]]
         if result.cap is not None and amount >= result.cap:
-            parts.append(f"capped at {result.cap} {options.currency}")
+            parts.append(f"capped at {result.cap:,} {options.currency}")
         parts.extend(caveats.get(key, []))
-        if channel is None:
-            parts.append(channels.NO_CHANNEL)
         lines.append(
             Line(key, tuple(package_name(p) for p in purls), amount, weights[key], channel, "; ".join(parts))
         )
