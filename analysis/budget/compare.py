@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.budget.proposal import Proposal
+from analysis.budget.proposal import Proposal, package_name
 from analysis.queries.budget import SavedProposal
 
 
@@ -25,6 +25,7 @@ def compare(old: SavedProposal, new: Proposal) -> list[Change]:
     before = {str(line["project"]): line for line in old.lines}
     after = {line.project: line for line in new.lines}
     left_out = dict(new.left_out)
+    left_out.update({package_name(subject): why for subject, why in new.left_out})
     changes: list[Change] = []
     for project in sorted(set(before) | set(after)):
         was = int(before[project]["amount"]) if project in before else 0
@@ -34,7 +35,9 @@ def compare(old: SavedProposal, new: Proposal) -> list[Change]:
         if project not in before:
             why = f"new line: {after[project].rationale}"
         elif project not in after:
-            why = "no longer in the proposal" + (f": {left_out[project]}" if project in left_out else "")
+            keys = [project, *(str(p) for p in before[project]["packages"])]
+            reason = next((left_out[k] for k in keys if k in left_out), "")
+            why = "no longer in the proposal" + (f": {reason}" if reason else "")
         elif before[project]["rationale"] != after[project].rationale:
             why = f"was: {before[project]['rationale']}; now: {after[project].rationale}"
         else:

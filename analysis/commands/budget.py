@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from analysis import exports
 from analysis.budget import compare as comparing
@@ -61,14 +62,15 @@ def _print_table(proposal: Proposal, console: Console) -> None:
     table.add_column("channel", overflow="fold")
     table.add_column("rationale", overflow="fold")
     for i, line in enumerate(proposal.lines, start=1):
-        table.add_row(
-            str(i),
+        # Text() cells: registry and repository text is shown as is, never parsed as rich markup.
+        cells = (
             line.project,
             ", ".join(line.packages),
             f"{line.amount:,}",
             line.channel_text,
             line.rationale,
         )
+        table.add_row(str(i), *(Text(c) for c in cells))
     table.add_row("", "total", "", f"{sum(line.amount for line in proposal.lines):,}", "", "")
     console.print(table, markup=False)
     for subject, why in proposal.left_out:
@@ -170,6 +172,11 @@ def budget(
         rules=eligibility.Rules(_company_evidence(company_evidence)),
     )
     proposal = propose(data, options)
+    if not proposal.lines:
+        raise InputError(
+            str(db),
+            "no eligible project to fund (import applications with `socle import`, or loosen --exclude/--min)",
+        )
     if fmt == "table" and output is None:
         _print_table(proposal, Console(width=200))
     elif fmt == "table":

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from analysis.cli import main
+from collectors.store import write_session
 from tests.budget import fixture_store
 
 
@@ -140,7 +141,8 @@ def test_save_then_compare_shows_what_changed_and_why(
     assert code == 0
     assert "changes since proposal 1" in out
     assert "parameter exclude: [] -> ['requests']" in out
-    assert "https://github.com/psf/requests: " in out and "-> 0" in out
+    assert "https://github.com/psf/requests: " in out
+    assert "-> 0 (" in out and "no longer in the proposal: excluded by --exclude" in out
     code, _, err = _run(capsys, "--db", str(store), "--total", "1", "--compare", "7")
     assert code == 2 and "no saved proposal 7" in err
 
@@ -162,6 +164,13 @@ def test_inventory_only_store_still_proposes_and_says_what_is_missing(
     assert sum(line["amount"] for line in proposal["lines"]) == 20000
     assert any("run `socle refresh`" in note for note in proposal["notes"])
     assert all("licence not known" in line["rationale"] for line in proposal["lines"])
+
+
+def test_an_empty_store_is_a_clear_error(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with write_session(db_path, "import"):
+        pass
+    code, _, err = _run(capsys, "--db", str(db_path), "--total", "100")
+    assert code == 2 and "no eligible project to fund" in err
 
 
 def test_bad_options_are_one_line_errors(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
