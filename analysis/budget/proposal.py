@@ -197,6 +197,11 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         groups.setdefault(project, []).append(purl)
         if v.reason:
             caveats.setdefault(project, []).append(f"{package_name(purl)}: {v.reason}")
+    notes: list[str] = []
+    for flag, tokens in (("--exclude", options.exclude), ("--boost", options.boost)):
+        for token in sorted(tokens):
+            if not any(_matches(token, p, _project(data, p, options.per)) for p in data.usage):
+                notes.append(f"{flag} {token} matches no package or project of the organisation")
     weights, why = _weights(options.method, data, groups, assessed)
     for key, purls in groups.items():
         factor = max((f for t, f in options.boost.items() for p in purls if _matches(t, p, key)), default=1.0)
@@ -205,7 +210,6 @@ def propose(data: BudgetData, options: Options) -> Proposal:
             why[key] += f"; boosted x{factor:g}"
     cap_units = math.floor(options.cap * options.total) if options.cap is not None else None
     result = allocate(weights, options.total, floor=options.floor, cap=cap_units)
-    notes: list[str] = []
     if result.cap_raised:
         notes.append(
             f"the cap of {cap_units:,} {options.currency} cannot hold over {len(result.amounts)} lines; "

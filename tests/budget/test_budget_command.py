@@ -79,6 +79,11 @@ def test_floor_cap_exclude_boost_and_per_package(store: Path, capsys: pytest.Cap
     ]
     assert any("boosted x3" in line["rationale"] for line in proposal["lines"])
     assert any("under the floor" in o["reason"] for o in proposal["left_out"])
+    _, out, _ = _run(capsys, *args, "--exclude", "no-such-package")
+    assert (
+        "--exclude no-such-package matches no package or project of the organisation"
+        in json.loads(out)["notes"]
+    )
 
 
 def test_xlsx_has_summary_and_lines(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,6 +34,20 @@ def test_step_writes_three_scores_per_package(tmp_path: Path) -> None:
     assert "truck factor 1" in rows[2][3] and "no active maintainer in 12 months" in rows[2][3]
 
 
+def test_split_steps_write_their_own_scores(tmp_path: Path) -> None:
+    db = fixture_store.build(tmp_path / "s.duckdb")
+    with write_session(db, "refresh") as session:
+        step.run_criticality(session, _Options(now=fixture_store.AS_OF))
+    with read_connection(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT DISTINCT name FROM scores WHERE run_id = 2").fetchall()}
+    assert names == {"criticality", "openssf_criticality"}
+    with write_session(db, "refresh") as session:
+        step.run_risk(session, _Options(now=fixture_store.AS_OF))
+    with read_connection(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT DISTINCT name FROM scores WHERE run_id = 3").fetchall()}
+    assert names == {"risk"}
+
+
 def test_risk_report_sorts_by_risk_or_criticality(tmp_path: Path) -> None:
     db = fixture_store.build(tmp_path / "s.duckdb")
     with read_connection(db) as conn:
