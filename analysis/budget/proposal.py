@@ -84,6 +84,10 @@ def package_name(purl: str) -> str:
     return rest.split("/", 1)[-1] if "/" in rest else rest
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _matches(token: str, purl: str, project: str) -> bool:
     return token in (purl, project, package_name(purl))
 
@@ -139,7 +143,9 @@ def _weights(
             if direct:
                 parts.append("a direct dependency")
             if passing:
-                parts.append(f"5% passed on by {len(passing)} direct dependencies")
+                parts.append(
+                    f"5% passed on by {_count(len(passing), 'direct dependency', 'direct dependencies')}"
+                )
             why[key] = "; ".join(parts)
     elif method == "usage":
         metrics = {
@@ -154,8 +160,9 @@ def _weights(
             weights[key] = normalised[key]
             m = metrics[key]
             why[key] = (
-                f"usage score {normalised[key]:.2f}: {m['dependent_apps']:g} dependent applications, "
-                f"{m['dependent_packages']:g} dependent packages (each / max, x 0.2)"
+                f"usage score {normalised[key]:.2f}: "
+                f"{_count(int(m['dependent_apps']), 'dependent application')}, "
+                f"{_count(int(m['dependent_packages']), 'dependent package')} (each / max, x 0.2)"
             )
     else:
         raise ValueError(f"unknown method {method!r}")
