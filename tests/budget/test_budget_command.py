@@ -183,3 +183,26 @@ def test_bad_options_are_one_line_errors(store: Path, capsys: pytest.CaptureFixt
     assert _run(capsys, "--db", str(store), "--total", "100", "--currency", "euro")[0] == 2
     code, _, err = _run(capsys, "--db", str(store), "--total", "100", "--min", "500")
     assert code == 2 and "larger than the total" in err
+
+
+def test_catalogue_steward_company_is_left_out(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Catalogue tables as the standards area is expected to load them (purl -> steward -> kind).
+    import contextlib
+
+    import duckdb
+
+    with contextlib.closing(duckdb.connect(str(store))) as conn:
+        conn.execute("CREATE TABLE catalogue_stewards (id VARCHAR, kind VARCHAR)")
+        conn.execute("CREATE TABLE catalogue_implementations (purl VARCHAR, steward VARCHAR)")
+        conn.execute("INSERT INTO catalogue_stewards VALUES ('meta', 'company'), ('psf', 'foundation')")
+        conn.execute(
+            "INSERT INTO catalogue_implementations VALUES ('pkg:npm/react', 'meta'), ('pkg:pypi/requests', 'psf')"
+        )
+    _, out, _ = _run(capsys, "--db", str(store), "--total", "20000", "--format", "json")
+    left_out = {o["subject"]: o["reason"] for o in json.loads(out)["left_out"]}
+    assert "stewarded by a company" in left_out["pkg:npm/react"]
+    assert "pkg:pypi/requests" not in left_out
+    _, out, _ = _run(
+        capsys, "--db", str(store), "--total", "20000", "--format", "json", "--company-evidence", "elephant"
+    )
+    assert "pkg:npm/react" not in {o["subject"] for o in json.loads(out)["left_out"]}
