@@ -173,9 +173,14 @@ def budget(
     )
     proposal = propose(data, options)
     if not proposal.lines:
+        if not data.usage:
+            raise InputError(
+                str(db), "no eligible project to fund: no application imported yet (`socle import`)"
+            )
         raise InputError(
             str(db),
-            "no eligible project to fund (import applications with `socle import`, or loosen --exclude/--min)",
+            f"no eligible project to fund under method {method}: {len(proposal.left_out)} left out "
+            "(ineligible, excluded or without weight); try another --method or fewer --exclude",
         )
     if fmt == "table" and output is None:
         _print_table(proposal, Console(width=200))
