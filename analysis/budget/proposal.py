@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 from urllib.parse import unquote
 
@@ -102,71 +103,89 @@ class _Assessed:
     risk: risk.RiskResult
 
 
-def _weights(
-    method: str, data: BudgetData, groups: Mapping[str, Sequence[str]], assessed: Mapping[str, _Assessed]
-) -> tuple[dict[str, float], dict[str, str]]:
-    """(weight, rationale) per group for one method."""
+Weighed = tuple[dict[str, float], dict[str, str]]  # (weight, rationale) per line
+
+
+def _equal(
+    data: BudgetData, groups: Mapping[str, Sequence[str]], assessed: Mapping[str, _Assessed]
+) -> Weighed:
+    return {k: 1.0 for k in groups}, {k: f"equal share among {len(groups)} eligible lines" for k in groups}
+
+
+def _need(
+    data: BudgetData, groups: Mapping[str, Sequence[str]], assessed: Mapping[str, _Assessed]
+) -> Weighed:
     weights: dict[str, float] = {}
     why: dict[str, str] = {}
-    if method == "equal":
-        for key in groups:
-            weights[key] = 1.0
-            why[key] = f"equal share among {len(groups)} eligible lines"
-    elif method == "need":
-        for key, purls in groups.items():
-            best = max(
-                purls, key=lambda p: (methods.need(assessed[p].criticality, assessed[p].risk.value), p)
-            )
-            a = assessed[best]
-            weights[key] = methods.need(a.criticality, a.risk.value)
-            r = a.risk
-            risk_text = (
-                f"risk {r.value:.2f} ({'; '.join([*risk.drivers(r), f'confidence {r.confidence:.0%}'])})"
-                if r.value is not None
-                else f"risk unknown, counted as {methods.NEUTRAL_RISK} (no registry or git data yet)"
-            )
-            u = data.usage[best]
-            why[key] = (
-                f"criticality {a.criticality:.2f} (used by {u.apps} of {data.total_apps} applications, "
-                f"{u.scope}) x {risk_text}"
-            )
-    elif method == "stackaid":
-        shares = methods.stackaid(sorted(data.direct), data.children)
-        for key, purls in groups.items():
-            share = sum((shares.get(p, 0) for p in purls), start=0)
-            weights[key] = float(share)
-            direct = sum(1 for p in purls if p in data.direct)
-            passing = sorted(
-                {parent for parent in data.direct for p in purls if p in data.children.get(parent, ())}
-            )
-            parts = [f"StackAid share {float(share):.1%} before eligibility, floors and caps"]
-            if direct:
-                parts.append("a direct dependency")
-            if passing:
-                parts.append(
-                    f"5% passed on by {_count(len(passing), 'direct dependency', 'direct dependencies')}"
-                )
-            why[key] = "; ".join(parts)
-    elif method == "usage":
-        metrics = {
-            key: {
-                "dependent_apps": float(max(data.usage[p].apps for p in purls)),
-                "dependent_packages": float(max(data.usage[p].reverse_reach for p in purls)),
-            }
-            for key, purls in groups.items()
-        }
-        normalised = methods.normalised_usage(metrics)
-        for key in groups:
-            weights[key] = normalised[key]
-            m = metrics[key]
-            why[key] = (
-                f"usage score {normalised[key]:.2f}: "
-                f"{_count(int(m['dependent_apps']), 'dependent application')}, "
-                f"{_count(int(m['dependent_packages']), 'dependent package')} (each / max, x 0.2)"
-            )
-    else:
-        raise ValueError(f"unknown method {method!r}")
+    for key, purls in groups.items():
+        # The project's most needy package speaks for it: packages of one project share maintainers.
+        best = max(purls, key=lambda p: (methods.need(assessed[p].criticality, assessed[p].risk.value), p))
+        a, u = assessed[best], data.usage[best]
+        weights[key] = methods.need(a.criticality, a.risk.value)
+        r = a.risk
+        risk_text = (
+            f"risk {r.value:.2f} ({'; '.join([*risk.drivers(r), f'confidence {r.confidence:.0%}'])})"
+            if r.value is not None
+            else f"risk unknown, counted as {methods.NEUTRAL_RISK} (no registry or git data yet)"
+        )
+        why[key] = (
+            f"criticality {a.criticality:.2f} (used by {u.apps} of {data.total_apps} applications, "
+            f"{u.scope}) x {risk_text}"
+        )
     return weights, why
+
+
+def _stackaid(
+    data: BudgetData, groups: Mapping[str, Sequence[str]], assessed: Mapping[str, _Assessed]
+) -> Weighed:
+    shares = methods.stackaid(sorted(data.direct), data.children)
+    givers: dict[str, set[str]] = {}
+    for parent in data.direct:
+        for child in data.children.get(parent, ()):
+            givers.setdefault(child, set()).add(parent)
+    weights: dict[str, float] = {}
+    why: dict[str, str] = {}
+    for key, purls in groups.items():
+        share = sum((shares.get(p, Fraction(0)) for p in purls), start=Fraction(0))
+        weights[key] = float(share)
+        parts = [f"StackAid share {float(share):.1%} before eligibility, floors and caps"]
+        if any(p in data.direct for p in purls):
+            parts.append("a direct dependency")
+        passing = set().union(*(givers.get(p, set()) for p in purls))
+        if passing:
+            parts.append(
+                f"5% passed on by {_count(len(passing), 'direct dependency', 'direct dependencies')}"
+            )
+        why[key] = "; ".join(parts)
+    return weights, why
+
+
+def _usage(
+    data: BudgetData, groups: Mapping[str, Sequence[str]], assessed: Mapping[str, _Assessed]
+) -> Weighed:
+    metrics = {
+        key: {
+            "dependent_apps": float(max(data.usage[p].apps for p in purls)),
+            "dependent_packages": float(max(data.usage[p].reverse_reach for p in purls)),
+        }
+        for key, purls in groups.items()
+    }
+    normalised = methods.normalised_usage(metrics)
+    why = {
+        key: f"usage score {normalised[key]:.2f}: "
+        f"{_count(int(m['dependent_apps']), 'dependent application')}, "
+        f"{_count(int(m['dependent_packages']), 'dependent package')} (each / max, x 0.2)"
+        for key, m in metrics.items()
+    }
+    return normalised, why
+
+
+_METHODS: dict[str, Callable[[BudgetData, Mapping[str, Sequence[str]], Mapping[str, _Assessed]], Weighed]] = {
+    "need": _need,
+    "equal": _equal,
+    "stackaid": _stackaid,
+    "usage": _usage,
+}
 
 
 def propose(data: BudgetData, options: Options) -> Proposal:
@@ -209,7 +228,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         for token in sorted(tokens):
             if not any(_matches(token, p, _project(data, p, options.per)) for p in data.usage):
                 notes.append(f"{flag} {token} matches no package or project of the organisation")
-    weights, why = _weights(options.method, data, groups, assessed)
+    weights, why = _METHODS[options.method](data, groups, assessed)
     for key, purls in groups.items():
         factor = max((f for t, f in options.boost.items() for p in purls if _matches(t, p, key)), default=1.0)
         if factor != 1.0:
