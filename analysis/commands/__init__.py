@@ -7,6 +7,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from analysis.commands import catalogue, dashboard, inventory, report, repos
+from analysis.commands import budget, catalogue, dashboard, inventory, report, repos
 
-COMMAND_MODULES: list[ModuleType] = [inventory, repos, report, catalogue, dashboard]
+COMMAND_MODULES: list[ModuleType] = [inventory, repos, report, catalogue, budget, dashboard]

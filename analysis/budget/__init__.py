@@ -1,0 +1,1 @@
+"""Contribution budgets: methods, eligibility, the allocator, channels, proposals and their comparison."""

@@ -1,0 +1,236 @@
+"""``socle budget``: a contribution budget proposal, its exports, saving and comparing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from analysis import exports
+from analysis.budget import compare as comparing
+from analysis.budget import eligibility, methods
+from analysis.budget.proposal import Options, Proposal, propose, suggested_total
+from analysis.commands.common import db_option, resolve_db
+from analysis.queries import budget as queries
+from analysis.risk import load_weights
+from collectors.errors import InputError
+from collectors.store import read_connection, utcnow, write_session
+from collectors.store.budget import save_proposal
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _boosts(values: tuple[str, ...]) -> dict[str, float]:
+    boosts: dict[str, float] = {}
+    for value in values:
+        name, sep, factor = value.partition("=")
+        try:
+            number = float(factor)
+        except ValueError:
+            number = -1.0
+        if not sep or not name or number <= 0:
+            raise InputError("--boost", f"expected PKG=FACTOR with a factor above 0, got {value!r}")
+        boosts[name] = number
+    return boosts
+
+
+def _company_evidence(value: str) -> frozenset[str]:
+    if value == "none":
+        return frozenset()
+    chosen = frozenset(v.strip() for v in value.split(",") if v.strip())
+    unknown = chosen - set(eligibility.COMPANY_RULES)
+    if unknown:
+        raise InputError(
+            "--company-evidence", f"unknown evidence {sorted(unknown)}; use elephant, steward or none"
+        )
+    return chosen
+
+
+def _print_table(proposal: Proposal, console: Console) -> None:
+    as_of = f"{proposal.data_as_of:%Y-%m-%d %H:%M} UTC" if proposal.data_as_of else "unknown"
+    console.print(
+        f"Budget proposal: {proposal.total:,} {proposal.currency}, method {proposal.method}, "
+        f"{len(proposal.lines)} lines, data as of {as_of}"
+    )
+    table = Table(show_lines=False)
+    for name, justify in (("#", "right"), ("project", "left"), ("packages", "left"), ("amount", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("channel", overflow="fold")
+    table.add_column("rationale", overflow="fold")
+    for i, line in enumerate(proposal.lines, start=1):
+        # Text() cells: registry and repository text is shown as is, never parsed as rich markup.
+        cells = (
+            line.project,
+            ", ".join(line.packages),
+            f"{line.amount:,}",
+            line.channel_text,
+            line.rationale,
+        )
+        table.add_row(str(i), *(Text(c) for c in cells))
+    table.add_row("", "total", "", f"{sum(line.amount for line in proposal.lines):,}", "", "")
+    console.print(table, markup=False)
+    for subject, why in proposal.left_out:
+        console.print(f"left out: {subject}: {why}", markup=False, highlight=False)
+    for note in proposal.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
+@click.command()
+@db_option
+@click.option("--total", type=click.IntRange(min=1), help="The yearly amount to allocate, in whole units.")
+@click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code of the total.")
+@click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True)
+@click.option("--min", "floor", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Smallest line; projects under it are dropped and their share redistributed.")  # fmt: skip
+@click.option("--cap", type=click.FloatRange(min=0, max=1, min_open=True), default=None,
+              help="Largest line as a fraction of the total (0.1 = 10%); the excess is redistributed.")  # fmt: skip
+@click.option(
+    "--exclude", multiple=True, help="Leave out a package (name or purl) or a project (repository URL)."
+)
+@click.option("--boost", multiple=True, help="Multiply a package's or project's weight: PKG=2.")
+@click.option("--per", type=click.Choice(["project", "package"]), default="project", show_default=True,
+              help="One line per repository (packages of one project paid once) or per package.")  # fmt: skip
+@click.option("--developers", type=click.IntRange(min=1), default=None,
+              help="Without --total: suggest N x 2,000 (the Open Source Pledge's yearly minimum per developer).")  # fmt: skip
+@click.option("--weights", "weights_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Risk weights TOML (default data/risk_weights.toml).")  # fmt: skip
+@click.option("--company-evidence", default="elephant,steward", show_default=True,
+              help="What marks a single-company project as ineligible: elephant, steward, both or none.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here, not stdout."
+)
+@click.option("--save", is_flag=True, help="Save the proposal in the store, to compare later runs with it.")
+@click.option(
+    "--compare", "compare_id", type=int, default=None, help="Show what changed since saved proposal ID."
+)
+def budget(
+    db_path: Path | None,
+    total: int | None,
+    currency: str,
+    method: str,
+    floor: int,
+    cap: float | None,
+    exclude: tuple[str, ...],
+    boost: tuple[str, ...],
+    per: str,
+    developers: int | None,
+    weights_path: Path | None,
+    company_evidence: str,
+    fmt: str,
+    output: Path | None,
+    save: bool,
+    compare_id: int | None,
+) -> None:
+    """Propose a contribution budget: who to fund, how much, through which channel, and why.
+
+    Every line has a project, its packages, a whole amount (lines sum exactly to the total), the channel to
+    pay through and the rationale. Methods: need (criticality x risk), equal, stackaid, usage.
+
+    \b
+    Example:
+        socle budget --total 50000 --currency EUR --min 250 --cap 0.1
+        socle budget --developers 12 --method stackaid --format xlsx --output budget.xlsx
+        socle budget --total 20000 --save && socle budget --total 25000 --compare 1
+    """
+    currency = currency.upper()
+    if not _CURRENCY.match(currency):
+        raise InputError("--currency", f"expected an ISO 4217 code such as EUR or USD, got {currency!r}")
+    if total is None:
+        if developers is None:
+            raise InputError("--total", "give --total, or --developers N to use the Open Source Pledge rule")
+        total = suggested_total(developers)
+        click.echo(
+            f"suggested total: {total:,} {currency} a year ({developers} developers x 2,000, Open Source Pledge)",
+            err=True,
+        )
+    if floor > total:
+        raise InputError("--min", f"the floor {floor} is larger than the total {total}")
+    db = resolve_db(db_path)
+    with read_connection(db) as conn:
+        data = queries.load(conn)
+        old = queries.saved_proposal(conn, compare_id) if compare_id is not None else None
+    if compare_id is not None and old is None:
+        raise InputError("--compare", f"no saved proposal {compare_id} in {db}")
+    assert data.now is not None
+    options = Options(
+        total=total,
+        currency=currency,
+        weights=load_weights(weights_path),
+        now=data.now,
+        created_at=utcnow(),
+        method=method,
+        floor=floor,
+        cap=cap,
+        exclude=frozenset(exclude),
+        boost=_boosts(boost),
+        per=per,
+        rules=eligibility.Rules(_company_evidence(company_evidence)),
+    )
+    proposal = propose(data, options)
+    if not proposal.lines:
+        if not data.usage:
+            raise InputError(
+                str(db), "no eligible project to fund: no application imported yet (`socle import`)"
+            )
+        raise InputError(
+            str(db),
+            f"no eligible project to fund under method {method}: {len(proposal.left_out)} left out "
+            "(ineligible, excluded or without weight); try another --method or fewer --exclude",
+        )
+    if fmt == "table" and output is None:
+        _print_table(proposal, Console(width=200))
+    elif fmt == "table":
+        assert output is not None
+        with output.open("w", encoding="utf-8") as handle:
+            _print_table(proposal, Console(file=handle, width=200))
+    else:
+        text = exports.render(proposal, fmt, output)
+        if text is not None:
+            click.echo(text, nl=False)
+    if old is not None:
+        # With a machine-readable export on stdout, the comparison goes to stderr so the export stays clean.
+        to_stderr = fmt != "table" and output is None
+        click.echo(f"changes since proposal {old.proposal_id} ({old.created_at:%Y-%m-%d}):", err=to_stderr)
+        for change in comparing.parameter_changes(old, proposal):
+            click.echo(f"  parameter {change}", err=to_stderr)
+        for c in comparing.compare(old, proposal):
+            click.echo(f"  {c.project}: {c.before:,} -> {c.after:,} ({c.delta:+,}): {c.why}", err=to_stderr)
+    if save:
+        with write_session(db, "budget", proposal.parameters) as session:
+            proposal_id = save_proposal(session, _head(proposal), _lines(proposal))
+        click.echo(f"saved as proposal {proposal_id}", err=True)
+
+
+def _head(proposal: Proposal) -> dict[str, object]:
+    return {
+        "created_at": proposal.created_at,
+        "method": proposal.method,
+        "total": proposal.total,
+        "currency": proposal.currency,
+        "parameters": proposal.parameters,
+        "data_as_of": proposal.data_as_of,
+    }
+
+
+def _lines(proposal: Proposal) -> list[dict[str, object]]:
+    return [
+        {
+            "project": line.project,
+            "packages": list(line.packages),
+            "amount": line.amount,
+            "weight": line.weight,
+            "platform": line.channel.platform if line.channel else None,
+            "channel": line.channel_text,
+            "recipients": list(line.channel.recipients) if line.channel else [],
+            "rationale": line.rationale,
+        }
+        for line in proposal.lines
+    ]
+
+
+COMMANDS = [budget]

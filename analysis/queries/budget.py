@@ -1,0 +1,369 @@
+"""Read side of criticality, risk and budgets: usage, reverse reach, registry and git facts, proposals.
+
+Tables written by other areas (registry, git, standards) may not exist in a store yet (a store that was
+only imported). Each query here checks the tables it needs and returns nothing when they are absent;
+``BudgetData.missing_tables`` says which were absent so scores can name the missing inputs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+
+#: Scores of other areas that risk and eligibility read (subject_kind 'package').
+INPUT_SCORES = (
+    "truck_factor",
+    "contributor_absence_factor",
+    "active_maintainers",
+    "days_since_last_commit",
+    "elephant_factor",
+    "fragility",
+    "criticality",
+    "risk",
+    "openssf_criticality",
+)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How the organisation uses one package (from the inventory)."""
+
+    purl: str
+    apps: int
+    direct_apps: int
+    min_depth: int | None
+    scope: str  # runtime | optional | dev (the strongest scope across applications)
+    reverse_reach: int = 0  # the organisation's packages that depend on it, transitively
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    value: float | None
+    label: str | None
+    status: str
+    details: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    license: str | None
+    classifiers: tuple[str, ...]
+    deprecated: str | None
+    first_release_at: datetime | None
+    last_release_at: datetime | None
+    releases_last_12m: int | None
+    repository_url: str | None
+    fetched_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RepoActivity:
+    contributor_count: int
+    org_count: int
+    first_commit_at: datetime | None
+    last_commit_at: datetime | None
+    commits_last_12m: int | None
+
+
+@dataclass(frozen=True)
+class FundingLink:
+    url: str
+    platform: str | None
+    source: str
+    subject_kind: str
+
+
+@dataclass(frozen=True)
+class BudgetData:
+    """Everything criticality, risk and budgets read, keyed by purl (or repository URL)."""
+
+    total_apps: int
+    usage: Mapping[str, Usage]
+    direct: frozenset[str]
+    children: Mapping[str, tuple[str, ...]]
+    metadata: Mapping[str, Metadata] = field(default_factory=dict)
+    yanked_last_12m: Mapping[str, int] = field(default_factory=dict)
+    repository: Mapping[str, str] = field(default_factory=dict)
+    scores: Mapping[str, Mapping[str, StoredScore]] = field(default_factory=dict)
+    activity: Mapping[str, RepoActivity] = field(default_factory=dict)
+    funding: Mapping[str, tuple[FundingLink, ...]] = field(default_factory=dict)
+    steward_kind: Mapping[str, str] = field(default_factory=dict)
+    missing_tables: tuple[str, ...] = ()
+    data_as_of: datetime | None = None
+    now: datetime | None = None  # the moment ages (days since a release) are measured from
+
+
+def _tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    return {str(r[0]) for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def usage(conn: duckdb.DuckDBPyConnection) -> dict[str, Usage]:
+    """Applications using each package, directly or not, shortest depth, strongest scope, reverse reach."""
+    reach = reverse_reach(conn)
+    rows = conn.execute(
+        """
+        SELECT purl, count(DISTINCT app), count(DISTINCT app) FILTER (WHERE is_direct), min(depth),
+               CASE WHEN bool_or(scope = 'runtime') THEN 'runtime'
+                    WHEN bool_or(scope = 'optional') THEN 'optional' ELSE 'dev' END
+        FROM app_packages GROUP BY purl ORDER BY purl
+        """
+    ).fetchall()
+    return {
+        str(p): Usage(str(p), int(a), int(d), None if m is None else int(m), str(s), reach.get(str(p), 0))
+        for p, a, d, m, s in rows
+    }
+
+
+def reverse_reach(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many of the organisation's packages depend on each package, directly or transitively.
+
+    A recursive walk up ``app_edges`` (versions merged); ``UNION`` (not ``UNION ALL``) drops pairs already
+    found, so dependency cycles terminate. A package never counts itself.
+    """
+    # Integer ids make the recursion's joins and duplicate checks about twice as fast as on purl strings;
+    # MATERIALIZED keeps the edge list from being recomputed at every step of the recursion (3x faster).
+    rows = conn.execute(
+        """
+        WITH RECURSIVE ids AS MATERIALIZED (
+            SELECT purl, row_number() OVER (ORDER BY purl) AS id
+            FROM (SELECT parent_purl AS purl FROM app_edges UNION SELECT child_purl FROM app_edges)
+        ), edges AS MATERIALIZED (
+            SELECT DISTINCT p.id AS parent, c.id AS child
+            FROM app_edges e JOIN ids p ON p.purl = e.parent_purl JOIN ids c ON c.purl = e.child_purl
+            WHERE p.id <> c.id
+        ), reach(node, dependent) AS (
+            SELECT child, parent FROM edges
+            UNION
+            SELECT r.node, e.parent FROM reach r JOIN edges e ON e.child = r.dependent
+        )
+        SELECT i.purl, count(*) FILTER (WHERE r.dependent <> r.node)
+        FROM reach r JOIN ids i ON i.id = r.node GROUP BY i.purl
+        """
+    ).fetchall()
+    return {str(p): int(n) for p, n in rows}
+
+
+def total_apps(conn: duckdb.DuckDBPyConnection) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT name FROM applications UNION SELECT app FROM app_packages)"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _graph(conn: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    direct = frozenset(
+        str(r[0]) for r in conn.execute("SELECT DISTINCT purl FROM app_packages WHERE is_direct").fetchall()
+    )
+    children: dict[str, list[str]] = {}
+    for parent, child in conn.execute(
+        "SELECT DISTINCT parent_purl, child_purl FROM app_edges WHERE parent_purl <> child_purl ORDER BY 1, 2"
+    ).fetchall():
+        children.setdefault(str(parent), []).append(str(child))
+    return direct, {k: tuple(v) for k, v in children.items()}
+
+
+def _metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Metadata]:
+    rows = conn.execute(
+        "SELECT purl, license, classifiers, deprecated, first_release_at, last_release_at, "
+        "releases_last_12m, repository_url, fetched_at FROM package_metadata"
+    ).fetchall()
+    return {str(r[0]): Metadata(r[1], tuple(r[2] or ()), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows}
+
+
+def _scores(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, StoredScore]]:
+    placeholders = ", ".join("?" for _ in INPUT_SCORES)
+    rows = conn.execute(
+        "SELECT subject, name, value, label, status, details::VARCHAR FROM scores "  # noqa: S608
+        f"WHERE subject_kind = 'package' AND name IN ({placeholders})",
+        list(INPUT_SCORES),
+    ).fetchall()
+    out: dict[str, dict[str, StoredScore]] = {}
+    for subject, name, value, label, status, details in rows:
+        out.setdefault(str(subject), {})[str(name)] = StoredScore(
+            value, label, str(status), json.loads(details) if details else {}
+        )
+    return out
+
+
+def _activity(conn: duckdb.DuckDBPyConnection, tables: set[str], since: datetime) -> dict[str, RepoActivity]:
+    if "contributors" not in tables:
+        return {}
+    commits: dict[str, int] = {}
+    if "monthly_activity" in tables:
+        commits = {
+            str(u): int(n)
+            for u, n in conn.execute(
+                "SELECT repository_url, sum(commits) FROM monthly_activity WHERE month >= ? GROUP BY 1",
+                [since.date().replace(day=1)],
+            ).fetchall()
+        }
+    rows = conn.execute(
+        "SELECT repository_url, count(DISTINCT person) FILTER (WHERE NOT coalesce(is_bot, FALSE)), "
+        "count(DISTINCT org) FILTER (WHERE NOT coalesce(is_bot, FALSE)), min(first_at), max(last_at) "
+        "FROM contributors GROUP BY repository_url"
+    ).fetchall()
+    return {
+        str(u): RepoActivity(
+            int(c), int(o), f, la, commits.get(str(u), 0 if "monthly_activity" in tables else None)
+        )
+        for u, c, o, f, la in rows
+    }
+
+
+def _funding(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[FundingLink, ...]]:
+    out: dict[str, list[FundingLink]] = {}
+    for subject_kind, subject, url, platform, source in conn.execute(
+        "SELECT DISTINCT subject_kind, subject, url, platform, source FROM funding_links ORDER BY 1, 2, 3, 5"
+    ).fetchall():
+        out.setdefault(str(subject), []).append(
+            FundingLink(str(url), platform, str(source), str(subject_kind))
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _steward_kinds(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
+    """purl -> steward kind from the standards catalogue, when its tables are in the store."""
+    if not {"catalogue_implementations", "catalogue_stewards"} <= tables:
+        return {}
+    if not {"purl", "steward"} <= _columns(conn, "catalogue_implementations") or not {
+        "id",
+        "kind",
+    } <= _columns(conn, "catalogue_stewards"):
+        return {}
+    rows = conn.execute(
+        "SELECT i.purl, min(s.kind) FROM catalogue_implementations i "
+        "JOIN catalogue_stewards s ON s.id = i.steward WHERE i.purl IS NOT NULL GROUP BY i.purl"
+    ).fetchall()
+    return {str(p): str(k) for p, k in rows}
+
+
+def _data_as_of(conn: duckdb.DuckDBPyConnection) -> datetime | None:
+    row = conn.execute("SELECT max(ended_at) FROM runs WHERE status IN ('ok', 'partial')").fetchone()
+    return row[0] if row else None
+
+
+def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> BudgetData:
+    """Read everything criticality, risk and budgets need, in a handful of queries.
+
+    ``now`` defaults to the end of the last trusted run, so the same store always gives the same ages
+    (and the same budget), whenever it is read.
+    """
+    conn.execute("SET enable_progress_bar = false")  # never draw on a reader's terminal
+    tables = _tables(conn)
+    as_of = _data_as_of(conn)
+    if now is None:
+        now = as_of or datetime.now(UTC).replace(tzinfo=None)
+    optional = (
+        "package_metadata",
+        "package_releases",
+        "package_repositories",
+        "contributors",
+        "monthly_activity",
+    )
+    missing = tuple(t for t in optional if t not in tables)
+    year_ago = now - timedelta(days=365)
+    direct, children = _graph(conn)
+    metadata = _metadata(conn) if "package_metadata" in tables else {}
+    yanked: dict[str, int] = {}
+    if "package_releases" in tables:
+        yanked = {
+            str(p): int(n)
+            for p, n in conn.execute(
+                "SELECT purl, count(*) FILTER (WHERE yanked AND released_at >= ?) FROM package_releases "
+                "GROUP BY purl",
+                [year_ago],
+            ).fetchall()
+        }
+    repository = {p: m.repository_url for p, m in metadata.items() if m.repository_url}
+    if "package_repositories" in tables:
+        for purl, url in conn.execute(
+            "SELECT purl, min(repository_url) FROM package_repositories GROUP BY purl"
+        ).fetchall():
+            repository[str(purl)] = str(url)
+    return BudgetData(
+        total_apps=total_apps(conn),
+        usage=usage(conn),
+        direct=direct,
+        children=children,
+        metadata=metadata,
+        yanked_last_12m=yanked,
+        repository=repository,
+        scores=_scores(conn),
+        activity=_activity(conn, tables, year_ago),
+        funding=_funding(conn),
+        steward_kind=_steward_kinds(conn, tables),
+        missing_tables=missing,
+        data_as_of=as_of,
+        now=now,
+    )
+
+
+# ------------------------------------------------------------------------------------------ proposals
+
+
+@dataclass(frozen=True)
+class SavedProposal:
+    proposal_id: int
+    created_at: datetime
+    method: str
+    total: int
+    currency: str
+    parameters: Mapping[str, Any]
+    data_as_of: datetime | None
+    lines: Sequence[Mapping[str, Any]]
+
+
+def saved_proposal(conn: duckdb.DuckDBPyConnection, proposal_id: int) -> SavedProposal | None:
+    """One saved proposal with its lines, or None."""
+    if "budget_proposals" not in _tables(conn):
+        return None
+    head = conn.execute(
+        "SELECT proposal_id, created_at, method, total, currency, parameters::VARCHAR, data_as_of "
+        "FROM budget_proposals WHERE proposal_id = ?",
+        [proposal_id],
+    ).fetchone()
+    if head is None:
+        return None
+    lines = conn.execute(
+        "SELECT project, packages, amount, channel, rationale FROM budget_lines "
+        "WHERE proposal_id = ? ORDER BY position",
+        [proposal_id],
+    ).fetchall()
+    return SavedProposal(
+        int(head[0]),
+        head[1],
+        str(head[2]),
+        int(head[3]),
+        str(head[4]),
+        json.loads(head[5]) if head[5] else {},
+        head[6],
+        [
+            {"project": p, "packages": list(pk or ()), "amount": int(a), "channel": c, "rationale": r}
+            for p, pk, a, c, r in lines
+        ],
+    )
+
+
+def proposals(conn: duckdb.DuckDBPyConnection) -> list[tuple[int, datetime, str, int, str]]:
+    """(id, created_at, method, total, currency) of every saved proposal, newest first."""
+    if "budget_proposals" not in _tables(conn):
+        return []
+    return [
+        (int(i), c, str(m), int(t), str(cur))
+        for i, c, m, t, cur in conn.execute(
+            "SELECT proposal_id, created_at, method, total, currency FROM budget_proposals "
+            "ORDER BY proposal_id DESC"
+        ).fetchall()
+    ]

@@ -1,0 +1,253 @@
+"""Risk per package: maintainer concentration, fragility, activity and funding, every component visible.
+
+Each component maps one input to [0, 1] (1 = most at risk); the risk is their weighted mean over the
+components whose inputs are known (weights in ``data/risk_weights.toml``). Missing inputs are left out,
+lower the confidence and are named in the score; they are never guessed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.score import Score, Status
+from collectors.errors import InputError
+from collectors.paths import DATA_DIR
+
+VERSION = "1.0"
+DEFAULT_WEIGHTS_PATH = DATA_DIR / "risk_weights.toml"
+COMPONENTS = (
+    "truck_factor",
+    "contributor_absence_factor",
+    "active_maintainers",
+    "fragility",
+    "commit_staleness",
+    "release_staleness",
+    "release_cadence",
+    "deprecated",
+    "yanked",
+    "funding",
+)
+_FRAGILITY = {"single-actor": 1.0, "vigilance": 0.5, "commons-grade": 0.0}
+_DAYS_PER_MONTH = 30.44
+
+
+@dataclass(frozen=True)
+class RiskWeights:
+    weights: Mapping[str, float]
+    stale_days: float = 730.0
+    source: str = "defaults"
+
+
+@dataclass(frozen=True)
+class RiskInputs:
+    """What risk is computed from; None means "not known" (not collected, or no data)."""
+
+    truck_factor: float | None = None
+    truck_top_share: float | None = None  # share of files the top author holds, for the reason
+    contributor_absence_factor: float | None = None
+    active_maintainers: float | None = None
+    fragility: str | None = None
+    days_since_last_commit: float | None = None
+    days_since_last_release: float | None = None
+    releases_last_12m: int | None = None
+    deprecated: bool | None = None
+    yanked_last_12m: int | None = None
+    has_funding_channel: bool | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    value: float  # in [0, 1]
+    weight: float
+    phrase: str  # how the reason says it
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    value: float | None
+    confidence: float
+    components: tuple[Component, ...]
+    missing: tuple[str, ...]
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+
+def load_weights(path: Path | None = None) -> RiskWeights:
+    """Read the weights file (defaults shipped in ``data/risk_weights.toml``), validating every entry."""
+    path = path or DEFAULT_WEIGHTS_PATH
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(str(path), f"cannot read risk weights ({exc})") from exc
+    raw = data.get("weights", {})
+    if not isinstance(raw, dict):
+        raise InputError(str(path), "[weights] must be a table")
+    weights: dict[str, float] = {}
+    for name, value in raw.items():
+        if name not in COMPONENTS:
+            raise InputError(str(path), f"unknown risk component {name!r}", where="[weights]")
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise InputError(str(path), f"weight of {name} must be a number >= 0", where="[weights]")
+        weights[name] = float(value)
+    stale = data.get("scales", {}).get("stale_days", 730)
+    if not isinstance(stale, int | float) or stale <= 0:
+        raise InputError(str(path), "stale_days must be a positive number", where="[scales]")
+    return RiskWeights(weights, float(stale), str(path))
+
+
+def _months(days: float) -> int:
+    return round(days / _DAYS_PER_MONTH)
+
+
+def _plural(n: float, word: str) -> str:
+    return f"{n:g} {word}" + ("" if n == 1 else "s")
+
+
+def _truck(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.truck_factor is None:
+        return None
+    tf = i.truck_factor
+    phrase = f"truck factor {tf:g}"
+    if tf <= 1 and i.truck_top_share is not None:
+        phrase += f" (one person authors {i.truck_top_share:.0%} of files)"
+    return 1.0 / max(tf, 1.0), phrase
+
+
+def _absence(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.contributor_absence_factor is None:
+        return None
+    n = i.contributor_absence_factor
+    who = "one person makes" if n <= 1 else f"{n:g} people make"
+    return 1.0 / max(n, 1.0), f"absence factor {n:g} ({who} half the commits)"
+
+
+def _active(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.active_maintainers is None:
+        return None
+    n = i.active_maintainers
+    if n <= 0:
+        return 1.0, "no active maintainer in 12 months"
+    return min(1.0, 0.8 / n), f"{_plural(n, 'active maintainer')} in 12 months"
+
+
+def _fragility(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.fragility not in _FRAGILITY:
+        return None
+    assert i.fragility is not None
+    phrase = {"single-actor": "single-actor interface", "vigilance": "interface under vigilance"}.get(
+        i.fragility, "commons-grade interface"
+    )
+    return _FRAGILITY[i.fragility], phrase
+
+
+def _commit_stale(i: RiskInputs, w: RiskWeights) -> tuple[float, str] | None:
+    if i.days_since_last_commit is None:
+        return None
+    d = i.days_since_last_commit
+    return min(1.0, max(0.0, d) / w.stale_days), f"no commit for {_plural(_months(d), 'month')}"
+
+
+def _release_stale(i: RiskInputs, w: RiskWeights) -> tuple[float, str] | None:
+    if i.days_since_last_release is None:
+        return None
+    d = i.days_since_last_release
+    return min(1.0, max(0.0, d) / w.stale_days), f"no release for {_plural(_months(d), 'month')}"
+
+
+def _cadence(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.releases_last_12m is None:
+        return None
+    n = i.releases_last_12m
+    phrase = "no release in 12 months" if n == 0 else f"only {_plural(n, 'release')} in 12 months"
+    return max(0.0, 1.0 - n / 4), phrase
+
+
+def _deprecated(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.deprecated is None:
+        return None
+    return (1.0, "deprecated on the registry") if i.deprecated else (0.0, "not deprecated")
+
+
+def _yanked(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.yanked_last_12m is None:
+        return None
+    n = i.yanked_last_12m
+    return min(1.0, n / 2), f"{_plural(n, 'yanked release')} in 12 months"
+
+
+def _funding(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
+    if i.has_funding_channel is None:
+        return None
+    return (0.0, "a known funding channel") if i.has_funding_channel else (1.0, "no known funding channel")
+
+
+_RULES: dict[str, Callable[[RiskInputs, RiskWeights], tuple[float, str] | None]] = {
+    "truck_factor": _truck,
+    "contributor_absence_factor": _absence,
+    "active_maintainers": _active,
+    "fragility": _fragility,
+    "commit_staleness": _commit_stale,
+    "release_staleness": _release_stale,
+    "release_cadence": _cadence,
+    "deprecated": _deprecated,
+    "yanked": _yanked,
+    "funding": _funding,
+}
+
+
+def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
+    """Every component with its weight, the weighted mean, and the confidence (known weight / all weight)."""
+    components: list[Component] = []
+    missing: list[str] = []
+    all_weight = 0.0
+    for name in COMPONENTS:
+        weight = weights.weights.get(name, 0.0)
+        all_weight += weight
+        found = _RULES[name](inputs, weights)
+        if found is None:
+            if weight > 0:
+                missing.append(name)
+            continue
+        components.append(Component(name, found[0], weight, found[1]))
+    known = sum(c.weight for c in components)
+    value = sum(c.weight * c.value for c in components) / known if known > 0 else None
+    confidence = known / all_weight if all_weight > 0 else 0.0
+    return RiskResult(value, confidence, tuple(components), tuple(missing), dict(weights.weights))
+
+
+def drivers(result: RiskResult, top: int = 3) -> list[str]:
+    """Phrases of the components that drive the risk most (value >= 0.5), largest weighted part first."""
+    chosen = sorted(
+        (c for c in result.components if c.value >= 0.5 and c.weight > 0),
+        key=lambda c: (-(c.weight * c.value), COMPONENTS.index(c.name)),
+    )[:top]
+    return [c.phrase for c in chosen]
+
+
+def reason(result: RiskResult, top: int = 3) -> str:
+    """ "Risk 0.81: truck factor 1 (one person authors 90% of files); single-actor interface; no release for
+    26 months." plus the confidence and the inputs not known, when some are missing."""
+    if result.value is None:
+        return "Risk unknown: none of its inputs is collected yet (" + ", ".join(result.missing) + ")."
+    head = "; ".join(drivers(result, top)) or "no component signals a high risk"
+    text = f"Risk {result.value:.2f}: {head}"
+    if result.missing:
+        text += f". Confidence {result.confidence:.0%}; not known: {', '.join(result.missing)}"
+    return text + "."
+
+
+def score(inputs: RiskInputs, weights: RiskWeights) -> Score:
+    result = assess(inputs, weights)
+    details = {
+        "components": {c.name: {"value": round(c.value, 4), "weight": c.weight} for c in result.components},
+        "weights": dict(result.weights),
+        "weights_source": weights.source,
+        "missing": list(result.missing),
+        "confidence": round(result.confidence, 4),
+    }
+    status = Status.OK if result.value is not None else Status.INCONCLUSIVE
+    value = round(result.value, 6) if result.value is not None else None
+    return Score("risk", VERSION, value, status, reason(result), details=details)

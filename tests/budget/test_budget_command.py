@@ -1,0 +1,208 @@
+"""``socle budget`` end to end on the fixture organisation: sums, channels, exports, save and compare."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from analysis.cli import main
+from collectors.store import write_session
+from tests.budget import fixture_store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return fixture_store.build(tmp_path / "org.duckdb")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["budget", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("method", ["need", "equal", "stackaid", "usage"])
+def test_every_method_allocates_the_whole_total_with_channel_and_rationale(
+    store: Path, capsys: pytest.CaptureFixture[str], method: str
+) -> None:
+    code, out, _ = _run(capsys, "--db", str(store), "--total", "20000", "--method", method, "--format", "csv")
+    assert code == 0
+    rows = _csv(out)
+    assert sum(int(r["amount"]) for r in rows) == 20000
+    assert all(r["channel"] and r["rationale"] for r in rows)
+    projects = [r["project"] for r in rows]
+    assert len(projects) == len(set(projects))  # per project: one repository is paid once
+    react = next(r for r in rows if r["project"].endswith("facebook/react"))
+    assert react["packages"] == "react react-dom scheduler"
+    assert "no channel: contact the maintainers" in react["channel"]
+    # not eligible: proprietary licence, and a single company (elephant factor 1)
+    assert not any("closedthing" in p or "TypeScript" in p for p in projects)
+
+
+def test_table_output_and_channel_preference(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, "--db", str(store), "--total", "20000", "--currency", "EUR", "--format", "json"
+    )
+    assert code == 0
+    proposal = json.loads(out)
+    by_project = {line["project"]: line for line in proposal["lines"]}
+    starlette = by_project["https://github.com/encode/starlette"]
+    assert starlette["channel"]["platform"] == "funding-json"  # preferred over GitHub Sponsors
+    axios = by_project["https://github.com/axios/axios"]
+    assert axios["channel"]["platform"] == "open-collective"
+    dateutil = by_project["https://github.com/dateutil/dateutil"]
+    assert dateutil["channel"]["recipients"] == ["mariocj89", "pganssle"]
+    assert "truck factor 1 (one person authors 90% of files)" in dateutil["rationale"]
+    assert {o["subject"] for o in proposal["left_out"]} == {"pkg:npm/typescript", "pkg:pypi/closedthing"}
+    code, out, _ = _run(capsys, "--db", str(store), "--total", "20000")
+    assert code == 0 and "Budget proposal: 20,000 EUR, method need" in out and "20,000" in out
+
+
+def test_floor_cap_exclude_boost_and_per_package(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(store), "--total", "10000", "--min", "500", "--cap", "0.2", "--format", "json"]
+    _, out, _ = _run(capsys, *args, "--exclude", "six", "--boost", "axios=3", "--per", "package")
+    proposal = json.loads(out)
+    amounts = [line["amount"] for line in proposal["lines"]]
+    assert sum(amounts) == 10000 and min(amounts) >= 500 and max(amounts) <= 2000
+    assert ["python-dateutil"] in [line["packages"] for line in proposal["lines"]]
+    assert ("pkg:pypi/six", "excluded by --exclude") in [
+        (o["subject"], o["reason"]) for o in proposal["left_out"]
+    ]
+    assert any("boosted x3" in line["rationale"] for line in proposal["lines"])
+    assert any("under the floor" in o["reason"] for o in proposal["left_out"])
+    _, out, _ = _run(capsys, *args, "--exclude", "no-such-package")
+    assert (
+        "--exclude no-such-package matches no package or project of the organisation"
+        in json.loads(out)["notes"]
+    )
+
+
+def test_xlsx_has_summary_and_lines(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "budget.xlsx"
+    code, _, _ = _run(
+        capsys, "--db", str(store), "--total", "20000", "--format", "xlsx", "--output", str(path)
+    )
+    assert code == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", "Lines"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["Total"] == 20000 and summary["Method"] == "need" and summary["Allocated"] == 20000
+    assert summary["Data as of"] == "2026-11-01 12:00 UTC"
+    lines = list(book["Lines"].iter_rows(values_only=True))
+    assert lines[0][:3] == ("project", "packages", "amount")
+    assert sum(int(r[2]) for r in lines[1:]) == 20000
+
+
+def test_github_sponsors_bulk_csv(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, "--db", str(store), "--total", "9999", "--currency", "USD", "--format", "github-sponsors"
+    )
+    assert code == 0
+    rows = _csv(out)
+    assert list(rows[0]) == ["Maintainer username", "Sponsorship amount in USD"]
+    logins = {r["Maintainer username"] for r in rows}
+    assert logins == {
+        "mariocj89",
+        "pganssle",
+        "tiangolo",
+        "zzzeek",
+    }  # starlette and axios prefer other channels
+    _, js, _ = _run(capsys, "--db", str(store), "--total", "9999", "--currency", "USD", "--format", "json")
+    sponsored = sum(
+        line["amount"]
+        for line in json.loads(js)["lines"]
+        if (line["channel"] or {}).get("platform") == "github-sponsors"
+    )
+    assert sum(int(r["Sponsorship amount in USD"]) for r in rows) == sponsored
+    code, _, err = _run(capsys, "--db", str(store), "--total", "100", "--format", "github-sponsors")
+    assert code == 2 and "in USD" in err
+
+
+def test_developers_suggests_the_pledge_total(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "--db", str(store), "--developers", "3", "--format", "csv")
+    assert code == 0 and "6,000" in err and "Open Source Pledge" in err
+    assert sum(int(r["amount"]) for r in _csv(out)) == 6000
+    code, _, err = _run(capsys, "--db", str(store))
+    assert code == 2 and "--developers" in err
+
+
+def test_save_then_compare_shows_what_changed_and_why(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "--db", str(store), "--total", "20000", "--save")
+    assert code == 0 and "saved as proposal 1" in err
+    code, out, _ = _run(
+        capsys, "--db", str(store), "--total", "20000", "--exclude", "requests", "--compare", "1"
+    )
+    assert code == 0
+    assert "changes since proposal 1" in out
+    assert "parameter exclude: [] -> ['requests']" in out
+    assert "https://github.com/psf/requests: " in out
+    assert "-> 0 (" in out and "no longer in the proposal: excluded by --exclude" in out
+    code, _, err = _run(capsys, "--db", str(store), "--total", "1", "--compare", "7")
+    assert code == 2 and "no saved proposal 7" in err
+
+
+def test_same_store_and_parameters_give_the_same_lines(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", str(store), "--total", "12345", "--method", "stackaid", "--format", "csv"]
+    assert _run(capsys, *args)[1] == _run(capsys, *args)[1]
+
+
+def test_inventory_only_store_still_proposes_and_says_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = fixture_store.build(tmp_path / "inv.duckdb", registry=False)
+    code, out, _ = _run(capsys, "--db", str(db), "--total", "20000", "--format", "json")
+    assert code == 0
+    proposal = json.loads(out)
+    assert sum(line["amount"] for line in proposal["lines"]) == 20000
+    assert any("run `socle refresh`" in note for note in proposal["notes"])
+    assert all("licence not known" in line["rationale"] for line in proposal["lines"])
+
+
+def test_an_empty_store_is_a_clear_error(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with write_session(db_path, "import"):
+        pass
+    code, _, err = _run(capsys, "--db", str(db_path), "--total", "100")
+    assert code == 2 and "no eligible project to fund" in err
+
+
+def test_bad_options_are_one_line_errors(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "--db", str(store), "--total", "100", "--boost", "six")[0] == 2
+    assert _run(capsys, "--db", str(store), "--total", "100", "--currency", "euro")[0] == 2
+    code, _, err = _run(capsys, "--db", str(store), "--total", "100", "--min", "500")
+    assert code == 2 and "larger than the total" in err
+
+
+def test_catalogue_steward_company_is_left_out(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Catalogue tables as the standards area is expected to load them (purl -> steward -> kind).
+    import contextlib
+
+    import duckdb
+
+    with contextlib.closing(duckdb.connect(str(store))) as conn:
+        conn.execute("CREATE TABLE catalogue_stewards (id VARCHAR, kind VARCHAR)")
+        conn.execute("CREATE TABLE catalogue_implementations (purl VARCHAR, steward VARCHAR)")
+        conn.execute("INSERT INTO catalogue_stewards VALUES ('meta', 'company'), ('psf', 'foundation')")
+        conn.execute(
+            "INSERT INTO catalogue_implementations VALUES ('pkg:npm/react', 'meta'), ('pkg:pypi/requests', 'psf')"
+        )
+    _, out, _ = _run(capsys, "--db", str(store), "--total", "20000", "--format", "json")
+    left_out = {o["subject"]: o["reason"] for o in json.loads(out)["left_out"]}
+    assert "stewarded by a company" in left_out["pkg:npm/react"]
+    assert "pkg:pypi/requests" not in left_out
+    _, out, _ = _run(
+        capsys, "--db", str(store), "--total", "20000", "--format", "json", "--company-evidence", "elephant"
+    )
+    assert "pkg:npm/react" not in {o["subject"] for o in json.loads(out)["left_out"]}
