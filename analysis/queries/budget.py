@@ -235,16 +235,11 @@ def _funding(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[FundingLink, ..
 
 def _steward_kinds(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
     """purl -> steward kind from the standards catalogue, when its tables are in the store."""
-    if not {"catalogue_implementations", "catalogue_stewards"} <= tables:
-        return {}
-    if not {"purl", "steward"} <= _columns(conn, "catalogue_implementations") or not {
-        "id",
-        "kind",
-    } <= _columns(conn, "catalogue_stewards"):
+    if not {"cat_implementations", "cat_stewards"} <= tables:
         return {}
     rows = conn.execute(
-        "SELECT i.purl, min(s.kind) FROM catalogue_implementations i "
-        "JOIN catalogue_stewards s ON s.id = i.steward WHERE i.purl IS NOT NULL GROUP BY i.purl"
+        "SELECT i.purl, min(s.kind) FROM cat_implementations i "
+        "JOIN cat_stewards s ON s.id = i.steward WHERE i.purl IS NOT NULL GROUP BY i.purl"
     ).fetchall()
     return {str(p): str(k) for p, k in rows}
 

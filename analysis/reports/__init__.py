@@ -40,10 +40,17 @@ def _standards(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> Repor
     return report(conn, options)
 
 
+def _risk(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTable:
+    from analysis.reports.risk import report
+
+    return report(conn, options)
+
+
 # Imports sit inside the wrappers: report modules import ReportTable from here.
 REPORTS: dict[str, Report] = {
     "maintainers": _maintainers,
     "standards": _standards,
+    "risk": _risk,
 }
 
 

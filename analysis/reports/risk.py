@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +9,8 @@ import duckdb
 
 from analysis.budget.assess import assess_all
 from analysis.queries.budget import load
+from analysis.reports import ReportTable
 from analysis.risk import load_weights
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    """Stand-in, structurally identical to ``analysis.reports.ReportTable``; import that once it exists."""
-
-    columns: list[str]
-    rows: list[tuple[Any, ...]]
-
 
 COLUMNS = [
     "package",

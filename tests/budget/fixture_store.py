@@ -181,21 +181,25 @@ def _registry(conn: duckdb.DuckDBPyConnection, run_id: int, purls: list[str]) ->
             ],
         )
         conn.execute(
-            "INSERT INTO package_releases VALUES (?, '1.0', ?, ?, ?)",
+            "INSERT INTO package_releases (purl, version, released_at, yanked, run_id) VALUES (?, '1.0', ?, ?, ?)",
             [purl, AS_OF - timedelta(days=30), purl == "pkg:npm/axios", run_id],
         )
         if purl in REPOS:
             conn.execute(
-                "INSERT INTO package_repositories VALUES (?, ?, '', 'registry', ?)",
+                "INSERT INTO package_repositories (purl, repository_url, directory, source, run_id) "
+                "VALUES (?, ?, '', 'registry', ?)",
                 [purl, REPOS[purl], run_id],
             )
     for repo in sorted(set(REPOS.values())):
         conn.execute(
-            "INSERT INTO contributors VALUES (?, 'alice', 'Alice', 'example.org', FALSE, 100, ?, ?)",
-            [repo, AS_OF - timedelta(days=3000), AS_OF - timedelta(days=40)],
+            "INSERT INTO contributors (repository_url, person, display_name, org, is_bot, commits, first_at, "
+            "last_at, run_id) VALUES (?, 'alice', 'Alice', 'example.org', FALSE, 100, ?, ?, ?)",
+            [repo, AS_OF - timedelta(days=3000), AS_OF - timedelta(days=40), run_id],
         )
         conn.execute(
-            "INSERT INTO monthly_activity VALUES (?, ?, 1, 26)", [repo, (AS_OF - timedelta(days=60)).date()]
+            "INSERT INTO monthly_activity (repository_url, month, active_contributors, commits, run_id) "
+            "VALUES (?, ?, 1, 26, ?)",
+            [repo, (AS_OF - timedelta(days=60)).date(), run_id],
         )
     conn.executemany(
         "INSERT INTO funding_links (subject_kind, subject, url, platform, source, run_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -204,7 +208,8 @@ def _registry(conn: duckdb.DuckDBPyConnection, run_id: int, purls: list[str]) ->
     for purl, scores in SCORES.items():
         for name, (value, label, details) in scores.items():
             conn.execute(
-                "INSERT INTO scores VALUES ('package', ?, ?, '1', ?, 'ok', ?, 'fixture', ?, ?)",
+                "INSERT INTO scores (subject_kind, subject, name, version, value, status, label, reason, details, "
+                "run_id) VALUES ('package', ?, ?, '1', ?, 'ok', ?, 'fixture', ?, ?)",
                 [purl, name, value, label, json.dumps(details), run_id],
             )
 

@@ -186,17 +186,23 @@ def test_bad_options_are_one_line_errors(store: Path, capsys: pytest.CaptureFixt
 
 
 def test_catalogue_steward_company_is_left_out(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Catalogue tables as the standards area is expected to load them (purl -> steward -> kind).
+    # The catalogue as the standards step loads it (purl -> steward -> kind).
     import contextlib
 
     import duckdb
 
     with contextlib.closing(duckdb.connect(str(store))) as conn:
-        conn.execute("CREATE TABLE catalogue_stewards (id VARCHAR, kind VARCHAR)")
-        conn.execute("CREATE TABLE catalogue_implementations (purl VARCHAR, steward VARCHAR)")
-        conn.execute("INSERT INTO catalogue_stewards VALUES ('meta', 'company'), ('psf', 'foundation')")
         conn.execute(
-            "INSERT INTO catalogue_implementations VALUES ('pkg:npm/react', 'meta'), ('pkg:pypi/requests', 'psf')"
+            "INSERT INTO cat_stewards (id, name, kind, url, source, origin, file, run_id) VALUES "
+            "('meta', 'Meta', 'company', 'u', 's', 'catalogue', 'f', 1), "
+            "('psf', 'PSF', 'foundation', 'u', 's', 'catalogue', 'f', 1)"
+        )
+        conn.execute(
+            "INSERT INTO cat_implementations (interface_id, subject, purl, name, lineage, steward, conformance, "
+            "evidence, ecosystem, origin, file, run_id) VALUES "
+            "('ui', 'pkg:npm/react', 'pkg:npm/react', 'React', 'react', 'meta', 'unknown', 'e', 'npm', 'c', 'f', 1), "
+            "('http', 'pkg:pypi/requests', 'pkg:pypi/requests', 'requests', 'requests', 'psf', 'unknown', 'e', "
+            "'pypi', 'c', 'f', 1)"
         )
     _, out, _ = _run(capsys, "--db", str(store), "--total", "20000", "--format", "json")
     left_out = {o["subject"]: o["reason"] for o in json.loads(out)["left_out"]}
