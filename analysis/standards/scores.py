@@ -116,11 +116,12 @@ def k_reaching(shares: Sequence[float], threshold: float = SUPERMAJORITY) -> int
 
 
 def _weights(implementations: Sequence[ImplementationFacts]) -> tuple[dict[str, float], str]:
-    """Weights by subject: the organisation's usage where it uses several implementations, else equal
-    weights per lineage (shared among a lineage's members, so eleven builds of four compilers weigh as
-    four lineages, not eleven)."""
+    """Weights by subject: the organisation's usage where it uses several implementations of independent
+    lineages, else equal weights per lineage (shared among a lineage's members, so eleven builds of four
+    compilers weigh as four lineages, not eleven). Using react and react-dom (one lineage) is using one
+    implementation: the interface's own diversity then counts, not a 100% share of it."""
     used = [i for i in implementations if i.usage > 0]
-    if len(used) >= 2:
+    if len({i.lineage for i in used}) >= 2:
         total = sum(i.usage for i in used)
         return {i.subject: i.usage / total for i in used}, "usage"
     members: dict[str, int] = {}

@@ -111,6 +111,21 @@ D_COMPILERS = [
             3,
             "equal",
         ),
+        # two used packages of one lineage (react and react-dom) are one implementation: equal weights
+        (
+            [
+                Impl("pkg:npm/react", "React", "react", "meta", usage=3),
+                Impl("pkg:npm/react-dom", "React DOM", "react", "meta", usage=3),
+                Impl("pkg:npm/preact", "Preact", "preact", "preact-team"),
+                Impl("pkg:npm/vue", "Vue", "vue", "vue-team"),
+            ],
+            3,
+            3,
+            3.0,
+            1 / 3,
+            2,
+            "equal",
+        ),
         (C_COMPILERS, 4, 4, 4.0, 0.25, 3, "equal"),  # 11 packages count as 4 lineages
         (D_COMPILERS, 1, 3, 1.0, 1.0, 1, "equal"),  # one front end: lineage diversity 1
         # a licence-change fork: one lineage, two stewards -> the smaller N2 (lineages) is kept
