@@ -7,6 +7,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from analysis.commands import inventory
+from analysis.commands import inventory, refresh
 
-COMMAND_MODULES: list[ModuleType] = [inventory]
+COMMAND_MODULES: list[ModuleType] = [inventory, refresh]
