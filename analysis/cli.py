@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI, turning socle errors into one line and an exit code."""
     _register()
     try:
-        cli.main(args=argv, prog_name="socle", standalone_mode=False)
+        # Without standalone mode, click returns the code a command passed to ctx.exit(code).
+        code = cli.main(args=argv, prog_name="socle", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except SocleError as exc:
         click.echo(f"socle: error: {exc}", err=True)
         return EXIT_FATAL
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

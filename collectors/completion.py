@@ -30,6 +30,7 @@ from collectors.http import Fetcher
 from collectors.store import WriteSession
 from collectors.store.registry import (
     apps_needing_completion,
+    attempted_in_run,
     stored_dependencies,
     stored_releases,
     write_collected,
@@ -204,6 +205,7 @@ def complete_ecosystem(
         total = 0
         async with fetcher_factory() as fetcher:  # type: ignore[operator]
             source = _Source(session, collector, fetcher, now)
+            source.missing.update(dict.fromkeys(attempted_in_run(session.conn, session.run_id), "failed"))
             for app, direct in apps.items():
                 packages, edges, problems = await _complete_app(app, direct, source, env)
                 write_completion(session, app, packages, edges)

@@ -176,9 +176,10 @@ class Fetcher:
                 if size > limit:
                     raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
                 chunks.append(chunk)
-            caching = response.extensions.get("caching")
-            from_cache = bool(getattr(caching, "from_cache", False))
-            revalidated = bool(getattr(caching, "revalidated", False))
+            # hishel reports how the cache answered as a mapping (from_cache, revalidated, stored).
+            caching = response.extensions.get("caching") or {}
+            from_cache = bool(caching.get("from_cache", False))
+            revalidated = bool(caching.get("revalidated", False))
         self.cache_hits += from_cache
         self.revalidated += revalidated
         return Answer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import timedelta
@@ -25,6 +26,12 @@ def parse_duration(text: str) -> timedelta:
     if not found:
         raise click.BadParameter(f"{text!r} is not a duration such as 30m, 24h or 7d")
     return timedelta(**{_UNITS[found.group(2)]: float(found.group(1))})
+
+
+def _registry_mirrors() -> dict[str, str]:
+    """Registry base URLs from ``$SOCLE_PYPI_URL`` / ``$SOCLE_NPM_URL`` (a mirror or a test registry)."""
+    urls = {"pypi": os.environ.get("SOCLE_PYPI_URL", ""), "npm": os.environ.get("SOCLE_NPM_URL", "")}
+    return {ecosystem: url for ecosystem, url in urls.items() if url}
 
 
 class _PlainProgress:
@@ -122,6 +129,7 @@ def refresh(
         now=utcnow(),
         target_python=target_python,
         deadline=parse_duration(deadline),
+        registry_urls=_registry_mirrors(),
         progress=progress,
     )
     try:

@@ -289,6 +289,14 @@ def apps_needing_completion(conn: duckdb.DuckDBPyConnection) -> dict[str, list[t
     return out
 
 
+def attempted_in_run(conn: duckdb.DuckDBPyConnection, run_id: int) -> set[str]:
+    """Packages this run already tried and could not collect (not worth a second request)."""
+    rows = conn.execute(
+        "SELECT purl FROM registry_state WHERE run_id = ? AND status <> 'ok'", [run_id]
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
 def stored_releases(conn: duckdb.DuckDBPyConnection, purl: str) -> list[str] | None:
     """Non-yanked versions already collected for ``purl`` (None when never collected)."""
     rows = conn.execute("SELECT version, yanked FROM package_releases WHERE purl = ?", [purl]).fetchall()
