@@ -7,6 +7,7 @@ records how many requests were in flight at once.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,11 +43,25 @@ class FakeRegistry:
 def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             return
 
         def do_GET(self) -> None:
+            if self.path == "/_stats":  # for a registry served from another process
+                body = json.dumps(
+                    {
+                        "requests": len(fake.requests),
+                        "not_modified": fake.not_modified,
+                        "max_in_flight": fake.max_in_flight,
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             with fake._lock:
                 fake.requests.append(self.path)
                 count = sum(1 for p in fake.requests if p == self.path)
@@ -88,9 +103,14 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops simultaneous connects, which then wait a second for a SYN retry.
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(fake: FakeRegistry) -> Iterator[FakeRegistry]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = _Server(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
