@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import platform
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -145,7 +144,7 @@ async def _complete_app(
     packages: list[tuple[str, str, str, str | None, int, str]] = []
     edges: list[tuple[str, str, str, str, str | None]] = []
     problems: list[str] = []
-    queue: deque[tuple[str, str, str, int]] = deque()
+    level: list[tuple[str, str, str, int]] = []
     for purl, version, specifier in direct:
         name = _name_of(purl)
         if not version:
@@ -153,29 +152,35 @@ async def _complete_app(
             version = collector.best_version(versions or [], specifier) or ""
         if version:
             resolved[purl] = version
-            queue.append((purl, name, version, 1))
-    while queue:
-        purl, name, version, depth = queue.popleft()
-        for child, child_name, specifier, kind, marker in await source.dependencies(purl, name, version):
-            if not _wanted(kind, marker, collector.ecosystem, env):
-                continue
-            if child not in resolved:
-                if len(resolved) >= MAX_PACKAGES_PER_APP:
-                    problems.append(f"stopped at {MAX_PACKAGES_PER_APP} packages")
-                    queue.clear()
-                    break
-                versions = await source.versions(child, child_name)
-                best = collector.best_version(versions or [], specifier)
-                if best is None:
-                    problems.append(f"{child} {specifier or ''}: no satisfying version found".strip())
-                    resolved[child] = ""
-                    continue
-                resolved[child] = best
-                pretty = str(canonicalize_name(child_name)) if collector.ecosystem == "pypi" else child_name
-                packages.append((child, collector.ecosystem, best, specifier, depth + 1, pretty))
-                queue.append((child, child_name, best, depth + 1))
-            if resolved[child]:
-                edges.append((purl, version, child, resolved[child], specifier))
+            level.append((purl, name, version, 1))
+    while level:
+        # One level of the tree at a time, its registry look-ups concurrent (the fetcher bounds them).
+        declared = await asyncio.gather(*(source.dependencies(p, n, v) for p, n, v, _ in level))
+        wanted = [[d for d in deps if _wanted(d[3], d[4], collector.ecosystem, env)] for deps in declared]
+        unseen = {d[0]: d[1] for deps in wanted for d in deps if d[0] not in resolved}
+        await asyncio.gather(*(source.versions(purl, name) for purl, name in sorted(unseen.items())))
+        next_level: list[tuple[str, str, str, int]] = []
+        for (purl, _, version, depth), deps in zip(level, wanted, strict=True):
+            for child, child_name, specifier, _kind, _marker in deps:
+                if child not in resolved:
+                    if len(resolved) >= MAX_PACKAGES_PER_APP:
+                        problems.append(f"stopped at {MAX_PACKAGES_PER_APP} packages")
+                        return packages, edges, problems
+                    versions = await source.versions(child, child_name)
+                    best = collector.best_version(versions or [], specifier)
+                    if best is None:
+                        problems.append(f"{child} {specifier or ''}: no satisfying version found".strip())
+                        resolved[child] = ""
+                        continue
+                    resolved[child] = best
+                    pretty = (
+                        str(canonicalize_name(child_name)) if collector.ecosystem == "pypi" else child_name
+                    )
+                    packages.append((child, collector.ecosystem, best, specifier, depth + 1, pretty))
+                    next_level.append((child, child_name, best, depth + 1))
+                if resolved[child]:
+                    edges.append((purl, version, child, resolved[child], specifier))
+        level = next_level
     return packages, edges, problems
 
 
