@@ -48,7 +48,7 @@ def packages_to_collect(
         JOIN app_packages ap ON ap.purl = p.purl
         LEFT JOIN registry_state s ON s.purl = p.purl
         WHERE p.ecosystem = ?
-          AND (s.succeeded_at IS NULL OR s.status = 'error' OR s.succeeded_at < ?)
+          AND (s.succeeded_at IS NULL OR s.status = 'error' OR s.succeeded_at <= ?)
         GROUP BY p.purl, p.namespace, p.name
         ORDER BY p.purl
         """,

@@ -248,3 +248,18 @@ def test_429_and_500_from_a_real_socket_are_retried(db_path: Path) -> None:
     assert rows(db_path, "SELECT purl FROM package_metadata ORDER BY 1") == [("pkg:pypi/a",), ("pkg:pypi/b",)]
     assert rows(db_path, "SELECT subject FROM run_events WHERE severity = 'error'") == [("pkg:pypi/c",)]
     assert fake.requests.count("/pypi/c/json") == 4
+
+
+def test_warm_refresh_revalidates_with_304_and_keeps_the_same_records(db_path: Path) -> None:
+    attrs = (Path(__file__).parent.parent / "fixtures/registry/pypi/attrs.json").read_bytes()
+    fake = FakeRegistry(routes={"/pypi/attrs/json": Route(attrs)}, cache_control="no-cache")
+    with serve(fake):
+        make_store(db_path, {"app": [("pypi", "attrs", "", True)]})
+        options = RefreshOptions(db_path=db_path, now=NOW, max_age=timedelta(0), registry_urls={"pypi": fake.base_url + "/pypi"})
+        run_refresh(options)
+        first = rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata")
+        session = run_refresh(options)
+    assert fake.not_modified == 1
+    assert session.counts["pypi_cache_hits"] == 1
+    assert rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata") == first
+    assert (db_path.parent / "cache" / "http").is_dir()
