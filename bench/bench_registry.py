@@ -147,7 +147,7 @@ def synthetic_pypi(name: str) -> bytes:
 
 
 def build_store(db: Path, packages: dict[str, list[str]]) -> None:
-    """One application per ecosystem; every package direct, plus one transitive row so completion stays idle."""
+    """One application per ecosystem, every package direct but the first: a transitive row keeps completion idle."""
     purls: dict[str, tuple[str, str | None, str]] = {}
     rows: list[tuple[str, str, bool]] = []
     for ecosystem, names in packages.items():

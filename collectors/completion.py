@@ -71,6 +71,7 @@ class _Source:
     now: datetime
     fetched: dict[str, Collected] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, tuple[Dependency, ...]] = field(default_factory=dict)
 
     async def versions(self, purl: str, name: str) -> list[str] | None:
         stored = stored_releases(self.session.conn, purl)
@@ -103,18 +104,18 @@ class _Source:
             stored = stored_dependencies(self.session.conn, purl, version)
             if stored is not None:
                 return [(p, _name_of(p), s, k, m) for p, s, k, m in stored]
-            collected = await self._collect(purl, name)
-        deps: tuple[Dependency, ...] = ()
-        if collected is not None:
-            deps = tuple(d for d in collected.dependencies if d.version == version)
-            if not deps and collected.metadata.latest_version != version:
-                try:
-                    deps = await self.collector.dependencies_of(
-                        self.fetcher, PackageRef(purl, self.collector.ecosystem, name), version
-                    )
-                except SocleError:
-                    # The registry does not serve that version's metadata: the latest's is the best estimate.
-                    deps = tuple(d for d in collected.dependencies)
+        deps = tuple(d for d in collected.dependencies if d.version == version) if collected else ()
+        if not deps and (collected is None or collected.metadata.latest_version != version):
+            try:
+                deps = await self.collector.dependencies_of(
+                    self.fetcher, PackageRef(purl, self.collector.ecosystem, name), version
+                )
+                # Stored at the end, so the next refresh finds this version's dependencies without a request.
+                self.extra[purl] = self.extra.get(purl, ()) + deps
+            except SocleError:
+                # The registry does not serve that version's metadata: the latest's is the best estimate.
+                collected = collected or await self._collect(purl, name)
+                deps = collected.dependencies if collected else ()
         return [(self.collector.purl_for(d.name), d.name, d.specifier, d.kind, d.marker) for d in deps]
 
 

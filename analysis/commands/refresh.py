@@ -38,7 +38,7 @@ class _PlainProgress:
     """Cron-friendly: one line per failure, nothing per success."""
 
     def start(self, step: str, total: int) -> None:
-        click.echo(f"socle refresh: {step}: {total} packages to collect")
+        return  # cron mail stays short: failures and the summary only
 
     def advance(self, step: str, outcome: Outcome) -> None:
         if isinstance(outcome, Failed):
@@ -137,7 +137,7 @@ def refresh(
     finally:
         if isinstance(progress, _BarProgress):
             progress.stop()
-    counts = ", ".join(f"{k}={v}" for k, v in sorted(session.counts.items()))
+    counts = ", ".join(f"{k}={v}" for k, v in sorted(session.counts.items()) if v)
     click.echo(
         f"socle refresh: run #{session.run_id} {session.status}: {counts or 'nothing to do'}; errors={session.errors}"
     )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from collectors.base import Collected, Collector, Outcome, PackageRef
+from collectors.base import Collected, Collector, Failed, Outcome, PackageRef, Skipped
 from collectors.http import Fetcher, HttpSettings, open_fetcher
 from collectors.store import WriteSession
 from collectors.store.registry import packages_to_collect, record_outcomes, write_collected
@@ -53,7 +53,14 @@ async def collect_refs(
         record_outcomes(session, ecosystem, pending, now)
         pending.clear()
 
-    tasks = [asyncio.ensure_future(collector.collect(fetcher, ref, now=now)) for ref in refs]
+    async def guarded(ref: PackageRef) -> Outcome:
+        # A collector bug on one package's answer becomes that package's error, not the end of the refresh.
+        try:
+            return await collector.collect(fetcher, ref, now=now)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            return Failed(ref.purl, f"unexpected answer ({type(exc).__name__}: {exc})", transient=False)
+
+    tasks = [asyncio.ensure_future(guarded(ref)) for ref in refs]
     try:
         for next_done in asyncio.as_completed(tasks):
             outcome = await next_done
@@ -92,8 +99,8 @@ def collect_ecosystem(
             return CollectStats(
                 total=len(refs),
                 collected=sum(isinstance(o, Collected) for o in outcomes),
-                skipped=sum(type(o).__name__ == "Skipped" for o in outcomes),
-                failed=sum(type(o).__name__ == "Failed" for o in outcomes),
+                skipped=sum(isinstance(o, Skipped) for o in outcomes),
+                failed=sum(isinstance(o, Failed) for o in outcomes),
                 requests=fetcher.requests,
                 cache_hits=fetcher.cache_hits,
                 revalidated=fetcher.revalidated,

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from collectors.base import Collected, Failed, Outcome, PackageRef, Skipped
+from collectors.base import Collected, Dependency, Failed, Outcome, PackageRef, Skipped
 from collectors.store import WriteSession, insert_columns, writable_table
 
 for _table in (
@@ -393,3 +393,31 @@ def write_completion(
             )
     session.count("inferred_packages", len(rows))
     session.count("inferred_edges", len(edges))
+
+
+def add_dependencies(
+    session: WriteSession, dependencies: dict[str, tuple[Dependency, ...]], purl_for: Callable[[str], str]
+) -> None:
+    """Store the dependencies of versions met by completion (replacing those of the same versions)."""
+    rows = [(purl, d) for purl, deps in dependencies.items() for d in deps]
+    if not rows:
+        return
+    with session.transaction() as conn:
+        pairs = sorted({(purl, d.version) for purl, d in rows})
+        conn.execute(
+            "DELETE FROM package_dependencies WHERE list_contains(?, purl || ' ' || version)",
+            [[f"{p} {v}" for p, v in pairs]],
+        )
+        insert_columns(
+            conn,
+            "package_dependencies",
+            {
+                "purl": [purl for purl, _ in rows],
+                "version": [d.version for _, d in rows],
+                "dependency_purl": [purl_for(d.name) for _, d in rows],
+                "specifier": [d.specifier for _, d in rows],
+                "kind": [d.kind for _, d in rows],
+                "marker": [d.marker for _, d in rows],
+                "run_id": [session.run_id] * len(rows),
+            },
+        )

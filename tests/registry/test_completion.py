@@ -58,11 +58,14 @@ REGISTRY = {
     "/x": npm_doc("x", {"1.0.0": {"dependencies": {"y": "^1.2.0"}, "peerDependencies": {"z": "~2.0.0"}}}),
     "/y": npm_doc("y", {"1.1.0": {}, "1.2.3": {}, "1.9.0": {"dependencies": {"x": "*"}}, "2.0.0": {}}),
     "/z": npm_doc("z", {"2.0.1": {}, "2.1.0": {}}),
+    "/y/1.9.0": doc({"name": "y", "version": "1.9.0", "dependencies": {"x": "*"}}),
 }
 
 
-def transport() -> httpx.MockTransport:
+def transport(seen: list[str] | None = None) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request.url.path)
         body = REGISTRY.get(request.url.path)
         return httpx.Response(200, content=body) if body else httpx.Response(404)
 

@@ -255,7 +255,9 @@ def test_warm_refresh_revalidates_with_304_and_keeps_the_same_records(db_path: P
     fake = FakeRegistry(routes={"/pypi/attrs/json": Route(attrs)}, cache_control="no-cache")
     with serve(fake):
         make_store(db_path, {"app": [("pypi", "attrs", "", True)]})
-        options = RefreshOptions(db_path=db_path, now=NOW, max_age=timedelta(0), registry_urls={"pypi": fake.base_url + "/pypi"})
+        options = RefreshOptions(
+            db_path=db_path, now=NOW, max_age=timedelta(0), registry_urls={"pypi": fake.base_url + "/pypi"}
+        )
         run_refresh(options)
         first = rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata")
         session = run_refresh(options)
@@ -263,3 +265,45 @@ def test_warm_refresh_revalidates_with_304_and_keeps_the_same_records(db_path: P
     assert session.counts["pypi_cache_hits"] == 1
     assert rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata") == first
     assert (db_path.parent / "cache" / "http").is_dir()
+
+
+class _BrokenCollector:
+    """A collector whose parsing has a bug for one package: the others must still be stored."""
+
+    ecosystem = "pypi"
+
+    def __init__(self) -> None:
+        from collectors.pypi import PypiCollector
+
+        self.real = PypiCollector()
+
+    async def collect(self, fetcher: object, ref: object, *, now: datetime) -> object:
+        if ref.name == "requests":  # type: ignore[attr-defined]
+            raise TypeError("'NoneType' object is not subscriptable")
+        return await self.real.collect(fetcher, ref, now=now)  # type: ignore[arg-type]
+
+    def purl_for(self, name: str) -> str:
+        return self.real.purl_for(name)
+
+
+def test_a_collector_bug_on_one_package_is_that_packages_error(db_path: Path) -> None:
+    import asyncio
+
+    from collectors.http import HttpSettings, open_fetcher
+    from collectors.registry.collect import collect_refs
+    from collectors.store.registry import packages_to_collect
+
+    make_store(db_path, {"app": [("pypi", "attrs", "", True), ("pypi", "requests", "", True)]})
+
+    async def main() -> None:
+        with write_session(db_path, "refresh") as session:
+            refs = packages_to_collect(session.conn, "pypi", max_age=timedelta(hours=1), now=NOW)
+            async with open_fetcher(HttpSettings(), transport=recorded_transport()) as fetcher:
+                await collect_refs(session, _BrokenCollector(), fetcher, refs, now=NOW)  # type: ignore[arg-type]
+
+    asyncio.run(main())
+    assert rows(db_path, "SELECT purl FROM package_metadata") == [("pkg:pypi/attrs",)]
+    assert rows(db_path, "SELECT subject, message FROM run_events") == [
+        ("pkg:pypi/requests", "unexpected answer (TypeError: 'NoneType' object is not subscriptable)")
+    ]
+    assert rows(db_path, "SELECT status FROM runs WHERE run_id = 2") == [("partial",)]
