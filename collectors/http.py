@@ -194,11 +194,13 @@ class Fetcher:
 
 def _cached_transport(inner: httpx.AsyncBaseTransport, cache_dir: Path) -> httpx.AsyncBaseTransport:
     # Imported here: the cache (and its SQLite file) exists only when a refresh runs.
-    from hishel import AsyncSqliteStorage, CacheOptions
+    from hishel import CacheOptions
     from hishel.httpx import AsyncCacheTransport
 
+    from collectors.registry.cache_storage import InlineSqliteStorage
+
     cache_dir.mkdir(parents=True, exist_ok=True)
-    storage = AsyncSqliteStorage(database_path=str(cache_dir / "hishel.sqlite"))
+    storage = InlineSqliteStorage(cache_dir / "hishel.sqlite", max_body=MAX_BODY_BYTES)
     # A private cache: socle is the only user of these answers (RFC 9111 section 3.5).
     return AsyncCacheTransport(next_transport=inner, storage=storage, rfc=CacheOptions(shared=False))
 

@@ -49,9 +49,10 @@ class _BarProgress:
     """A rich progress bar per step on an interactive terminal."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import Progress
 
-        self.bar = Progress(transient=False)
+        self.bar = Progress(console=Console(stderr=True), transient=False)
         self.tasks: dict[str, object] = {}
         self.failures: list[str] = []
 
