@@ -167,3 +167,36 @@ def test_cache_serves_fresh_answers_without_a_request(tmp_path: Path) -> None:
     assert len(calls) == 1
     assert second.from_cache and second.body == first.body
     assert (tmp_path / "http").is_dir()
+
+
+def test_cache_storage_passes_oversized_bodies_through_without_storing(tmp_path: Path) -> None:
+    from hishel import Request, Response
+
+    from collectors.registry.cache_storage import InlineSqliteStorage
+
+    async def chunks() -> object:
+        for part in (b"a" * 8, b"b" * 8, b"c" * 8):
+            yield part
+
+    async def main() -> tuple[bytes, int, bytes]:
+        storage = InlineSqliteStorage(tmp_path / "c.sqlite", max_body=10)
+        big = await storage.create_entry(
+            Request("GET", "https://x/big"), Response(200, stream=chunks()), "big"
+        )
+        body = b"".join([c async for c in big.response.stream])  # type: ignore[union-attr]
+        small = await storage.create_entry(
+            Request("GET", "https://x/s"), Response(200, stream=_one(b"ok")), "s"
+        )
+        assert small.response.stream is not None
+        _ = [c async for c in small.response.stream]  # type: ignore[union-attr]
+        found = await storage.get_entries("s")
+        again = b"".join([c async for c in found[0].response.stream])  # type: ignore[union-attr]
+        missing = len(await storage.get_entries("big"))
+        await storage.close()
+        return body, missing, again
+
+    assert asyncio.run(main()) == (b"a" * 8 + b"b" * 8 + b"c" * 8, 0, b"ok")
+
+
+async def _one(data: bytes) -> object:
+    yield data
