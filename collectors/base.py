@@ -8,6 +8,7 @@ not exist is a :class:`Skipped` (with the reason), a hostile or unreachable answ
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,15 @@ class PackageRef:
     ecosystem: str
     name: str  # the registry's name: "requests", "@babel/core"
     versions: tuple[str, ...] = ()
+    #: Signature of the answer behind the last good record; an identical answer needs no new parse or write.
+    previous_signature: str | None = None
+
+
+def answer_signature(body: bytes, versions: tuple[str, ...]) -> str:
+    """What a collection depends on: the registry's answer and the versions in use."""
+    digest = hashlib.sha256(body)
+    digest.update("\0".join(sorted(versions)).encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ class Collected:
     funding: tuple[FundingLink, ...] = ()
     documents: tuple[Document, ...] = ()
     warnings: tuple[str, ...] = ()
+    signature: str | None = None
 
     @property
     def purl(self) -> str:
@@ -118,7 +129,14 @@ class Failed:
     transient: bool = field(default=True)
 
 
-Outcome = Collected | Skipped | Failed
+@dataclass(frozen=True)
+class Unchanged:
+    """The registry answered exactly what the stored record was built from (often a 304 from the cache)."""
+
+    purl: str
+
+
+Outcome = Collected | Unchanged | Skipped | Failed
 
 
 class Collector(Protocol):

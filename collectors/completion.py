@@ -23,7 +23,7 @@ from datetime import datetime
 from packaging.markers import InvalidMarker, Marker, default_environment
 from packaging.utils import canonicalize_name
 
-from collectors.base import Collected, Collector, Dependency, PackageRef
+from collectors.base import Collected, Collector, Dependency, Failed, PackageRef, Skipped
 from collectors.errors import SocleError
 from collectors.http import Fetcher
 from collectors.store import WriteSession
@@ -92,7 +92,7 @@ class _Source:
         if isinstance(outcome, Collected):
             self.fetched[purl] = outcome
             return outcome
-        self.missing[purl] = outcome.reason
+        self.missing[purl] = outcome.reason if isinstance(outcome, Skipped | Failed) else "unchanged"
         return None
 
     async def dependencies(

@@ -24,6 +24,8 @@ from collectors.base import (
     PackageRef,
     Release,
     Skipped,
+    Unchanged,
+    answer_signature,
 )
 from collectors.errors import InputError, SocleError, TerminalError, TransientError
 from collectors.funding_urls import platform_for
@@ -138,6 +140,9 @@ class NpmCollector:
                 return Skipped(ref.purl, "not found on npm (404)")
             if answer.status != 200:
                 return Failed(ref.purl, f"{url}: HTTP {answer.status}", transient=False)
+            signature = answer_signature(answer.body, ref.versions)
+            if signature == ref.previous_signature:
+                return Unchanged(ref.purl)
             doc = load_json(answer.body, ref.purl)
             collected = self._parse(ref, doc, now)
         except TransientError as exc:
@@ -152,6 +157,7 @@ class NpmCollector:
             funding=collected.funding,
             documents=(Document(url, answer.body),),
             warnings=collected.warnings,
+            signature=signature,
         )
 
     async def dependencies_of(

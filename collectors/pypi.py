@@ -23,6 +23,8 @@ from collectors.base import (
     PackageRef,
     Release,
     Skipped,
+    Unchanged,
+    answer_signature,
 )
 from collectors.errors import InputError, SocleError, TerminalError, TransientError
 from collectors.funding_urls import is_funding_domain, platform_for
@@ -155,6 +157,9 @@ class PypiCollector:
                 return Skipped(ref.purl, "not found on PyPI (404)")
             if answer.status != 200:
                 return Failed(ref.purl, f"{url}: HTTP {answer.status}", transient=False)
+            signature = answer_signature(answer.body, ref.versions)
+            if signature == ref.previous_signature:
+                return Unchanged(ref.purl)
             doc = load_json(answer.body, ref.purl)
             collected = self._parse(ref, doc, now)
             documents = [Document(url, answer.body)]
@@ -178,6 +183,7 @@ class PypiCollector:
             funding=collected.funding,
             documents=tuple(documents),
             warnings=tuple(warnings),
+            signature=signature,
         )
 
     async def dependencies_of(

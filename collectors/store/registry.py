@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from collectors.base import Collected, Dependency, Failed, Outcome, PackageRef, Skipped
+from collectors.base import Collected, Dependency, Failed, Outcome, PackageRef, Skipped, Unchanged
 from collectors.store import WriteSession, insert_columns, writable_table
 
 for _table in (
@@ -43,7 +43,8 @@ def packages_to_collect(
     rows = conn.execute(
         """
         SELECT p.purl, p.namespace, p.name,
-               list_sort(list_distinct(list(ap.version) FILTER (WHERE ap.version <> '')))
+               list_sort(list_distinct(list(ap.version) FILTER (WHERE ap.version <> ''))),
+               any_value(s.signature)
         FROM packages p
         JOIN app_packages ap ON ap.purl = p.purl
         LEFT JOIN registry_state s ON s.purl = p.purl
@@ -56,9 +57,13 @@ def packages_to_collect(
     ).fetchall()
     return [
         PackageRef(
-            purl=purl, ecosystem=ecosystem, name=registry_name(ns, name), versions=tuple(versions or ())
+            purl=purl,
+            ecosystem=ecosystem,
+            name=registry_name(ns, name),
+            versions=tuple(versions or ()),
+            previous_signature=signature,
         )
-        for purl, ns, name, versions in rows
+        for purl, ns, name, versions, signature in rows
     ]
 
 
@@ -200,7 +205,7 @@ def write_collected(
         ):
             if rows:
                 insert_columns(conn, table, _rows_to_columns(rows))
-        _write_state(conn, [(p, ecosystem, "ok", None) for p in purls], now, run_id)
+        _write_state(conn, [(i.purl, ecosystem, "ok", None, i.signature) for i in items], now, run_id)
     session.count(f"{ecosystem}_collected", len(items))
 
 
@@ -208,26 +213,39 @@ def record_outcomes(
     session: WriteSession, ecosystem: str, outcomes: Sequence[Outcome], now: datetime
 ) -> None:
     """Run events and state for skipped and failed packages, and warnings of collected ones."""
-    state: list[tuple[str, str, str, str | None]] = []
+    state: list[tuple[str, str, str, str | None, str | None]] = []
+    unchanged: list[str] = []
     for outcome in outcomes:
         if isinstance(outcome, Skipped):
             session.event("skipped", outcome.purl, outcome.reason)
-            state.append((outcome.purl, ecosystem, "skipped", outcome.reason))
+            state.append((outcome.purl, ecosystem, "skipped", outcome.reason, None))
         elif isinstance(outcome, Failed):
             session.event("error", outcome.purl, outcome.reason[:2000])
-            state.append((outcome.purl, ecosystem, "error", outcome.reason[:2000]))
+            state.append((outcome.purl, ecosystem, "error", outcome.reason[:2000], None))
+        elif isinstance(outcome, Unchanged):
+            unchanged.append(outcome.purl)
+            state.append((outcome.purl, ecosystem, "ok", None, None))
         else:
             for warning in outcome.warnings:
                 session.event("warning", outcome.purl, warning)
     if state:
         with session.transaction() as conn:
             _write_state(conn, state, now, session.run_id)
+            if unchanged:
+                conn.execute(
+                    "UPDATE package_metadata SET fetched_at = ? WHERE list_contains(?, purl)",
+                    [now, unchanged],
+                )
+    session.count(f"{ecosystem}_unchanged", len(unchanged))
     session.count(f"{ecosystem}_skipped", sum(isinstance(o, Skipped) for o in outcomes))
     session.count(f"{ecosystem}_failed", sum(isinstance(o, Failed) for o in outcomes))
 
 
 def _write_state(
-    conn: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str, str | None]], now: datetime, run_id: int
+    conn: duckdb.DuckDBPyConnection,
+    rows: list[tuple[str, str, str, str | None, str | None]],
+    now: datetime,
+    run_id: int,
 ) -> None:
     if not rows:
         return
@@ -242,6 +260,7 @@ def _write_state(
                 [None if r[2] == "error" else now for r in rows], type=pa.timestamp("us")
             ),
             "run_id": [run_id] * len(rows),
+            "signature": pa.array([r[4] for r in rows], type=pa.string()),
         }
     )
     conn.register("_registry_state_new", staged)
@@ -250,11 +269,14 @@ def _write_state(
         conn.execute(
             """
             INSERT INTO registry_state
-            SELECT purl, ecosystem, status, message, attempted_at, succeeded_at, run_id FROM _registry_state_new
+            SELECT purl, ecosystem, status, message, attempted_at, succeeded_at, signature, run_id
+            FROM _registry_state_new
             ON CONFLICT (purl) DO UPDATE SET
                 ecosystem = excluded.ecosystem, status = excluded.status, message = excluded.message,
                 attempted_at = excluded.attempted_at,
                 succeeded_at = coalesce(excluded.succeeded_at, registry_state.succeeded_at),
+                signature = CASE WHEN excluded.status = 'skipped' THEN NULL
+                                 ELSE coalesce(excluded.signature, registry_state.signature) END,
                 run_id = excluded.run_id
             """
         )

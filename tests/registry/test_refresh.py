@@ -261,9 +261,17 @@ def test_warm_refresh_revalidates_with_304_and_keeps_the_same_records(db_path: P
         run_refresh(options)
         first = rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata")
         session = run_refresh(options)
-    assert fake.not_modified == 1
+        with write_session(db_path, "import") as edit:  # the application moves to a pinned version
+            edit.conn.execute("UPDATE app_packages SET version = '25.4.0'")
+        third = run_refresh(options)
+    # 1 + 2: the third run also reads the answer again for completion (25.4.0's own document is missing).
+    assert fake.not_modified == 3
     assert session.counts["pypi_cache_hits"] == 1
+    # The same answer for the same versions: nothing parsed or rewritten, only the state refreshed.
+    assert session.counts["pypi_unchanged"] == 1
     assert rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata") == first
+    # Other versions in use: the same answer is parsed again, for that version's dependencies.
+    assert third.counts.get("pypi_unchanged", 0) == 0 and third.counts["pypi_collected"] >= 1
     assert (db_path.parent / "cache" / "http").is_dir()
 
 

@@ -70,5 +70,6 @@ CREATE TABLE registry_state (
     message         VARCHAR,
     attempted_at    TIMESTAMP NOT NULL,
     succeeded_at    TIMESTAMP,              -- last time a good record was stored (ok or skipped)
+    signature       VARCHAR,                -- sha256 of the answer and versions in use behind that record
     run_id          BIGINT NOT NULL
 );
