@@ -72,6 +72,8 @@ class _Source:
     fetched: dict[str, Collected] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
     extra: dict[str, tuple[Dependency, ...]] = field(default_factory=dict)
+    #: Packages first met here (not yet in the store): their metadata is stored at the end.
+    new: set[str] = field(default_factory=set)
 
     async def versions(self, purl: str, name: str) -> list[str] | None:
         stored = stored_releases(self.session.conn, purl)
@@ -80,6 +82,7 @@ class _Source:
         collected = await self._collect(purl, name)
         if collected is None:
             return None
+        self.new.add(purl)
         return [r.version for r in collected.releases if not r.yanked]
 
     async def _collect(self, purl: str, name: str) -> Collected | None:
@@ -219,9 +222,8 @@ def complete_ecosystem(
                     session.event("warning", app, f"completion: {problem}")
                 total += len(packages)
             # Packages met only through completion get their metadata now rather than on the next refresh.
-            write_collected(
-                session, collector.ecosystem, list(source.fetched.values()), collector.purl_for, now
-            )
+            first_met = [c for purl, c in source.fetched.items() if purl in source.new]
+            write_collected(session, collector.ecosystem, first_met, collector.purl_for, now)
         return total
 
     return asyncio.run(main())
