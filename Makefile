@@ -18,6 +18,7 @@ install: $(STAMP)
 ## demo: set up, import the example organisation, refresh, open the dashboard
 demo: $(STAMP)
 	$(BIN)/socle import --db $(DB) data/examples/*
+	$(BIN)/socle refresh --db $(DB) || test $$? -eq 1  # 1 = some packages failed; the rest is stored
 	$(BIN)/socle status --db $(DB)
 	$(BIN)/socle dashboard --db $(DB)
 

@@ -1,0 +1,148 @@
+"""``socle refresh``: collect registry metadata (and, once wired, git history and scores) for the store."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.pipeline import STEPS, RefreshOptions, run_refresh
+from collectors.base import Failed, Outcome
+from collectors.http import MAX_CONCURRENCY
+from collectors.store import utcnow
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``30m``, ``24h``, ``7d``, ``0s``: a number and one unit."""
+    found = _DURATION.match(text.strip())
+    if not found:
+        raise click.BadParameter(f"{text!r} is not a duration such as 30m, 24h or 7d")
+    return timedelta(**{_UNITS[found.group(2)]: float(found.group(1))})
+
+
+def _registry_mirrors() -> dict[str, str]:
+    """Registry base URLs from ``$SOCLE_PYPI_URL`` / ``$SOCLE_NPM_URL`` (a mirror or a test registry)."""
+    urls = {"pypi": os.environ.get("SOCLE_PYPI_URL", ""), "npm": os.environ.get("SOCLE_NPM_URL", "")}
+    return {ecosystem: url for ecosystem, url in urls.items() if url}
+
+
+class _PlainProgress:
+    """Cron-friendly: one line per failure, nothing per success."""
+
+    def start(self, step: str, total: int) -> None:
+        return  # cron mail stays short: failures and the summary only
+
+    def advance(self, step: str, outcome: Outcome) -> None:
+        if isinstance(outcome, Failed):
+            click.echo(f"socle refresh: {step}: error: {outcome.purl}: {outcome.reason}", err=True)
+
+
+class _BarProgress:
+    """A rich progress bar per step on an interactive terminal."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=False)
+        self.tasks: dict[str, object] = {}
+        self.failures: list[str] = []
+
+    def start(self, step: str, total: int) -> None:
+        if not self.tasks:
+            self.bar.start()
+        self.tasks[step] = self.bar.add_task(step, total=total)
+
+    def advance(self, step: str, outcome: Outcome) -> None:
+        self.bar.advance(self.tasks[step])  # type: ignore[arg-type]
+        if isinstance(outcome, Failed):
+            self.failures.append(f"{outcome.purl}: {outcome.reason}")
+
+    def stop(self) -> None:
+        if self.tasks:
+            self.bar.stop()
+        for failure in self.failures:
+            click.echo(f"error: {failure}", err=True)
+
+
+@click.command()
+@db_option
+@click.option(
+    "--only",
+    help=f"Comma-separated steps to run ({', '.join(s.name for s in STEPS)}); default: all.",
+)
+@click.option(
+    "--max-age",
+    default="24h",
+    show_default=True,
+    help="Skip packages collected successfully more recently than this (0s: collect everything).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, MAX_CONCURRENCY),
+    default=10,
+    show_default=True,
+    help="Requests in flight per registry host.",
+)
+@click.option(
+    "--target-python", default=None, help="Python version for transitive completion (default: this one)."
+)
+@click.option("--deadline", default="30m", show_default=True, help="Give up network work after this long.")
+@click.pass_context
+def refresh(
+    ctx: click.Context,
+    db_path: Path | None,
+    only: str | None,
+    max_age: str,
+    concurrency: int,
+    target_python: str | None,
+    deadline: str,
+) -> None:
+    """Collect registry metadata for every package of every application.
+
+    Incremental: packages collected within --max-age are skipped, the rest are fetched through an HTTP
+    cache beside the store. Exit code 0 when everything was collected, 1 when some packages failed (or
+    another import or refresh holds the store), 2 on a fatal error.
+
+    \b
+    Example:
+        socle refresh --db data/socle.duckdb --only pypi,npm --max-age 24h
+    """
+    names = {s.name for s in STEPS}
+    selected = frozenset(p.strip() for p in only.split(",") if p.strip()) if only else None
+    if selected is not None and (unknown := selected - names - {"git", "standards", "scores"}):
+        raise click.BadParameter(f"unknown step(s): {', '.join(sorted(unknown))}", param_hint="--only")
+    interactive = sys.stderr.isatty()
+    progress = _BarProgress() if interactive else _PlainProgress()
+    options = RefreshOptions(
+        db_path=resolve_db(db_path),
+        only=selected,
+        max_age=parse_duration(max_age),
+        concurrency=concurrency,
+        now=utcnow(),
+        target_python=target_python,
+        deadline=parse_duration(deadline),
+        registry_urls=_registry_mirrors(),
+        progress=progress,
+    )
+    try:
+        session = run_refresh(options)
+    finally:
+        if isinstance(progress, _BarProgress):
+            progress.stop()
+    counts = ", ".join(f"{k}={v}" for k, v in sorted(session.counts.items()) if v)
+    click.echo(
+        f"socle refresh: run #{session.run_id} {session.status}: {counts or 'nothing to do'}; errors={session.errors}"
+    )
+    ctx.exit(EXIT_PARTIAL if session.errors else EXIT_OK)
+
+
+COMMANDS = [refresh]

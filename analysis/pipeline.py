@@ -1,0 +1,149 @@
+"""The refresh pipeline: ordered steps run inside one write session (one run of the ledger).
+
+Each step is ``run(session, options)``; ``socle refresh --only`` picks steps by name. A step records
+per-package problems as run events and raises only for what stops the whole refresh.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from collectors.base import Collector, Outcome, collector_for
+from collectors.completion import complete_ecosystem
+from collectors.http import HttpSettings, open_fetcher
+from collectors.paths import cache_dir
+from collectors.registry.collect import collect_ecosystem
+from collectors.store import WriteSession, write_session
+
+
+class Progress(Protocol):
+    """What a step reports while it works (a rich bar on a terminal, log lines under cron)."""
+
+    def start(self, step: str, total: int) -> None: ...
+
+    def advance(self, step: str, outcome: Outcome) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshOptions:
+    db_path: Path
+    only: frozenset[str] | None = None
+    max_age: timedelta = timedelta(hours=24)
+    concurrency: int = 10
+    now: datetime
+    mirror_dir: Path | None = None
+    catalogue_overlays: tuple[Path, ...] = ()
+    at: str | None = None
+    #: Python version whose markers transitive completion evaluates (None: the running one).
+    target_python: str | None = None
+    #: The whole refresh gives up network work after this long.
+    deadline: timedelta = timedelta(minutes=30)
+    started_monotonic: float = field(default_factory=time.monotonic)
+    #: Registry base URLs by ecosystem (tests and benchmarks point them at a local fake registry).
+    registry_urls: Mapping[str, str] = field(default_factory=dict)
+    #: Replaces the network (tests hand an ``httpx.MockTransport``); the HTTP cache still wraps it.
+    http_transport: httpx.AsyncBaseTransport | None = None
+    http_cache: bool = True
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[WriteSession, RefreshOptions], None]
+
+
+def http_settings(options: RefreshOptions) -> HttpSettings:
+    remaining = options.deadline.total_seconds() - (time.monotonic() - options.started_monotonic)
+    return HttpSettings(
+        concurrency=options.concurrency,
+        deadline_seconds=max(remaining, 0.001),
+        cache_dir=cache_dir(options.db_path) / "http" if options.http_cache else None,
+    )
+
+
+def _collector(options: RefreshOptions, ecosystem: str) -> Collector:
+    collector = collector_for(ecosystem)
+    base = options.registry_urls.get(ecosystem)
+    if base:
+        collector = type(collector)(base)  # type: ignore[call-arg]
+    return collector
+
+
+def _registry_step(ecosystem: str) -> Callable[[WriteSession, RefreshOptions], None]:
+    def run(session: WriteSession, options: RefreshOptions) -> None:
+        progress = options.progress
+
+        def hook(eco: str, total: int, outcome: Outcome | None) -> None:
+            if progress is None:
+                return
+            if outcome is None:
+                progress.start(eco, total)
+            else:
+                progress.advance(eco, outcome)
+
+        collect_ecosystem(
+            session,
+            _collector(options, ecosystem),
+            http_settings(options),
+            now=options.now,
+            max_age=options.max_age,
+            transport=options.http_transport,
+            progress=hook,
+        )
+
+    return run
+
+
+def _completion(session: WriteSession, options: RefreshOptions) -> None:
+    for ecosystem in ("pypi", "npm"):
+        if options.only is not None and ecosystem not in options.only and "completion" not in options.only:
+            continue
+        factory = functools.partial(open_fetcher, http_settings(options), transport=options.http_transport)
+        complete_ecosystem(
+            session,
+            _collector(options, ecosystem),
+            factory,
+            now=options.now,
+            python_version=options.target_python,
+        )
+
+
+STEPS: list[Step] = [
+    Step("pypi", _registry_step("pypi")),
+    Step("npm", _registry_step("npm")),
+    Step("completion", _completion),
+]
+
+#: ``--only pypi`` also runs completion for PyPI applications: it needs the same registry.
+_IMPLIED = {"pypi": {"completion"}, "npm": {"completion"}}
+
+
+def selected_steps(only: frozenset[str] | None) -> list[Step]:
+    if only is None:
+        return list(STEPS)
+    wanted = set(only)
+    for name in only:
+        wanted |= _IMPLIED.get(name, set())
+    return [step for step in STEPS if step.name in wanted]
+
+
+def run_refresh(options: RefreshOptions) -> WriteSession:
+    """Run the selected steps in one write session; returns the finished session (status, counts)."""
+    params = {
+        "only": sorted(options.only) if options.only else None,
+        "max_age_seconds": options.max_age.total_seconds(),
+        "concurrency": options.concurrency,
+    }
+    with write_session(options.db_path, "refresh", params) as session:
+        for step in selected_steps(options.only):
+            step.run(session, options)
+    return session

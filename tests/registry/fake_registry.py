@@ -1,0 +1,122 @@
+"""A fake registry on 127.0.0.1 for fault, concurrency and load tests (and ``bench/bench_registry.py``).
+
+It serves a dict of path -> ``Route``, supports ``If-None-Match`` (304), an added latency per answer, and
+records how many requests were in flight at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    body: bytes = b"{}"
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    #: Called per request with the request count so far; may return a different Route (500 then 200, ...).
+    dynamic: Callable[[int], Route] | None = None
+    #: Hold the connection this long before answering (a hang, for kill tests).
+    hold: float = 0.0
+
+
+@dataclass
+class FakeRegistry:
+    routes: dict[str, Route]
+    latency: float = 0.0
+    cache_control: str = "max-age=0, must-revalidate"
+    requests: list[str] = field(default_factory=list)
+    not_modified: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    base_url: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet
+            return
+
+        def do_GET(self) -> None:
+            if self.path == "/_stats":  # for a registry served from another process
+                body = json.dumps(
+                    {
+                        "requests": len(fake.requests),
+                        "not_modified": fake.not_modified,
+                        "max_in_flight": fake.max_in_flight,
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            with fake._lock:
+                fake.requests.append(self.path)
+                count = sum(1 for p in fake.requests if p == self.path)
+                fake.in_flight += 1
+                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+            try:
+                if fake.latency:
+                    time.sleep(fake.latency)
+                route = fake.routes.get(self.path, Route(b'{"message": "Not Found"}', 404))
+                if route.dynamic is not None:
+                    route = route.dynamic(count)
+                if route.hold:
+                    time.sleep(route.hold)
+                etag = '"' + hashlib.sha1(route.body).hexdigest() + '"'
+                if route.status == 200 and self.headers.get("If-None-Match") == etag:
+                    with fake._lock:
+                        fake.not_modified += 1
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Cache-Control", fake.cache_control)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.headers.get("Content-Type", "application/json"))
+                if route.status == 200:
+                    self.send_header("ETag", etag)
+                    self.send_header("Cache-Control", fake.cache_control)
+                for key, value in route.headers.items():
+                    if key != "Content-Type":
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+            finally:
+                with fake._lock:
+                    fake.in_flight -= 1
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops simultaneous connects, which then wait a second for a SYN retry.
+    request_queue_size = 128
+
+
+@contextmanager
+def serve(fake: FakeRegistry) -> Iterator[FakeRegistry]:
+    server = _Server(("127.0.0.1", 0), _handler(fake))
+    server.daemon_threads = True
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
