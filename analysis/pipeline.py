@@ -16,8 +16,13 @@ from typing import Protocol
 
 import httpx
 
+from analysis.budget import step as budget_step
+from analysis.maintainers import step as maintainers_step
+from analysis.standards import step as standards_step
 from collectors.base import Collector, Outcome, collector_for
 from collectors.completion import complete_ecosystem
+from collectors.git import step as git_step
+from collectors.git.step import GitSettings
 from collectors.http import HttpSettings, open_fetcher
 from collectors.paths import cache_dir
 from collectors.registry.collect import collect_ecosystem
@@ -42,6 +47,8 @@ class RefreshOptions:
     mirror_dir: Path | None = None
     catalogue_overlays: tuple[Path, ...] = ()
     at: str | None = None
+    #: Clone or fetch repositories that the mirror folder does not hold (off: mirror folder only).
+    clone: bool = True
     #: Python version whose markers transitive completion evaluates (None: the running one).
     target_python: str | None = None
     #: The whole refresh gives up network work after this long.
@@ -117,14 +124,33 @@ def _completion(session: WriteSession, options: RefreshOptions) -> None:
         )
 
 
+def _git(session: WriteSession, options: RefreshOptions) -> None:
+    git_step.mine_all(session, options, GitSettings(network=options.clone))
+
+
 STEPS: list[Step] = [
     Step("pypi", _registry_step("pypi")),
     Step("npm", _registry_step("npm")),
     Step("completion", _completion),
+    Step("git", _git),
+    # Scores: maintainers first (exit options quote truck factors), then standards, then what combines them.
+    Step("maintainers", maintainers_step.run),
+    Step("standards", standards_step.run),
+    Step("criticality", budget_step.run_criticality),
+    Step("risk", budget_step.run_risk),
 ]
 
-#: ``--only pypi`` also runs completion for PyPI applications: it needs the same registry.
-_IMPLIED = {"pypi": {"completion"}, "npm": {"completion"}}
+SCORE_STEPS = frozenset({"maintainers", "standards", "criticality", "risk"})
+
+#: ``--only pypi`` also runs completion for PyPI applications: it needs the same registry; ``--only git``
+#: also scores what it mined; ``--only scores`` recomputes every score from the store without the network.
+_IMPLIED = {
+    "pypi": {"completion"},
+    "npm": {"completion"},
+    "git": {"maintainers"},
+    "scores": set(SCORE_STEPS),
+}
+STEP_NAMES = frozenset({s.name for s in STEPS} | set(_IMPLIED))
 
 
 def selected_steps(only: frozenset[str] | None) -> list[Step]:

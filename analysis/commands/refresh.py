@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
-from analysis.pipeline import STEPS, RefreshOptions, run_refresh
+from analysis.pipeline import STEP_NAMES, STEPS, RefreshOptions, run_refresh
 from collectors.base import Failed, Outcome
 from collectors.http import MAX_CONCURRENCY
 from collectors.store import utcnow
@@ -77,7 +77,7 @@ class _BarProgress:
 @db_option
 @click.option(
     "--only",
-    help=f"Comma-separated steps to run ({', '.join(s.name for s in STEPS)}); default: all.",
+    help=f"Comma-separated steps to run ({', '.join(s.name for s in STEPS)}, or scores); default: all.",
 )
 @click.option(
     "--max-age",
@@ -96,6 +96,23 @@ class _BarProgress:
     "--target-python", default=None, help="Python version for transitive completion (default: this one)."
 )
 @click.option("--deadline", default="30m", show_default=True, help="Give up network work after this long.")
+@click.option(
+    "--mirror-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Existing bare repositories (DIR/OWNER+NAME or DIR/mirrors.toml) to read instead of cloning.",
+)
+@click.option(
+    "--no-clone", is_flag=True, help="Never clone or fetch: read repositories from --mirror-dir only."
+)
+@click.option(
+    "--catalogue",
+    "catalogues",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="An overlay catalogue file or folder added to the shipped one (repeatable; also $SOCLE_CATALOGUE).",
+)
+@click.option("--at", default=None, help="Analyse repositories as of this commit or date (YYYY-MM-DD).")
 @click.pass_context
 def refresh(
     ctx: click.Context,
@@ -105,20 +122,25 @@ def refresh(
     concurrency: int,
     target_python: str | None,
     deadline: str,
+    mirror_dir: Path | None,
+    no_clone: bool,
+    catalogues: tuple[Path, ...],
+    at: str | None,
 ) -> None:
-    """Collect registry metadata for every package of every application.
+    """Collect registry metadata and git history for every package of every application, then score.
 
-    Incremental: packages collected within --max-age are skipped, the rest are fetched through an HTTP
-    cache beside the store. Exit code 0 when everything was collected, 1 when some packages failed (or
+    Steps, in order: pypi, npm, completion (transitive dependencies of applications that list only direct
+    ones), git (clone or fetch, mine incrementally), maintainers, standards, criticality, risk. --only picks
+    steps (`scores` = every scoring step, from the store, without the network). Incremental: packages
+    collected within --max-age are skipped, the rest are fetched through an HTTP cache beside the store. Exit code 0 when everything was collected, 1 when some packages failed (or
     another import or refresh holds the store), 2 on a fatal error.
 
     \b
     Example:
         socle refresh --db data/socle.duckdb --only pypi,npm --max-age 24h
     """
-    names = {s.name for s in STEPS}
     selected = frozenset(p.strip() for p in only.split(",") if p.strip()) if only else None
-    if selected is not None and (unknown := selected - names - {"git", "standards", "scores"}):
+    if selected is not None and (unknown := selected - STEP_NAMES):
         raise click.BadParameter(f"unknown step(s): {', '.join(sorted(unknown))}", param_hint="--only")
     interactive = sys.stderr.isatty()
     progress = _BarProgress() if interactive else _PlainProgress()
@@ -131,6 +153,10 @@ def refresh(
         target_python=target_python,
         deadline=parse_duration(deadline),
         registry_urls=_registry_mirrors(),
+        mirror_dir=mirror_dir,
+        clone=not no_clone,
+        catalogue_overlays=catalogues,
+        at=at,
         progress=progress,
     )
     try:

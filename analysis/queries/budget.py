@@ -233,6 +233,17 @@ def _funding(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[FundingLink, ..
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _is_empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    if table not in _OPTIONAL_TABLES:
+        raise ValueError(f"not an optional table: {table}")
+    return conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone() == (0,)  # noqa: S608
+
+
+_OPTIONAL_TABLES = frozenset(
+    {"package_metadata", "package_releases", "package_repositories", "contributors", "monthly_activity"}
+)
+
+
 def _steward_kinds(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
     """purl -> steward kind from the standards catalogue, when its tables are in the store."""
     if not {"cat_implementations", "cat_stewards"} <= tables:
@@ -267,7 +278,8 @@ def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Budget
         "contributors",
         "monthly_activity",
     )
-    missing = tuple(t for t in optional if t not in tables)
+    # Absent (an old store) or empty (no refresh has filled it yet): either way the facts are missing.
+    missing = tuple(t for t in optional if t not in tables or _is_empty(conn, t))
     year_ago = now - timedelta(days=365)
     direct, children = _graph(conn)
     metadata = _metadata(conn) if "package_metadata" in tables else {}

@@ -15,6 +15,7 @@ from typing import Protocol
 import pygit2
 
 from collectors.errors import InputError, SocleError, TerminalError, TransientError
+from collectors.funding_urls import platform_for
 from collectors.git import funding, identities, mining, repos
 from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
@@ -44,7 +45,7 @@ class GitSettings:
     network: bool = True  # clone/fetch repositories missing from the mirror folder
     data_dir: Path = DATA_DIR
     only: frozenset[str] | None = None  # restrict to these repository URLs
-    funding_platform: Callable[[str], str | None] = field(default=lambda url: None)
+    funding_platform: Callable[[str], str | None] = field(default=platform_for)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from collectors.funding_urls import platform_for
 from collectors.inventory.graph import depths
 from collectors.inventory.model import Component, FundingLink, Inventory
 from collectors.store import WriteSession, insert_columns
@@ -78,7 +79,7 @@ def _replace_funding(session: WriteSession, components: Sequence[Component]) -> 
             "subject_kind": ["package"] * len(rows),
             "subject": [purl for purl, _ in rows],
             "url": [link.url for _, link in rows],
-            "platform": [None] * len(rows),  # classified by the registry collectors' platform rules
+            "platform": [platform_for(link.url) for _, link in rows],
             "label": [link.label for _, link in rows],
             "source": ["lockfile"] * len(rows),
             "run_id": [session.run_id] * len(rows),

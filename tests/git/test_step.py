@@ -154,14 +154,9 @@ def test_packages_inherit_scores_and_publishers(db_path: Path, project: Project)
     with write_session(db_path, "setup") as session:
         conn = session.conn
         conn.execute(
-            "CREATE TABLE package_metadata (purl VARCHAR, repository_url VARCHAR, repository_directory VARCHAR)"
-        )
-        conn.execute(
-            "INSERT INTO package_metadata VALUES ('pkg:pypi/tool', ?, NULL), ('pkg:pypi/other', NULL, NULL)",
+            "INSERT INTO package_metadata (purl, ecosystem, repository_url, repository_directory) "
+            "VALUES ('pkg:pypi/tool', 'pypi', ?, NULL), ('pkg:pypi/other', 'pypi', NULL, NULL)",
             [URL],
-        )
-        conn.execute(
-            "CREATE TABLE package_maintainers (purl VARCHAR, login VARCHAR, email VARCHAR, role VARCHAR, source VARCHAR, run_id BIGINT)"
         )
         conn.execute(
             "INSERT INTO package_maintainers VALUES ('pkg:pypi/tool', 'alice', NULL, 'Owner', 'pypi', 1)"
@@ -245,11 +240,9 @@ def test_both_engines_store_identical_tables(tmp_path: Path, project: Project) -
 def test_hostile_repository_urls_from_registry_metadata_are_skipped(db_path: Path, project: Project) -> None:
     with write_session(db_path, "setup") as session:
         session.conn.execute(
-            "CREATE TABLE package_metadata (purl VARCHAR, repository_url VARCHAR, repository_directory VARCHAR)"
-        )
-        session.conn.execute(
-            "INSERT INTO package_metadata VALUES ('pkg:npm/a', 'local:/etc', NULL), "
-            "('pkg:npm/b', 'file:///srv/repo', NULL), ('pkg:npm/c', 'https://user:pw@github.com/a/c', NULL)"
+            "INSERT INTO package_metadata (purl, ecosystem, repository_url, repository_directory) VALUES "
+            "('pkg:npm/a', 'npm', 'local:/etc', NULL), ('pkg:npm/b', 'npm', 'file:///srv/repo', NULL), "
+            "('pkg:npm/c', 'npm', 'https://user:pw@github.com/a/c', NULL)"
         )
     mine(db_path, project)
     with read_connection(db_path) as conn:

@@ -36,7 +36,12 @@ APPS = {
 }
 
 
+#: These tests exercise the registry steps; the whole pipeline is tested in tests/test_pipeline.py.
+REGISTRY_ONLY = frozenset({"pypi", "npm"})
+
+
 def refresh(db: Path, transport: httpx.AsyncBaseTransport, **kwargs: object) -> object:
+    kwargs.setdefault("only", REGISTRY_ONLY)
     options = RefreshOptions(
         db_path=db, now=kwargs.pop("now", NOW), http_transport=transport, http_cache=False, **kwargs
     )  # type: ignore[arg-type]
@@ -131,7 +136,7 @@ def test_cli_exit_codes_and_summary(db_path: Path, capsys: object, monkeypatch: 
     ) as fake:
         make_store(db_path, {"app": [("pypi", "attrs", "", True)]})
         monkeypatch.setenv("SOCLE_PYPI_URL", fake.base_url + "/pypi")  # type: ignore[attr-defined]
-        assert main(["refresh", "--db", str(db_path)]) == 0
+        assert main(["refresh", "--db", str(db_path), "--only", "pypi,npm"]) == 0
         out = capsys.readouterr().out  # type: ignore[attr-defined]
         assert "run #2 ok" in out and "pypi_collected=1" in out
         make_store_extra = {"app2": [("pypi", "broken", "", True)]}
@@ -139,19 +144,31 @@ def test_cli_exit_codes_and_summary(db_path: Path, capsys: object, monkeypatch: 
         with write_session(db_path, "import") as session:
             session.conn.execute("INSERT INTO packages VALUES ('pkg:pypi/broken', 'pypi', NULL, 'broken', 1)")
             session.conn.execute(
-                "INSERT INTO app_packages VALUES ('app2', 'pkg:pypi/broken', '', NULL, TRUE, 1, 'runtime', FALSE, 1)"
+                "INSERT INTO app_packages (app, purl, version, specifier, is_direct, depth, scope, inferred, run_id) "
+                "VALUES ('app2', 'pkg:pypi/broken', '', NULL, TRUE, 1, 'runtime', FALSE, 1)"
             )
         assert make_store_extra
-        assert main(["refresh", "--db", str(db_path)]) == 1
+        assert main(["refresh", "--db", str(db_path), "--only", "pypi,npm"]) == 1
         captured = capsys.readouterr()  # type: ignore[attr-defined]
         assert "error: pkg:pypi/broken" in captured.err
         assert "errors=1" in captured.out
-    assert main(["refresh", "--db", str(db_path), "--max-age", "soon"]) == 2
+    assert main(["refresh", "--db", str(db_path), "--only", "pypi,npm", "--max-age", "soon"]) == 2
 
 
 def _socle(db: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "analysis.cli", "refresh", "--db", str(db), "--max-age", "0s"],
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli",
+            "refresh",
+            "--db",
+            str(db),
+            "--only",
+            "pypi,npm",
+            "--max-age",
+            "0s",
+        ],
         env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -216,6 +233,7 @@ def test_concurrency_is_bounded_per_host_and_everything_is_collected(db_path: Pa
         options = RefreshOptions(
             db_path=db_path,
             now=NOW,
+            only=REGISTRY_ONLY,
             concurrency=5,
             registry_urls={"pypi": fake.base_url + "/pypi"},
             http_cache=False,
@@ -241,7 +259,11 @@ def test_429_and_500_from_a_real_socket_are_retried(db_path: Path) -> None:
     with serve(fake):
         make_store(db_path, {"app": [("pypi", n, "", True) for n in "abc"]})
         options = RefreshOptions(
-            db_path=db_path, now=NOW, registry_urls={"pypi": fake.base_url + "/pypi"}, http_cache=False
+            db_path=db_path,
+            now=NOW,
+            only=REGISTRY_ONLY,
+            registry_urls={"pypi": fake.base_url + "/pypi"},
+            http_cache=False,
         )
         session = run_refresh(options)
     assert session.status == "partial"
@@ -256,7 +278,11 @@ def test_warm_refresh_revalidates_with_304_and_keeps_the_same_records(db_path: P
     with serve(fake):
         make_store(db_path, {"app": [("pypi", "attrs", "", True)]})
         options = RefreshOptions(
-            db_path=db_path, now=NOW, max_age=timedelta(0), registry_urls={"pypi": fake.base_url + "/pypi"}
+            db_path=db_path,
+            now=NOW,
+            only=REGISTRY_ONLY,
+            max_age=timedelta(0),
+            registry_urls={"pypi": fake.base_url + "/pypi"},
         )
         run_refresh(options)
         first = rows(db_path, "SELECT * EXCLUDE (fetched_at, run_id) FROM package_metadata")
