@@ -36,7 +36,7 @@ PAGES = {
     "dependencies": ["Dependencies", "44 of 44 packages", "Package detail", "Funding links"],
     "bus_factor": ["Bus factor", "Riskiest packages", "Truck-factor developers"],
     "standards": ["Standards and diversity", "Exit options per fragile dependency", "Catalogue review list"],
-    "budget_planner": ["Budget planner", "Budget engine not installed", "Compare with a saved proposal"],
+    "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", "Compare with a saved proposal"],
     "history": ["History", "Changes", "Budget proposals"],
     "runs": ["Runs", "Packages or files with problems", "Errors"],
 }
