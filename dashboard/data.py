@@ -217,6 +217,14 @@ def proposal_frame(proposal: Proposal) -> pd.DataFrame:
     )
 
 
+def short_name(project: str) -> str:
+    """A line's project as a chart label: ``https://github.com/pallets/click`` -> ``pallets/click``."""
+    for prefix in ("https://github.com/", "https://"):
+        if project.startswith(prefix):
+            return project[len(prefix) :]
+    return project
+
+
 def left_out_frame(proposal: Proposal) -> pd.DataFrame:
     return pd.DataFrame(proposal.left_out, columns=["subject", "reason"])
 

@@ -90,14 +90,15 @@ funded = proposal if proposal is not None and proposal.lines else None
 
 if funded is not None:
     lines = data.proposal_frame(funded)
-    as_of = f"{funded.data_as_of:%Y-%m-%d %H:%M} UTC" if funded.data_as_of else "unknown"
-    summary = st.columns(4)
+    summary = st.columns(3)
     summary[0].metric("Allocated", f"{int(lines['amount'].sum()):,} {funded.currency}")
     summary[1].metric("Lines", len(lines))
     summary[2].metric("Without a channel", sum(line.channel is None for line in funded.lines))
-    summary[3].metric("Data as of", as_of)
+    as_of = f"{funded.data_as_of:%Y-%m-%d %H:%M} UTC" if funded.data_as_of else "unknown"
+    st.text(f"Method {funded.method}, data as of {as_of}; the lines sum exactly to the total.")
     ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
-    ui.chart(charts.horizontal_bar(lines, "project", "amount", title=f"Proposal ({funded.currency})"))
+    by_line = lines.assign(line=lines["project"].map(data.short_name))
+    ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=f"Proposal ({funded.currency})"))
     for note in funded.notes:
         st.text(f"Note: {note}")
 
@@ -141,8 +142,10 @@ else:
             st.text("Same amounts as the saved proposal.")
         else:
             ui.table(comparison.changes)
+            largest = comparison.changes.head(25)
             ui.chart(
                 charts.comparison(
-                    comparison.changes.head(25), title="Current against saved (largest changes)"
+                    largest.assign(project=largest["project"].map(data.short_name)),
+                    title="Current against saved (largest changes)",
                 )
             )

@@ -16,6 +16,7 @@ from typing import Any
 
 import collectors.store.catalogue
 import collectors.store.git  # noqa: F401 - registers the git tables for bulk writes
+from analysis.risk import DEFAULT_WEIGHTS_PATH
 from collectors.store import WriteSession, insert_columns, write_scores, write_session
 from collectors.store.budget import save_proposal
 from tests.dashboard.contract_tables import create_contract_tables
@@ -373,6 +374,7 @@ SAVED_PARAMETERS = {
     "boost": {},
     "per": "project",
     "company_evidence": ["elephant", "steward"],
+    "risk_weights": str(DEFAULT_WEIGHTS_PATH),
 }
 
 
