@@ -11,11 +11,14 @@ import io
 import json
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.budget.allocate import largest_remainder
 from analysis.budget.proposal import Proposal
 from collectors.errors import InputError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMATS = ("table", "csv", "json", "xlsx", "github-sponsors")
 LINE_COLUMNS = ("project", "packages", "amount", "currency", "channel", "rationale")
@@ -133,12 +136,12 @@ def _summary_rows(proposal: Proposal) -> list[tuple[str, Any]]:
     return rows
 
 
-def write_xlsx(proposal: Proposal, path: Path) -> None:
+def _workbook(proposal: Proposal) -> Workbook:
     """A workbook with a Summary sheet (total, method, parameters, date, data freshness) and a Lines sheet."""
-    from openpyxl import Workbook  # imported here: only this export needs it
+    import openpyxl  # imported here: only this export needs it
     from openpyxl.styles import Font
 
-    book = Workbook()
+    book = openpyxl.Workbook()
     summary = book.active
     assert summary is not None
     summary.title = "Summary"
@@ -157,7 +160,19 @@ def write_xlsx(proposal: Proposal, path: Path) -> None:
             cell.number_format = "#,##0"
     for letter, width in zip("ABCDEF", (40, 30, 12, 10, 50, 100), strict=True):
         lines.column_dimensions[letter].width = width
-    book.save(path)
+    return book
+
+
+def write_xlsx(proposal: Proposal, path: Path) -> None:
+    """The workbook of ``_workbook`` written to ``path``."""
+    _workbook(proposal).save(path)
+
+
+def to_xlsx(proposal: Proposal) -> bytes:
+    """The workbook of ``_workbook`` as bytes (a download, an HTTP response)."""
+    buffer = io.BytesIO()
+    _workbook(proposal).save(buffer)
+    return buffer.getvalue()
 
 
 def render(proposal: Proposal, fmt: str, output: Path | None) -> str | None:

@@ -86,7 +86,7 @@ def comparison(frame: pd.DataFrame, *, title: str) -> alt.Chart:
         alt.Chart(long, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("project:N", title=None),
+            y=alt.Y("project:N", title=None, sort=list(frame["project"])),  # the frame's order: largest first
             x=alt.X("amount:Q"),
             color="proposal:N",
             yOffset="proposal:N",

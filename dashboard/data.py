@@ -10,20 +10,21 @@ next page run reads the new store at once, and the ``ttl`` bounds memory for sto
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
-import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 
+from analysis.budget import compare as comparing
+from analysis.budget import plan
+from analysis.budget.proposal import Proposal
+from analysis.queries import budget as budget_queries
 from analysis.queries import dashboard as q
+from analysis.queries.budget import SavedProposal
 from collectors.paths import default_db_path
 from collectors.store import read_connection, write_session
 
@@ -50,6 +51,9 @@ _QUERIES: dict[str, Callable[..., Any]] = {
     "score_trend": q.score_trend,
     "score_changes": q.score_changes,
     "proposals": q.proposals,
+    "saved_proposal": budget_queries.saved_proposal,
+    "budget_proposal": plan.propose_from_store,
+    "budget_line_keys": plan.line_keys,
     "proposal_lines": q.proposal_lines,
     "runs": q.runs,
     "run_problems": q.run_problems,
@@ -85,7 +89,6 @@ def query(name: str, *args: Any, db: Path | None = None) -> Any:
 
 def clear_cache() -> None:
     _cached_query.clear()
-    _cached_proposal.clear()
 
 
 # Typed entry points, one per read, so pages read like UI descriptions.
@@ -177,77 +180,35 @@ def run_problems(run_id: int, db: Path | None = None) -> pd.DataFrame:
     return cast(pd.DataFrame, query("run_problems", run_id, db=db))
 
 
-# ---------------------------------------------------------------------------------------------- budget engine
-# The planner calls the budget library; everything it needs from it goes through the functions below.
+# ---------------------------------------------------------------------------------------------- budget
+# The planner calls the budget engine as ``socle budget`` does (``analysis.budget.plan``): the proposal, the
+# saved proposals and the comparison all come from it; this section only caches them and shapes tables.
 
 
-@dataclass(frozen=True)
-class PlannerInputs:
-    total: float
-    currency: str
-    method: str
-    floor: float
-    cap: float | None  # largest share of the total one line may get, 0-1
-    exclude: tuple[str, ...] = ()
-    boosts: tuple[tuple[str, float], ...] = ()
+def budget_line_keys(per: str, db: Path | None = None) -> list[str]:
+    """What a person can exclude or boost: every line key (repository URL, or purl) under ``per``."""
+    return cast(list[str], query("budget_line_keys", per, db=db))
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None  # that module is not installed; any other missing import is a real error
-        raise
+def propose_budget(choices: plan.Choices, db: Path | None = None) -> Proposal:
+    """The engine's proposal for ``choices`` over the published store (cached per store version and choices,
+    so changing an unrelated widget does not recompute it)."""
+    return cast(Proposal, query("budget_proposal", choices, db=db))
 
 
-def budget_engine() -> ModuleType | None:
-    """``analysis.budget`` when it offers ``propose``; None otherwise (the page says so)."""
-    module = _optional_module("analysis.budget")
-    return module if module is not None and hasattr(module, "propose") else None
+def saved_proposal(proposal_id: int, db: Path | None = None) -> SavedProposal | None:
+    return cast(SavedProposal | None, query("saved_proposal", proposal_id, db=db))
 
 
-def propose_budget(inputs: PlannerInputs, db: Path | None = None) -> Any | None:
-    """The engine's proposal for these inputs, read from the published store; None without an engine.
-
-    Expects ``analysis.budget.propose(conn, analysis.budget.BudgetParams(...)) -> Proposal`` whose ``lines``
-    have ``project``, ``packages``, ``amount``, ``channel`` and ``rationale``. Cached per store version and
-    inputs, so changing an unrelated widget does not recompute it.
-    """
-    if budget_engine() is None:
-        return None
-    path = db or db_path()
-    return _cached_proposal(str(path), store_version(path), dataclasses.astuple(inputs))
-
-
-@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
-def _cached_proposal(db: str, version: str, inputs: tuple[Any, ...]) -> Any:
-    del version  # part of the cache key only
-    engine = budget_engine()
-    assert engine is not None
-    planner = PlannerInputs(*inputs)
-    params = engine.BudgetParams(
-        total=planner.total,
-        currency=planner.currency,
-        method=planner.method,
-        min_amount=planner.floor,
-        cap=planner.cap,
-        exclude=planner.exclude,
-        boosts=dict(planner.boosts),
-    )
-    with read_connection(Path(db)) as conn:
-        return engine.propose(conn, params)
-
-
-def proposal_frame(proposal: Any) -> pd.DataFrame:
+def proposal_frame(proposal: Proposal) -> pd.DataFrame:
     """The proposal's lines as a table (packages joined as text)."""
     return pd.DataFrame(
         [
             {
-                "project": str(line.project),
-                "packages": ", ".join(str(p) for p in line.packages),
-                "amount": float(line.amount),
-                "channel": line.channel,
+                "project": line.project,
+                "packages": ", ".join(line.packages),
+                "amount": line.amount,
+                "channel": line.channel_text,
                 "rationale": line.rationale,
             }
             for line in proposal.lines
@@ -256,49 +217,47 @@ def proposal_frame(proposal: Any) -> pd.DataFrame:
     )
 
 
-def export_proposal(proposal: Any, fmt: str) -> bytes | None:
-    """CSV or XLSX bytes from ``analysis.exports`` (``proposal_csv`` / ``proposal_xlsx``) when installed,
-    else the lines table alone. None for an unknown format."""
-    exports = _optional_module("analysis.exports")
-    exporter = getattr(exports, f"proposal_{fmt}", None) if exports else None
-    if exporter is not None:
-        exported: bytes = exporter(proposal)
-        return exported
-    lines = proposal_frame(proposal)
-    if fmt == "csv":
-        text: str = lines.to_csv(index=False)
-        return text.encode("utf-8")
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            lines.to_excel(writer, sheet_name="lines", index=False)
-        return buffer.getvalue()
-    return None
+def short_name(project: str) -> str:
+    """A line's project as a chart label: ``https://github.com/pallets/click`` -> ``pallets/click``."""
+    for prefix in ("https://github.com/", "https://"):
+        if project.startswith(prefix):
+            return project[len(prefix) :]
+    return project
 
 
-def save_proposal(proposal: Any, name: str, params: Mapping[str, Any], db: Path | None = None) -> int | None:
-    """Save through ``collectors.store.budget.save_proposal(session, proposal, name=...)`` in a write session
-    of kind ``budget``; returns the new proposal id, or None when that function is not installed.
-    A running refresh makes this raise ``StoreBusyError``: the page asks to try again."""
-    store = _optional_module("collectors.store.budget")
-    saver = getattr(store, "save_proposal", None) if store else None
-    if saver is None:
-        return None
-    with write_session(db or db_path(), "budget", dict(params)) as session:
-        proposal_id = int(saver(session, proposal, name=name))
+def left_out_frame(proposal: Proposal) -> pd.DataFrame:
+    return pd.DataFrame(proposal.left_out, columns=["subject", "reason"])
+
+
+def save_proposal(proposal: Proposal, db: Path | None = None) -> int:
+    """Save ``proposal`` as one ``budget`` run of the ledger; returns its id. A running refresh makes this
+    raise ``StoreBusyError``: the page asks to try again."""
+    with write_session(db or db_path(), "budget", proposal.parameters) as session:
+        proposal_id = plan.save(session, proposal)
     clear_cache()
     return proposal_id
 
 
-def compare(current: pd.DataFrame, saved: pd.DataFrame) -> pd.DataFrame:
-    """Per project: the saved amount, the current one and the difference (projects of either side)."""
-    left = current[["project", "amount"]].rename(columns={"amount": "current"})
-    right = saved[["project", "amount"]].rename(columns={"amount": "saved"})
-    merged = left.merge(right, on="project", how="outer").fillna({"current": 0.0, "saved": 0.0})
-    merged["difference"] = merged["current"] - merged["saved"]
-    return merged.sort_values(["difference", "project"], key=_abs_desc).reset_index(drop=True)
+@dataclass(frozen=True)
+class Comparison:
+    """A saved proposal against the current one: parameters that differ ('name: old -> new') and, per
+    project whose amount changed, the saved amount, the current one, the difference and why."""
+
+    saved: SavedProposal
+    parameters: tuple[str, ...]
+    changes: pd.DataFrame
 
 
-def _abs_desc(column: pd.Series) -> pd.Series:
-    ordered: pd.Series = -column.abs() if column.name == "difference" else column
-    return ordered
+def compare(proposal: Proposal, proposal_id: int, db: Path | None = None) -> Comparison | None:
+    """``proposal`` against saved proposal ``proposal_id`` (None when there is no such proposal)."""
+    old = saved_proposal(proposal_id, db=db)
+    if old is None:
+        return None
+    changes = pd.DataFrame(
+        [
+            {"project": c.project, "saved": c.before, "current": c.after, "difference": c.delta, "why": c.why}
+            for c in comparing.compare(old, proposal)
+        ],
+        columns=["project", "saved", "current", "difference", "why"],
+    )
+    return Comparison(old, tuple(comparing.parameter_changes(old, proposal)), changes)

@@ -93,7 +93,8 @@ def _matches(token: str, purl: str, project: str) -> bool:
     return token in (purl, project, package_name(purl))
 
 
-def _project(data: BudgetData, purl: str, per: str) -> str:
+def line_key(data: BudgetData, purl: str, per: str) -> str:
+    """The line a package belongs to: its repository (``per='project'``, the purl when none is known) or itself."""
     return data.repository.get(purl, purl) if per == "project" else purl
 
 
@@ -203,7 +204,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     caveats: dict[str, list[str]] = {}
     groups: dict[str, list[str]] = {}
     for purl in sorted(data.usage):
-        project = _project(data, purl, options.per)
+        project = line_key(data, purl, options.per)
         if any(_matches(t, purl, project) for t in options.exclude):
             left_out.append((purl, "excluded by --exclude"))
             continue
@@ -226,7 +227,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     notes: list[str] = []
     for flag, tokens in (("--exclude", options.exclude), ("--boost", options.boost)):
         for token in sorted(tokens):
-            if not any(_matches(token, p, _project(data, p, options.per)) for p in data.usage):
+            if not any(_matches(token, p, line_key(data, p, options.per)) for p in data.usage):
                 notes.append(f"{flag} {token} matches no package or project of the organisation")
     weights, why = _METHODS[options.method](data, groups, assessed)
     for key, purls in groups.items():

@@ -537,13 +537,24 @@ def score_changes(conn: duckdb.DuckDBPyConnection, name: str, limit: int = 200) 
 
 
 def proposals(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Saved budget proposals (``0005_budget.sql``), newest first, with their line count and parameters."""
     if not (has_table(conn, "budget_proposals") and has_table(conn, "budget_lines")):
-        return _empty("proposal_id", "name", "created_at", "method", "total", "currency", "lines", "run_id")
+        return _empty(
+            "proposal_id",
+            "created_at",
+            "method",
+            "total",
+            "currency",
+            "lines",
+            "data_as_of",
+            "parameters",
+            "run_id",
+        )
     return _frame(
         conn,
         """
-        SELECT p.proposal_id, p.name, p.created_at, p.method, p.total, p.currency,
-               count(l.project) AS lines, p.run_id
+        SELECT p.proposal_id, p.created_at, p.method, p.total, p.currency, count(l.position) AS lines,
+               p.data_as_of, p.parameters::VARCHAR AS parameters, p.run_id
         FROM budget_proposals p LEFT JOIN budget_lines l USING (proposal_id)
         GROUP BY ALL ORDER BY p.proposal_id DESC
         """,
@@ -551,12 +562,13 @@ def proposals(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def proposal_lines(conn: duckdb.DuckDBPyConnection, proposal_id: int) -> pd.DataFrame:
+    """The lines of one saved proposal, in the order they were shown (largest amount first)."""
     if not has_table(conn, "budget_lines"):
         return _empty("project", "packages", "amount", "channel", "rationale")
     return _frame(
         conn,
         "SELECT project, array_to_string(packages, ', ') AS packages, amount, channel, rationale "
-        "FROM budget_lines WHERE proposal_id = ? ORDER BY amount DESC, project",
+        "FROM budget_lines WHERE proposal_id = ? ORDER BY position",
         [proposal_id],
     )
 

@@ -1,106 +1,125 @@
-"""Budget planner: a contribution budget per dependency, recomputed as the inputs change."""
+"""Budget planner: the options of ``socle budget`` as widgets, the proposal recomputed as they change,
+its exports, saving it, and what changed since a saved proposal."""
 
 import streamlit as st
 
+from analysis import exports
+from analysis.budget import methods, plan
+from analysis.budget.proposal import Proposal
 from collectors.errors import SocleError, StoreBusyError
 from dashboard import charts, data, ui
 
+CURRENCIES = ["EUR", "USD", "GBP", "CHF", "CAD", "SEK", "NOK", "DKK"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _forget_subjects() -> None:
+    # Line keys are repository URLs per project and purls per package: a choice made under one means
+    # nothing under the other.
+    st.session_state["exclude"] = []
+    st.session_state["boost"] = []
+
+
 st.title("Budget planner")
-packages = data.dependencies()
 
 inputs = st.columns(4)
-total = inputs[0].number_input("Total budget", min_value=0, value=20000, step=1000, key="total")
-currency = inputs[1].selectbox("Currency", ["EUR", "USD", "GBP", "CHF"], key="currency")
+total = inputs[0].number_input("Total budget (a year)", min_value=1, value=20000, step=1000, key="total")
+currency = inputs[1].selectbox("Currency", CURRENCIES, key="currency")
 method = inputs[2].selectbox(
     "Method",
-    ["need", "equal", "stackaid", "usage"],
+    methods.METHODS,
     key="method",
-    help="need: criticality x risk; equal: even split; stackaid: direct dependencies pass 5% on; "
-    "usage: normalised usage metrics.",
+    help="need: criticality x risk; equal: even split; stackaid: direct dependencies pass 5% to each of "
+    "their own; usage: dependent applications and packages, normalised.",
 )
-floor = inputs[3].number_input("Floor per line", min_value=0, value=250, step=50, key="floor")
-more = st.columns([1, 3, 3, 1])
-cap_percent = more[0].number_input(
-    "Cap per line (%)", min_value=1, max_value=100, value=25, step=5, key="cap"
+per = inputs[3].selectbox(
+    "One line per",
+    ["project", "package"],
+    key="per",
+    on_change=_forget_subjects,
+    help="project: packages of one repository are paid once; package: one line per package.",
 )
-purls = list(packages["purl"]) if not packages.empty else []
-exclude = more[1].multiselect("Exclude", purls, key="exclude")
-boosted = more[2].multiselect("Boost", [p for p in purls if p not in exclude], key="boost")
-boost_factor = more[3].number_input(
+limits = st.columns([1, 1, 3, 3, 1])
+floor = limits[0].number_input(
+    "Floor per line",
+    min_value=0,
+    value=0,
+    step=50,
+    key="floor",
+    help="Smallest line; projects under it are dropped and their share redistributed.",
+)
+cap_percent = limits[1].number_input(
+    "Cap per line (%)",
+    min_value=0,
+    max_value=100,
+    value=0,
+    step=5,
+    key="cap",
+    help="Largest line as a share of the total (0: no cap); the excess is redistributed.",
+)
+keys = data.budget_line_keys(per)
+exclude = limits[2].multiselect("Exclude", keys, key="exclude")
+boosted = limits[3].multiselect("Boost", keys, key="boost")
+boost_factor = limits[4].number_input(
     "Boost factor", min_value=1.0, max_value=10.0, value=2.0, step=0.5, key="boost_factor"
 )
 
-planner = data.PlannerInputs(
-    total=float(total),
+choices = plan.Choices(
+    total=int(total),
     currency=currency,
     method=method,
-    floor=float(floor),
-    cap=cap_percent / 100,
-    exclude=tuple(exclude),
-    boosts=tuple((p, float(boost_factor)) for p in boosted),
+    floor=int(floor),
+    cap=cap_percent / 100 if cap_percent else None,
+    exclude=frozenset(exclude),
+    boost={key: float(boost_factor) for key in boosted},
+    per=per,
 )
-if data.budget_engine() is None:
-    st.warning(
-        "Budget engine not installed: the planner needs socle's budget module (analysis.budget). "
-        "Saved proposals are still listed below."
-    )
-    proposal = None
-else:
-    try:
-        proposal = data.propose_budget(planner)
-    except SocleError as exc:
-        st.error("These inputs give no proposal.")
-        st.text(str(exc))
-        proposal = None
+proposal: Proposal | None = None
+try:
+    proposal = data.propose_budget(choices)
+except SocleError as exc:
+    st.error("These inputs give no proposal.")
+    st.text(str(exc))
 
-lines = data.proposal_frame(proposal) if proposal is not None else None
-if lines is not None:
-    allocated = float(lines["amount"].sum())
+if proposal is not None and not proposal.lines:
+    if keys:
+        st.warning("No eligible project to fund with these inputs: try another method or fewer exclusions.")
+    else:
+        st.warning("No application imported yet: `socle import` adds the organisation's dependencies.")
+funded = proposal if proposal is not None and proposal.lines else None
+
+if funded is not None:
+    lines = data.proposal_frame(funded)
     summary = st.columns(3)
-    summary[0].metric("Allocated", f"{allocated:,.0f} {currency}")
+    summary[0].metric("Allocated", f"{int(lines['amount'].sum()):,} {funded.currency}")
     summary[1].metric("Lines", len(lines))
-    summary[2].metric(
-        "Without a channel", int(lines["channel"].fillna("").str.startswith("no channel").sum())
-    )
-    ui.table(lines, amount=st.column_config.NumberColumn(format="%.0f"))
-    if not lines.empty:
-        ui.chart(charts.horizontal_bar(lines, "project", "amount", title=f"Proposal ({currency})"))
+    summary[2].metric("Without a channel", sum(line.channel is None for line in funded.lines))
+    as_of = f"{funded.data_as_of:%Y-%m-%d %H:%M} UTC" if funded.data_as_of else "unknown"
+    st.text(f"Method {funded.method}, data as of {as_of}; the lines sum exactly to the total.")
+    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
+    by_line = lines.assign(line=lines["project"].map(data.short_name))
+    ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=f"Proposal ({funded.currency})"))
+    for note in funded.notes:
+        st.text(f"Note: {note}")
 
-    downloads = st.columns(4)
-    csv = data.export_proposal(proposal, "csv")
-    if csv is not None:
-        downloads[0].download_button("Download CSV", csv, file_name="socle-budget.csv", mime="text/csv")
-    xlsx = data.export_proposal(proposal, "xlsx")
-    if xlsx is not None:
-        downloads[1].download_button(
-            "Download XLSX",
-            xlsx,
-            file_name="socle-budget.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    name = downloads[2].text_input("Proposal name", value=f"{method} {total:,} {currency}")
-    if downloads[3].button("Save proposal", key="save"):
+    actions = st.columns(3)
+    actions[0].download_button(
+        "Download CSV", exports.to_csv(funded), file_name="socle-budget.csv", mime="text/csv", key="csv"
+    )
+    actions[1].download_button(
+        "Download XLSX", exports.to_xlsx(funded), file_name="socle-budget.xlsx", mime=XLSX, key="xlsx"
+    )
+    if actions[2].button("Save proposal", key="save"):
         try:
-            saved_id = data.save_proposal(
-                proposal,
-                name,
-                {
-                    "total": total,
-                    "currency": currency,
-                    "method": method,
-                    "floor": floor,
-                    "cap": cap_percent / 100,
-                    "exclude": exclude,
-                    "boosts": dict(planner.boosts),
-                },
-            )
+            saved_id = data.save_proposal(funded)
         except StoreBusyError:
             st.warning("A refresh is running: try saving again in a few minutes.")
         else:
-            if saved_id is None:
-                st.warning("Saving needs socle's budget store module (collectors.store.budget).")
-            else:
-                st.success(f"Saved as proposal #{saved_id}.")
+            st.success(f"Saved as proposal #{saved_id}.")
+
+if proposal is not None and proposal.left_out:
+    with st.expander(f"Left out ({len(proposal.left_out)})"):
+        ui.table(data.left_out_frame(proposal))
 
 st.subheader("Compare with a saved proposal")
 saved = data.proposals()
@@ -108,14 +127,25 @@ if saved.empty:
     st.text("No proposal saved yet.")
 else:
     labels = {
-        int(r.proposal_id): f"#{r.proposal_id} {r.name} ({r.total:,.0f} {r.currency}, {r.method})"
+        int(r.proposal_id): f"#{r.proposal_id} of {r.created_at:%Y-%m-%d %H:%M}: "
+        f"{r.total:,} {r.currency}, {r.method}, {r.lines} lines"
         for r in saved.itertuples()
     }
-    chosen = st.selectbox("Saved proposal", list(labels), format_func=labels.__getitem__, key="saved")
-    saved_lines = data.proposal_lines(int(chosen))
-    if lines is None:
-        ui.table(saved_lines, amount=st.column_config.NumberColumn(format="%.0f"))
+    chosen = int(st.selectbox("Saved proposal", list(labels), format_func=labels.__getitem__, key="saved"))
+    comparison = data.compare(funded, chosen) if funded is not None else None
+    if comparison is None:
+        ui.table(data.proposal_lines(chosen), amount=st.column_config.NumberColumn(format="%d"))
     else:
-        difference = data.compare(lines, saved_lines)
-        ui.table(difference)
-        ui.chart(charts.comparison(difference.head(25), title="Current against saved (largest changes)"))
+        for change in comparison.parameters:
+            st.text(f"Parameter {change}")
+        if comparison.changes.empty:
+            st.text("Same amounts as the saved proposal.")
+        else:
+            ui.table(comparison.changes)
+            largest = comparison.changes.head(25)
+            ui.chart(
+                charts.comparison(
+                    largest.assign(project=largest["project"].map(data.short_name)),
+                    title="Current against saved (largest changes)",
+                )
+            )

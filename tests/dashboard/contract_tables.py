@@ -1,9 +1,9 @@
-"""Tables other areas' migrations will create, declared here only so dashboard tests can run before they land.
+"""Tables another area's migration will create, declared here only so dashboard tests can run before it lands.
 
-Columns follow the cross-area contract exactly (registry 0002, git 0003, standards 0004 ``package_interfaces``).
-The catalogue and budget tables below the marked line are not spelled out by the contract: they are the shape
-the dashboard's queries expect (``analysis/queries/dashboard.py``), and every such query degrades to "no data
-yet" when its table is absent. ``CREATE TABLE IF NOT EXISTS`` lets the real migrations win once merged.
+What is left is the registry's ``0002_registry.sql`` (``package_metadata``, ``package_releases``,
+``package_maintainers``, ``package_dependencies``), with the columns of the cross-area contract. The git (0003),
+catalogue (0004) and budget (0005) tables come from their real migrations. ``CREATE TABLE IF NOT EXISTS`` lets
+the real migration win once merged; then this module goes.
 """
 
 from __future__ import annotations
@@ -26,39 +26,9 @@ CREATE TABLE IF NOT EXISTS package_maintainers (
 CREATE TABLE IF NOT EXISTS package_dependencies (
     purl VARCHAR, version VARCHAR, dependency_purl VARCHAR, specifier VARCHAR, kind VARCHAR, marker VARCHAR,
     run_id BIGINT);
-CREATE TABLE IF NOT EXISTS repositories (
-    url VARCHAR PRIMARY KEY, host VARCHAR, local_path VARCHAR, head_sha VARCHAR, last_mined_sha VARCHAR,
-    mined_at TIMESTAMP, status VARCHAR, message VARCHAR, run_id BIGINT);
-CREATE TABLE IF NOT EXISTS package_repositories (
-    purl VARCHAR, repository_url VARCHAR, directory VARCHAR, source VARCHAR, run_id BIGINT);
-CREATE TABLE IF NOT EXISTS contributors (
-    repository_url VARCHAR, person VARCHAR, display_name VARCHAR, org VARCHAR, is_bot BOOLEAN,
-    commits INTEGER, first_at TIMESTAMP, last_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS monthly_activity (
-    repository_url VARCHAR, month DATE, active_contributors INTEGER, commits INTEGER);
-CREATE TABLE IF NOT EXISTS package_interfaces (
-    purl VARCHAR, interface_id VARCHAR, source VARCHAR, run_id BIGINT);
--- ---- not in the contract: the shape the dashboard expects from the catalogue (0004) and budget (0005) ----
-CREATE TABLE IF NOT EXISTS budget_proposals (
-    proposal_id BIGINT PRIMARY KEY, name VARCHAR, created_at TIMESTAMP, method VARCHAR, total DOUBLE,
-    currency VARCHAR, params JSON, run_id BIGINT);
-CREATE TABLE IF NOT EXISTS budget_lines (
-    proposal_id BIGINT, project VARCHAR, packages VARCHAR[], amount DOUBLE, channel VARCHAR, rationale VARCHAR);
 """
 
-TABLES = (
-    "package_metadata",
-    "package_releases",
-    "package_maintainers",
-    "package_dependencies",
-    "repositories",
-    "package_repositories",
-    "contributors",
-    "monthly_activity",
-    "package_interfaces",
-    "budget_proposals",
-    "budget_lines",
-)
+TABLES = ("package_metadata", "package_releases", "package_maintainers", "package_dependencies")
 
 
 def create_contract_tables(conn: duckdb.DuckDBPyConnection) -> None:

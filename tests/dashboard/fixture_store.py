@@ -2,13 +2,13 @@
 
 ``python -m tests.dashboard.fixture_store PATH`` writes one; ``socle dashboard --db PATH`` shows it.
 Three applications, 44 packages, repositories with contributors and activity, every score with a reason,
-funding links, two runs (the second partial, with per-package errors) and a saved budget proposal.
+funding links, two runs (the second partial, with per-package errors) and a saved budget proposal
+(written by the budget store's own ``save_proposal``).
 One package summary is hostile on purpose (a script tag and a Markdown link): pages must show it as text.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +16,9 @@ from typing import Any
 
 import collectors.store.catalogue
 import collectors.store.git  # noqa: F401 - registers the git tables for bulk writes
+from analysis.risk import DEFAULT_WEIGHTS_PATH
 from collectors.store import WriteSession, insert_columns, write_scores, write_session
+from collectors.store.budget import save_proposal
 from tests.dashboard.contract_tables import create_contract_tables
 from tests.dashboard.fixture_data import (
     APP_KEYS,
@@ -355,29 +357,50 @@ def _write_catalogue(session: WriteSession) -> None:
     )
 
 
+#: The saved proposal "Q1 plan": (project, packages, amount, platform, channel as shown).
+SAVED_LINES = [
+    (GH + "fastapi/fastapi", ["fastapi"], 4000, "github-sponsors", "https://example.org/fund/fastapi"),
+    (GH + "encode/httpx", ["httpx"], 3000, "github-sponsors", "https://example.org/fund/httpx"),
+    (GH + "pyca/cryptography", ["cryptography"], 2000, "tidelift", "https://example.org/fund/cryptography"),
+    (GH + "pydantic/pydantic", ["pydantic"], 1000, None, None),
+]
+SAVED_PARAMETERS = {
+    "method": "need",
+    "total": 10000,
+    "currency": "EUR",
+    "min": 250,
+    "cap": 0.4,
+    "exclude": [],
+    "boost": {},
+    "per": "project",
+    "company_evidence": ["elephant", "steward"],
+    "risk_weights": str(DEFAULT_WEIGHTS_PATH),
+}
+
+
 def _write_proposal(session: WriteSession) -> None:
+    head = {
+        "created_at": NOW,
+        "method": "need",
+        "total": 10000,
+        "currency": "EUR",
+        "parameters": SAVED_PARAMETERS,
+        "data_as_of": NOW,
+    }
     lines = [
-        ("fastapi/fastapi", ["pkg:pypi/fastapi"], 4000.0, "github-sponsors"),
-        ("encode/httpx", ["pkg:pypi/httpx", "pkg:pypi/httpcore"], 3000.0, "github-sponsors"),
-        ("pyca/cryptography", ["pkg:pypi/cryptography"], 2000.0, "tidelift"),
-        ("pydantic/pydantic", ["pkg:pypi/pydantic"], 1000.0, "no channel: contact the maintainers"),
-    ]
-    session.conn.execute(
-        "INSERT INTO budget_proposals VALUES (1, 'Q1 plan', ?, 'need', 10000, 'EUR', ?, ?)",
-        [NOW, json.dumps({"total": 10000, "method": "need", "min": 250, "cap": 0.4}), session.run_id],
-    )
-    insert_columns(
-        session.conn,
-        "budget_lines",
         {
-            "proposal_id": [1] * len(lines),
-            "project": [x[0] for x in lines],
-            "packages": [x[1] for x in lines],
-            "amount": [x[2] for x in lines],
-            "channel": [x[3] for x in lines],
-            "rationale": ["criticality x risk"] * len(lines),
-        },
-    )
+            "project": project,
+            "packages": packages,
+            "amount": amount,
+            "weight": amount / 10000,
+            "platform": platform,
+            "channel": f"{platform}: {url}" if platform else "no channel: contact the maintainers",
+            "recipients": [],
+            "rationale": "criticality x risk",
+        }
+        for project, packages, amount, platform, url in SAVED_LINES
+    ]
+    save_proposal(session, head, lines)
 
 
 def build_fixture_store(db_path: Path) -> Path:

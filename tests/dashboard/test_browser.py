@@ -1,9 +1,11 @@
 """A real browser: ``socle dashboard`` on a free loopback port, each page opened in headless Chromium (Debian's
 package, driven by Playwright with its executable path), visible text asserted, one screenshot per page kept in
-``tests/artifacts/``."""
+``tests/artifacts/``; the budget planner's CSV and XLSX downloads are opened and checked."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import socket
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 
 from tests.dashboard.fixture_store import HOSTILE_SUMMARY
@@ -36,7 +39,7 @@ PAGES = {
     "dependencies": ["Dependencies", "44 of 44 packages", "Package detail", "Funding links"],
     "bus_factor": ["Bus factor", "Riskiest packages", "Truck-factor developers"],
     "standards": ["Standards and diversity", "Exit options per fragile dependency", "Catalogue review list"],
-    "budget_planner": ["Budget planner", "Budget engine not installed", "Compare with a saved proposal"],
+    "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", "Compare with a saved proposal"],
     "history": ["History", "Changes", "Budget proposals"],
     "runs": ["Runs", "Packages or files with problems", "Errors"],
 }
@@ -108,6 +111,19 @@ def test_every_page_in_headless_chromium(server: str) -> None:
                 page.wait_for_timeout(800)  # let charts finish their transition before the picture
                 page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}.png"))
                 page.set_viewport_size({"width": 1440, "height": 1000})
+            # The planner's downloads are the real exports: a CSV and a workbook whose lines sum to the total.
+            page.goto(f"{server}/budget_planner")
+            expect(page.get_by_text("20,000 EUR").first).to_be_visible(timeout=30_000)
+            with page.expect_download(timeout=30_000) as csv_download:
+                page.get_by_role("button", name="Download CSV").click()
+            rows = list(csv.DictReader(io.StringIO(csv_download.value.path().read_text(encoding="utf-8"))))
+            assert sum(int(row["amount"]) for row in rows) == 20000 and rows[0]["currency"] == "EUR"
+            with page.expect_download(timeout=30_000) as xlsx_download:
+                page.get_by_role("button", name="Download XLSX").click()
+            book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
+            assert book.sheetnames == ["Summary", "Lines"]
+            assert sum(int(r[2]) for r in book["Lines"].iter_rows(min_row=2, values_only=True)) == 20000
+            assert xlsx_download.value.suggested_filename == "socle-budget.xlsx"
             # A hostile package summary reaches the browser as literal text: no script runs, no link appears.
             page.goto(f"{server}/dependencies")
             expect(page.get_by_text("44 of 44 packages")).to_be_visible(timeout=30_000)

@@ -1,106 +1,169 @@
-"""The budget planner: without an engine it says so; with one (a stand-in installed under the engine's module
-names) its inputs drive the proposal live, the lines sum to the total, and it downloads, saves and compares."""
+"""The budget planner over the fixture store, driven as a person would: every method allocates the whole total
+(the same lines as ``socle budget``), floors and caps hold, an exclusion removes its line, a boost raises it,
+the downloads are the real exports, and a saved proposal compares with the current one."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard import fake_budget
+from analysis import exports
+from analysis.budget import methods, plan
+from analysis.budget.proposal import package_name
+from analysis.commands.budget import budget
+from collectors.store import read_connection
+from dashboard import data
 from tests.dashboard.conftest import APP
 
 OpenPage = Callable[[str], AppTest]
 
 
-@pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, module in fake_budget.as_modules().items():
-        monkeypatch.setitem(sys.modules, name, module)
-
-
 def lines(at: AppTest) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if list(d.value.columns)[:2] == ["project", "packages"])
-
-
-def allocated(at: AppTest) -> str:
-    return next(m.value for m in at.metric if m.label == "Allocated")
-
-
-def test_without_an_engine_the_page_says_so_and_lists_saved_proposals(open_page: OpenPage) -> None:
-    at = open_page("budget_planner")
-    assert at.warning[0].value.startswith("Budget engine not installed")
-    saved = at.dataframe[0].value
-    assert (
-        list(saved["project"])[:2] == ["fastapi/fastapi", "encode/httpx"] and saved["amount"].sum() == 10000
+    return next(
+        d.value for d in at.dataframe if list(d.value.columns)[:3] == ["project", "packages", "amount"]
     )
 
 
-@pytest.mark.usefixtures("engine")
-def test_proposal_sums_to_the_total_and_follows_the_inputs(open_page: OpenPage) -> None:
+def left_out(at: AppTest) -> dict[str, str]:
+    frame = next(d.value for d in at.dataframe if list(d.value.columns) == ["subject", "reason"])
+    return dict(zip(frame["subject"], frame["reason"], strict=True))
+
+
+def changes(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "difference" in d.value.columns)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def cli_lines(db: Path, *args: str) -> list[tuple[str, int]]:
+    result = CliRunner().invoke(budget, ["--db", str(db), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return [(line["project"], line["amount"]) for line in json.loads(result.stdout)["lines"]]
+
+
+@pytest.mark.parametrize("method", methods.METHODS)
+def test_every_method_allocates_the_whole_total_as_socle_budget_does(
+    open_page: OpenPage, fixture_db: Path, method: str
+) -> None:
     at = open_page("budget_planner")
-    assert not at.warning
-    first = lines(at)
-    assert first["amount"].sum() == 20000 and allocated(at) == "20,000 EUR"
-    assert first["amount"].max() <= 0.25 * 20000 and first["amount"].min() >= 250
+    at.selectbox(key="method").select(method).run()
+    at.number_input(key="total").set_value(12345).run()
+    frame = lines(at)
+    assert frame["amount"].sum() == 12345 and metric(at, "Allocated") == "12,345 EUR"
+    assert (frame["amount"] > 0).all() and frame["project"].is_unique
+    assert list(zip(frame["project"], frame["amount"], strict=True)) == cli_lines(
+        fixture_db, "--total", "12345", "--method", method
+    )
+
+
+def test_one_line_per_package(open_page: OpenPage) -> None:
+    at = open_page("budget_planner")
+    by_project = lines(at)
+    at.selectbox(key="per").select("package").run()
+    by_package = lines(at)
+    assert by_package["amount"].sum() == 20000 and by_package["project"].str.startswith("pkg:").all()
+    assert list(by_package["packages"]) == [package_name(purl) for purl in by_package["project"]]
+    assert sorted(by_package["packages"]) == sorted(
+        p for ps in by_project["packages"] for p in ps.split(", ")
+    )
+
+
+def test_floor_and_cap_hold_and_what_they_drop_is_said(open_page: OpenPage) -> None:
+    at = open_page("budget_planner")
+    before = len(lines(at))
+    at.number_input(key="floor").set_value(600).run()
+    at.number_input(key="cap").set_value(8).run()
+    frame = lines(at)
+    assert frame["amount"].sum() == 20000
+    assert frame["amount"].min() >= 600 and frame["amount"].max() <= 1600  # 8% of 20,000
+    assert frame["amount"].max() == 1600  # the cap binds: the neediest lines are held at it
+    dropped = {k for k, why in left_out(at).items() if why.startswith("under the floor of 600 EUR")}
+    assert len(frame) + len(dropped) == before and not dropped & set(frame["project"])
+    assert frame.loc[frame["amount"] == 1600, "rationale"].str.contains("capped at 1,600 EUR").all()
+
+
+def test_a_floor_above_the_total_is_an_error_on_the_page(open_page: OpenPage) -> None:
+    at = open_page("budget_planner")
+    at.number_input(key="floor").set_value(30000).run()
+    assert [e.value for e in at.error] == ["These inputs give no proposal."]
+    assert "the floor 30000 is larger than the total 20000" in " ".join(texts(at))
+    assert not at.metric and not at.exception
+
+
+def test_exclusion_removes_the_line(open_page: OpenPage) -> None:
+    at = open_page("budget_planner")
+    top = lines(at).iloc[0]
+    at.multiselect(key="exclude").select(top["project"]).run()
+    frame = lines(at)
+    assert top["project"] not in set(frame["project"]) and frame["amount"].sum() == 20000
+    excluded = [package_name(s) for s, why in left_out(at).items() if why == "excluded by --exclude"]
+    assert sorted(excluded) == sorted(str(top["packages"]).split(", "))
+
+
+def test_boost_raises_the_line(open_page: OpenPage) -> None:
+    at = open_page("budget_planner")
+    before = lines(at).set_index("project")["amount"]
+    target = str(before.index[10])
+    at.number_input(key="boost_factor").set_value(3.0).run()
+    at.multiselect(key="boost").select(target).run()
+    after = lines(at).set_index("project")
+    assert after.loc[target, "amount"] > 2 * before[target] and after["amount"].sum() == 20000
+    assert str(after.loc[target, "rationale"]).endswith("boosted x3")
+    others = [p for p in before.index if p != target]
+    assert (after.loc[others, "amount"] <= before[others]).all()  # the boost is paid by the others
+
+
+def test_downloads_are_the_real_csv_and_xlsx_exports(open_page: OpenPage, fixture_db: Path) -> None:
+    at = open_page("budget_planner")
+    buttons = {b.proto.label: b.proto.url for b in at.download_button}
+    assert set(buttons) == {"Download CSV", "Download XLSX"}
+    assert buttons["Download CSV"].endswith(".csv") and buttons["Download XLSX"].endswith(".xlsx")
+    shown = lines(at)
+    # The same proposal the page shows, through the same library call, exported by the same functions.
+    with read_connection(fixture_db) as conn:
+        proposal = plan.propose_from_store(conn, plan.Choices(total=20000))
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(proposal))))
+    assert [(r["project"], int(r["amount"])) for r in rows] == list(
+        zip(shown["project"], shown["amount"], strict=True)
+    )
+    assert {r["currency"] for r in rows} == {"EUR"}
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(proposal)))
+    assert book.sheetnames == ["Summary", "Lines"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["Total"] == 20000 and summary["Method"] == "need" and summary["Lines"] == len(shown)
+    sheet = list(book["Lines"].iter_rows(values_only=True))
+    assert sheet[0] == exports.LINE_COLUMNS and sum(int(r[2]) for r in sheet[1:]) == 20000
+
+
+def test_the_saved_fixture_proposal_compares_with_the_current_one(open_page: OpenPage) -> None:
+    at = open_page("budget_planner")
+    assert at.selectbox(key="saved").value == 1
+    assert "Parameter total: 10000 -> 20000" in texts(at)
+    diff = changes(at).set_index("project")
+    assert diff.loc["https://github.com/fastapi/fastapi", "saved"] == 4000
+    current = lines(at).set_index("project")["amount"]
+    assert (diff["current"] == [current.get(p, 0) for p in diff.index]).all()
+    assert (diff["difference"] == diff["current"] - diff["saved"]).all()
     assert len(at.get("vega_lite_chart")) == 2  # the proposal and the comparison
 
-    at.number_input(key="total").set_value(7000).run()
-    assert lines(at)["amount"].sum() == 7000 and allocated(at) == "7,000 EUR"
 
-    top = lines(at).iloc[0]["packages"]
-    at.multiselect(key="exclude").select(top).run()
-    assert top not in set(lines(at)["packages"]) and lines(at)["amount"].sum() == 7000
-
-    at.selectbox(key="method").select("equal").run()
-    at.number_input(key="floor").set_value(400).run()
-    equal = lines(at)
-    assert equal["amount"].sum() == 7000 and equal["amount"].min() >= 400
-    assert equal["amount"].max() - equal["amount"].min() <= 1  # an even split, in whole units
-    assert len(equal) == 17  # 7000 / 400 -> 17 lines of 411-412
-
-    boosted = equal.iloc[-1]["packages"]
-    at.multiselect(key="boost").select(boosted).run()
-    after = lines(at)
-    amount = dict(zip(after["packages"], after["amount"], strict=True))
-    assert amount[boosted] == after["amount"].max() and after["amount"].sum() == 7000
-
-    at.selectbox(key="currency").select("USD").run()
-    assert allocated(at) == "7,000 USD"
-
-
-@pytest.mark.usefixtures("engine")
-def test_downloads_and_comparison(open_page: OpenPage) -> None:
-    at = open_page("budget_planner")
-    buttons = {b.proto.label: b for b in at.get("download_button")}
-    assert set(buttons) == {"Download CSV", "Download XLSX"}
-    compare = at.dataframe[-1].value
-    assert list(compare.columns) == ["project", "current", "saved", "difference"]
-    assert compare["saved"].sum() == 10000 and compare["current"].sum() == 20000
-
-
-def test_exports_are_the_lines_as_csv_and_xlsx(fixture_db: Path) -> None:
-    from collectors.store import read_connection
-    from dashboard import data
-
-    with read_connection(fixture_db) as conn:
-        proposal = fake_budget.propose(conn, fake_budget.BudgetParams(total=5000, min_amount=100, cap=0.2))
-    csv = pd.read_csv(io.BytesIO(data.export_proposal(proposal, "csv") or b""))
-    assert csv["amount"].sum() == 5000 and list(csv.columns)[:3] == ["project", "packages", "amount"]
-    book = openpyxl.load_workbook(io.BytesIO(data.export_proposal(proposal, "xlsx") or b""))
-    rows = list(book["lines"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("project", "packages", "amount") and sum(r[2] for r in rows[1:]) == 5000
-
-
-@pytest.mark.usefixtures("engine")
-def test_save_writes_a_proposal_through_a_write_session(
+def test_save_then_compare_shows_the_difference(
     fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "socle.duckdb"
@@ -109,9 +172,23 @@ def test_save_writes_a_proposal_through_a_write_session(
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
     at.switch_page("app_pages/budget_planner.py").run()
-    at.number_input(key="total").set_value(3000).run()
+    at.number_input(key="total").set_value(15000).run()
     at.button(key="save").click().run()
     assert [s.value for s in at.success] == ["Saved as proposal #2."]
     at.selectbox(key="saved").select(2).run()
-    compare = at.dataframe[-1].value
-    assert compare["saved"].sum() == 3000 and (compare["difference"] == 0).all()
+    assert "Same amounts as the saved proposal." in texts(at)
+    assert not [t for t in texts(at) if t.startswith("Parameter")]
+    saved = data.proposal_lines(2, db=db)
+    assert saved["amount"].sum() == 15000 and list(saved["project"]) == list(lines(at)["project"])
+    assert data.runs(db=db).iloc[0][["kind", "status"]].tolist() == ["budget", "ok"]
+
+    gone = lines(at).iloc[0]["project"]
+    at.multiselect(key="exclude").select(gone).run()
+    at.number_input(key="total").set_value(18000).run()
+    texts_now = texts(at)
+    assert "Parameter total: 15000 -> 18000" in texts_now
+    assert f"Parameter exclude: [] -> ['{gone}']" in texts_now
+    diff = changes(at).set_index("project")
+    assert diff.loc[gone, "current"] == 0 and diff.loc[gone, "saved"] == saved["amount"].iloc[0]
+    assert str(diff.loc[gone, "why"]) == "no longer in the proposal: excluded by --exclude"
+    assert (diff["difference"] != 0).all() and diff["difference"].sum() == 18000 - 15000

@@ -151,7 +151,10 @@ def test_history_shows_score_trend_changes_and_proposals(open_page: OpenPage) ->
         "label": None,
         "status": "ok",
     }
-    assert list(at.dataframe[2].value["name"]) == ["Q1 plan"]
+    saved = at.dataframe[2].value.to_dict("records")
+    assert [(r["proposal_id"], r["method"], r["total"], r["currency"], r["lines"]) for r in saved] == [
+        (1, "need", 10000, "EUR", 4)
+    ]
     assert len(charts(at)) == 1
 
 

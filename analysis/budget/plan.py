@@ -1,0 +1,111 @@
+"""A proposal straight from the store, and the rows that save one: what a front end (the dashboard's
+planner) needs to offer the budget without reading tables or building ``Options`` itself.
+
+The options a person chooses are ``Choices``; the store supplies the rest (its data and the moment its
+data is as of, from which ages are measured), so the same store and choices give the same lines as
+``socle budget`` with the same options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from analysis.budget import eligibility
+from analysis.budget.proposal import Options, Proposal, line_key, propose
+from analysis.queries import budget as queries
+from analysis.risk import load_weights
+from collectors.errors import InputError
+from collectors.store import WriteSession, utcnow
+from collectors.store.budget import save_proposal
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The options of ``socle budget`` a person picks (``--total``, ``--method``, ``--min``, ``--cap``...)."""
+
+    total: int
+    currency: str = "EUR"
+    method: str = "need"
+    floor: int = 0
+    cap: float | None = None  # fraction of the total per line
+    exclude: frozenset[str] = frozenset()
+    boost: Mapping[str, float] = field(default_factory=dict)
+    per: str = "project"
+    company_evidence: frozenset[str] = frozenset(eligibility.COMPANY_RULES)
+    weights_path: Path | None = None  # risk weights TOML; None: the shipped data/risk_weights.toml
+
+
+def options(choices: Choices, data: queries.BudgetData, created_at: datetime | None = None) -> Options:
+    """The allocation options for ``choices`` over ``data`` (ages measured from the data's as-of time)."""
+    if choices.floor > choices.total:
+        raise InputError("--min", f"the floor {choices.floor} is larger than the total {choices.total}")
+    assert data.now is not None  # queries.load always sets it
+    return Options(
+        total=choices.total,
+        currency=choices.currency,
+        weights=load_weights(choices.weights_path),
+        now=data.now,
+        created_at=created_at or utcnow(),
+        method=choices.method,
+        floor=choices.floor,
+        cap=choices.cap,
+        exclude=choices.exclude,
+        boost=dict(choices.boost),
+        per=choices.per,
+        rules=eligibility.Rules(choices.company_evidence),
+    )
+
+
+def propose_from_store(
+    conn: duckdb.DuckDBPyConnection, choices: Choices, created_at: datetime | None = None
+) -> Proposal:
+    """Read the store once through ``conn`` (read-only is enough) and propose for ``choices``."""
+    data = queries.load(conn)
+    return propose(data, options(choices, data, created_at))
+
+
+def line_keys(conn: duckdb.DuckDBPyConnection, per: str = "project") -> list[str]:
+    """Every key a line can have (a repository URL, or the purl without one; the purl with ``per='package'``),
+    sorted: what a person can exclude or boost."""
+    data = queries.load(conn)
+    return sorted({line_key(data, purl, per) for purl in data.usage})
+
+
+def head_row(proposal: Proposal) -> dict[str, Any]:
+    """The ``budget_proposals`` row of a proposal (without its id and run)."""
+    return {
+        "created_at": proposal.created_at,
+        "method": proposal.method,
+        "total": proposal.total,
+        "currency": proposal.currency,
+        "parameters": proposal.parameters,
+        "data_as_of": proposal.data_as_of,
+    }
+
+
+def line_rows(proposal: Proposal) -> list[dict[str, Any]]:
+    """The ``budget_lines`` rows of a proposal, in the order the lines are shown."""
+    return [
+        {
+            "project": line.project,
+            "packages": list(line.packages),
+            "amount": line.amount,
+            "weight": line.weight,
+            "platform": line.channel.platform if line.channel else None,
+            "channel": line.channel_text,
+            "recipients": list(line.channel.recipients) if line.channel else [],
+            "rationale": line.rationale,
+        }
+        for line in proposal.lines
+    ]
+
+
+def save(session: WriteSession, proposal: Proposal) -> int:
+    """Save ``proposal`` in ``session`` (a ``write_session(db, "budget", proposal.parameters)``); its id."""
+    return save_proposal(session, head_row(proposal), line_rows(proposal))
