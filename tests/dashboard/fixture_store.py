@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import collectors.store.catalogue
-import collectors.store.git  # noqa: F401 - registers the git tables for bulk writes
+import collectors.store.git
+import collectors.store.registry  # noqa: F401 - registers the registry tables for bulk writes
 from analysis.risk import DEFAULT_WEIGHTS_PATH
 from collectors.store import WriteSession, insert_columns, write_scores, write_session
 from collectors.store.budget import save_proposal
-from tests.dashboard.contract_tables import create_contract_tables
 from tests.dashboard.fixture_data import (
     APP_KEYS,
     APPS,
@@ -406,12 +406,10 @@ def _write_proposal(session: WriteSession) -> None:
 def build_fixture_store(db_path: Path) -> Path:
     """Write the organisation into ``db_path`` through two write sessions (two runs of the ledger)."""
     with write_session(db_path, "refresh", {"fixture": True}) as session:
-        create_contract_tables(session.conn)
         _write_inventory(session)
         _write_catalogue(session)
         _write_collected(session, second_run=False)
     with write_session(db_path, "refresh", {"only": "pypi,npm,git,standards,scores"}) as session:
-        create_contract_tables(session.conn)
         _write_collected(session, second_run=True)
         _write_proposal(session)
     return db_path

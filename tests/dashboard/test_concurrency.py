@@ -7,9 +7,9 @@ import multiprocessing
 import time
 from pathlib import Path
 
+import collectors.store.registry  # noqa: F401 - registers the registry tables for bulk writes
 from collectors.store import insert_columns, write_scores, write_session
 from dashboard import data
-from tests.dashboard.contract_tables import create_contract_tables
 
 REFRESHES = 30
 DEADLINE_SECONDS = 60
@@ -28,7 +28,6 @@ def refresh_loop(db: str, refreshes: int) -> None:
             return
         n = _package_count(iteration)
         with write_session(Path(db), "refresh", {"iteration": iteration}) as session:
-            create_contract_tables(session.conn)
             for table in ("packages", "app_packages", "scores", "package_metadata"):
                 session.conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             purls = [f"pkg:pypi/p{iteration}-{k}" for k in range(n)]

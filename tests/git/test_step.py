@@ -154,8 +154,8 @@ def test_packages_inherit_scores_and_publishers(db_path: Path, project: Project)
     with write_session(db_path, "setup") as session:
         conn = session.conn
         conn.execute(
-            "INSERT INTO package_metadata (purl, ecosystem, repository_url, repository_directory) "
-            "VALUES ('pkg:pypi/tool', 'pypi', ?, NULL), ('pkg:pypi/other', 'pypi', NULL, NULL)",
+            "INSERT INTO package_metadata (purl, ecosystem, repository_url, repository_directory, fetched_at, run_id) "
+            "VALUES ('pkg:pypi/tool', 'pypi', ?, NULL, now(), 1), ('pkg:pypi/other', 'pypi', NULL, NULL, now(), 1)",
             [URL],
         )
         conn.execute(
@@ -240,9 +240,9 @@ def test_both_engines_store_identical_tables(tmp_path: Path, project: Project) -
 def test_hostile_repository_urls_from_registry_metadata_are_skipped(db_path: Path, project: Project) -> None:
     with write_session(db_path, "setup") as session:
         session.conn.execute(
-            "INSERT INTO package_metadata (purl, ecosystem, repository_url, repository_directory) VALUES "
-            "('pkg:npm/a', 'npm', 'local:/etc', NULL), ('pkg:npm/b', 'npm', 'file:///srv/repo', NULL), "
-            "('pkg:npm/c', 'npm', 'https://user:pw@github.com/a/c', NULL)"
+            "INSERT INTO package_metadata (purl, ecosystem, repository_url, repository_directory, fetched_at, run_id) VALUES "
+            "('pkg:npm/a', 'npm', 'local:/etc', NULL, now(), 1), ('pkg:npm/b', 'npm', 'file:///srv/repo', NULL, now(), 1), "
+            "('pkg:npm/c', 'npm', 'https://user:pw@github.com/a/c', NULL, now(), 1)"
         )
     mine(db_path, project)
     with read_connection(db_path) as conn:
