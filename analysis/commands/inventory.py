@@ -136,7 +136,7 @@ def _runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
     lines = []
     for run in run_queries.recent_runs(conn):
         counts = json.loads(run.counts) if run.counts else {}
-        summary = ", ".join(f"{k}={v}" for k, v in counts.items())
+        summary = ", ".join(f"{k}={v}" for k, v in counts.items() if v)
         lines.append(
             f"#{run.run_id} {run.kind:<8} {run.status:<8} {run.started_at:%Y-%m-%d %H:%M} "
             f"errors={run.error_count}"
@@ -155,7 +155,6 @@ def _runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
 STATUS_SECTIONS = [
     StatusSection("applications", _applications),
     StatusSection("packages per ecosystem", _packages),
-    StatusSection("last runs", _runs),
 ]
 
 
@@ -165,7 +164,7 @@ def _all_sections() -> list[StatusSection]:
     sections: list[StatusSection] = []
     for module in COMMAND_MODULES:
         sections.extend(getattr(module, "STATUS_SECTIONS", []))
-    return sections
+    return [*sections, StatusSection("last runs", _runs)]
 
 
 @click.command()

@@ -9,9 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+import duckdb
 
 from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.commands.inventory import StatusSection
 from analysis.pipeline import STEP_NAMES, STEPS, RefreshOptions, run_refresh
+from analysis.queries import registry as registry_queries
 from collectors.base import Failed, Outcome
 from collectors.http import MAX_CONCURRENCY
 from collectors.store import utcnow
@@ -171,4 +174,17 @@ def refresh(
     ctx.exit(EXIT_PARTIAL if session.errors else EXIT_OK)
 
 
+def _registry_status(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = registry_queries.registry_coverage(conn)
+    if not any(r.with_metadata for r in rows):
+        return ["none yet: socle refresh"]
+    return [
+        f"{r.ecosystem:<6} {r.packages:>5} packages: {r.with_metadata} with metadata, "
+        f"{r.with_repository} with a repository URL, {r.with_funding} with funding links"
+        + (f", {r.failed} failed" if r.failed else "")
+        for r in rows
+    ]
+
+
 COMMANDS = [refresh]
+STATUS_SECTIONS = [StatusSection("registry metadata", _registry_status)]

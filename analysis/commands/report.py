@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
 from analysis.commands.common import db_option, resolve_db
+from analysis.commands.inventory import StatusSection
+from analysis.queries import scores as score_queries
 from analysis.reports import REPORTS, ReportOptions, ReportTable
 from collectors.errors import InputError
 from collectors.store import read_connection
@@ -63,3 +66,17 @@ def report(score: str, fmt: str, sort: str | None, limit: int | None, db_path: P
 
 
 COMMANDS = [report]
+
+
+def _scores_status(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = score_queries.package_score_counts(conn)
+    if not rows:
+        return ["none yet: socle refresh"]
+    width = max(len(name) for name, *_ in rows)
+    return [
+        f"{name:<{width}}  {ok:>5} ok, {inconclusive:>5} inconclusive" + (f", {error} error" if error else "")
+        for name, ok, inconclusive, error in rows
+    ]
+
+
+STATUS_SECTIONS = [StatusSection("package scores", _scores_status)]

@@ -8,10 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import duckdb
 
 from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.commands.inventory import StatusSection
 from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
+from analysis.queries import git as git_queries
 from collectors.errors import InputError, TerminalError
 from collectors.git import identities, repos
 from collectors.git.step import GitSettings, mine_all
@@ -155,3 +158,15 @@ def mine(
 
 
 COMMANDS = [add_repo, mine]
+
+
+def _repositories_status(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = git_queries.repository_status_counts(conn)
+    if not rows:
+        return ["none yet: socle refresh (or socle add-repo URL|PATH)"]
+    return [
+        f"{status:<8} {repos:>5} repositories, {commits} commits stored" for status, repos, commits in rows
+    ]
+
+
+STATUS_SECTIONS = [StatusSection("repositories", _repositories_status)]

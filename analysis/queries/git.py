@@ -236,3 +236,18 @@ def repository_of_package(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
             "SELECT purl, min(repository_url) FROM package_repositories GROUP BY purl"
         ).fetchall()
     }
+
+
+def repository_status_counts(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
+    """(status, repositories, commits stored) per repository status: ok, skipped, error."""
+    return [
+        (str(status), int(repos), int(commits))
+        for status, repos, commits in conn.execute(
+            """
+            SELECT r.status, count(*), coalesce(sum(c.n), 0)
+            FROM repositories r
+            LEFT JOIN (SELECT repository_url, count(*) AS n FROM commits GROUP BY 1) c ON c.repository_url = r.url
+            GROUP BY r.status ORDER BY r.status
+            """
+        ).fetchall()
+    ]

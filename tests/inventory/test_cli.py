@@ -113,7 +113,7 @@ def test_other_modules_add_status_sections(
     assert main(["status", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     titles = [line for line in out.splitlines() if line.endswith(":")]
-    assert titles == ["applications:", "packages per ecosystem:", "last runs:", "registry coverage:"]
+    assert titles == ["applications:", "packages per ecosystem:", "registry coverage:", "last runs:"]
     assert "(42,)" in out
 
 
@@ -131,3 +131,22 @@ def test_a_file_without_a_declared_name_is_named_after_its_folder(db_path: Path,
             ("billing", "requirements"),
             ("tools", "requirements"),
         ]
+
+
+def test_status_shows_every_area_on_an_imported_store(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--db", str(db_path), str(FIXTURES / "uv.lock")]) == 0
+    capsys.readouterr()
+    assert main(["status", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    titles = [line for line in out.splitlines() if line.endswith(":")]
+    assert titles == [
+        "applications:",
+        "packages per ecosystem:",
+        "registry metadata:",
+        "repositories:",
+        "package scores:",
+        "last runs:",
+    ]
+    assert "none yet: socle refresh" in out
