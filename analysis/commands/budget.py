@@ -12,14 +12,13 @@ from rich.text import Text
 
 from analysis import exports
 from analysis.budget import compare as comparing
-from analysis.budget import eligibility, methods
+from analysis.budget import eligibility, methods, plan
 from analysis.budget.proposal import Options, Proposal, propose, suggested_total
 from analysis.commands.common import db_option, resolve_db
 from analysis.queries import budget as queries
 from analysis.risk import load_weights
 from collectors.errors import InputError
 from collectors.store import read_connection, utcnow, write_session
-from collectors.store.budget import save_proposal
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -202,35 +201,8 @@ def budget(
             click.echo(f"  {c.project}: {c.before:,} -> {c.after:,} ({c.delta:+,}): {c.why}", err=to_stderr)
     if save:
         with write_session(db, "budget", proposal.parameters) as session:
-            proposal_id = save_proposal(session, _head(proposal), _lines(proposal))
+            proposal_id = plan.save(session, proposal)
         click.echo(f"saved as proposal {proposal_id}", err=True)
-
-
-def _head(proposal: Proposal) -> dict[str, object]:
-    return {
-        "created_at": proposal.created_at,
-        "method": proposal.method,
-        "total": proposal.total,
-        "currency": proposal.currency,
-        "parameters": proposal.parameters,
-        "data_as_of": proposal.data_as_of,
-    }
-
-
-def _lines(proposal: Proposal) -> list[dict[str, object]]:
-    return [
-        {
-            "project": line.project,
-            "packages": list(line.packages),
-            "amount": line.amount,
-            "weight": line.weight,
-            "platform": line.channel.platform if line.channel else None,
-            "channel": line.channel_text,
-            "recipients": list(line.channel.recipients) if line.channel else [],
-            "rationale": line.rationale,
-        }
-        for line in proposal.lines
-    ]
 
 
 COMMANDS = [budget]
