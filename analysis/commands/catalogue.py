@@ -81,7 +81,7 @@ def review(db_path: Path | None, fmt: str) -> None:
         socle catalogue review --db data/socle.duckdb
     """
     with read_connection(resolve_db(db_path)) as conn:
-        if not queries.table_exists(conn, "detection_hints"):
+        if not queries.catalogue_loaded(conn):
             raise InputError(
                 str(resolve_db(db_path)), "no detection results yet: run `socle catalogue apply`"
             )

@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from analysis.queries import table_names
+
 #: Scores of other areas that risk and eligibility read (subject_kind 'package').
 INPUT_SCORES = (
     "truck_factor",
@@ -96,10 +98,6 @@ class BudgetData:
     missing_tables: tuple[str, ...] = ()
     data_as_of: datetime | None = None
     now: datetime | None = None  # the moment ages (days since a release) are measured from
-
-
-def _tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
-    return {str(r[0]) for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
 def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -267,7 +265,7 @@ def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Budget
     (and the same budget), whenever it is read.
     """
     conn.execute("SET enable_progress_bar = false")  # never draw on a reader's terminal
-    tables = _tables(conn)
+    tables = set(table_names(conn))
     as_of = _data_as_of(conn)
     if now is None:
         now = as_of or datetime.now(UTC).replace(tzinfo=None)
@@ -334,7 +332,7 @@ class SavedProposal:
 
 def saved_proposal(conn: duckdb.DuckDBPyConnection, proposal_id: int) -> SavedProposal | None:
     """One saved proposal with its lines, or None."""
-    if "budget_proposals" not in _tables(conn):
+    if "budget_proposals" not in set(table_names(conn)):
         return None
     head = conn.execute(
         "SELECT proposal_id, created_at, method, total, currency, parameters::VARCHAR, data_as_of "
@@ -365,7 +363,7 @@ def saved_proposal(conn: duckdb.DuckDBPyConnection, proposal_id: int) -> SavedPr
 
 def proposals(conn: duckdb.DuckDBPyConnection) -> list[tuple[int, datetime, str, int, str]]:
     """(id, created_at, method, total, currency) of every saved proposal, newest first."""
-    if "budget_proposals" not in _tables(conn):
+    if "budget_proposals" not in set(table_names(conn)):
         return []
     return [
         (int(i), c, str(m), int(t), str(cur))

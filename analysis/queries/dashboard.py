@@ -16,19 +16,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from analysis.queries import table_exists as has_table
+from analysis.queries import table_names as tables
+
 #: Scores shown as columns of the dependencies table, in order.
 TABLE_SCORES = ("criticality", "risk", "truck_factor", "active_maintainers", "fragility", "standardisation")
 FRAGILE = ("single-actor", "vigilance")
-
-
-def tables(conn: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The store's tables (``duckdb_tables()`` is several times cheaper than ``information_schema``)."""
-    rows = conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
-    return frozenset(str(row[0]) for row in rows)
-
-
-def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return name in tables(conn)
 
 
 def _frame(

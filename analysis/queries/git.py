@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from analysis.queries import table_exists
+
 
 @dataclass(frozen=True)
 class Credit:
@@ -39,14 +41,6 @@ class RepositoryHistory:
     replay: list[tuple[str, str, str, str | None]]
     files: list[str]  # present at the analysed revision
     display_names: dict[str, str]
-
-
-def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
-        [name],
-    ).fetchall()
-    return bool(rows and rows[0][0])
 
 
 def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -8,15 +8,15 @@ from typing import Any
 
 import duckdb
 
+from analysis.queries import table_exists
 from analysis.standards.detect import PackageMetadata
 
 
-def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'",
-        [name],
-    ).fetchone()
-    return bool(row and row[0])
+def catalogue_loaded(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a standards step has run on this store (it loads the catalogue before detecting)."""
+    if not table_exists(conn, "cat_interfaces"):
+        return False
+    return conn.execute("SELECT count(*) FROM (SELECT 1 FROM cat_interfaces LIMIT 1)").fetchone() == (1,)
 
 
 def packages_in_use(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -24,7 +24,8 @@ SECTION = README.split("## Standards and implementation diversity", 1)[-1]
     ],
 )  # fmt: skip
 def test_readme_documents(word: str) -> None:
-    assert word in SECTION
+    # Scores and classes are explained in the section; commands in the command-line reference.
+    assert word in (SECTION if not word.startswith("socle ") else README)
 
 
 @pytest.mark.parametrize(("table", "field"), [(t, f) for t, fields in SCHEMA.items() for f in fields])
