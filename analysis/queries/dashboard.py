@@ -59,7 +59,9 @@ class Overview:
     applications: int
     packages: int
     truck_factor_one: int
+    truck_factor_known: int  # packages with a conclusive truck factor (their repository was mined)
     single_actor: int
+    classified: int  # packages with a fragility class (their interface is in the catalogue)
     with_funding: int
     last_run: LastRun | None
     last_refresh: LastRun | None
@@ -96,6 +98,10 @@ def overview(conn: duckdb.DuckDBPyConnection) -> Overview:
                     AND status = 'ok' AND value = 1 AND subject IN (SELECT purl FROM packages)),
                (SELECT count(*) FROM scores WHERE subject_kind = 'package' AND name = 'fragility'
                     AND label = 'single-actor' AND subject IN (SELECT purl FROM packages)),
+               (SELECT count(*) FROM scores WHERE subject_kind = 'package' AND name = 'truck_factor'
+                    AND status = 'ok' AND subject IN (SELECT purl FROM packages)),
+               (SELECT count(*) FROM scores WHERE subject_kind = 'package' AND name = 'fragility'
+                    AND label IS NOT NULL AND subject IN (SELECT purl FROM packages)),
                (SELECT count(*) FROM packages WHERE purl IN
                     (SELECT subject FROM funding_links WHERE subject_kind = 'package') {via_repository})
         """  # noqa: S608 - the optional clause is fixed text chosen above
@@ -110,8 +116,10 @@ def overview(conn: duckdb.DuckDBPyConnection) -> Overview:
         applications=int(counts[0]),
         packages=int(counts[1]),
         truck_factor_one=int(counts[2]),
+        truck_factor_known=int(counts[4]),
         single_actor=int(counts[3]),
-        with_funding=int(counts[4]),
+        classified=int(counts[5]),
+        with_funding=int(counts[6]),
         last_run=_last_run(conn, None),
         last_refresh=_last_run(conn, "refresh"),
         metadata_fetched_at=fetched,

@@ -14,19 +14,30 @@ columns[0].metric("Applications", summary.applications)
 columns[1].metric("Packages", summary.packages)
 columns[2].metric(
     "Truck factor of 1",
-    ui.share(summary.truck_factor_one, summary.packages),
-    help="Packages whose repository depends on one person's knowledge (Avelino et al. truck factor).",
+    ui.share(summary.truck_factor_one, summary.truck_factor_known)
+    if summary.truck_factor_known
+    else "unknown",
+    help=f"Of the {summary.truck_factor_known} packages whose repository was mined: those depending on one "
+    "person's knowledge (Avelino et al. truck factor).",
 )
 columns[3].metric(
     "Single-actor",
-    ui.share(summary.single_actor, summary.packages),
-    help="Packages whose interface has no open standard and one steward.",
+    ui.share(summary.single_actor, summary.classified) if summary.classified else "unknown",
+    help=f"Of the {summary.classified} packages whose interface the catalogue knows: those with no open "
+    "standard and one steward.",
 )
 columns[4].metric(
     "With a funding channel",
     ui.share(summary.with_funding, summary.packages),
     help="Packages with at least one known funding link (registry, lockfile or repository).",
 )
+
+if summary.packages and not summary.truck_factor_known:
+    st.info(
+        "No repository has been mined yet, so no truck factor is known: the Runs page says why each "
+        "repository was skipped (a forge this machine cannot reach, for instance); a refresh with "
+        "--mirror-dir reads local mirrors instead."
+    )
 
 st.subheader("Data freshness")
 refresh = summary.last_refresh

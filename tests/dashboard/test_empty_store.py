@@ -42,10 +42,16 @@ def test_page_renders_before_any_refresh(page: str) -> None:
 def test_overview_says_no_refresh_has_run() -> None:
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
-    assert {m.label: m.value for m in at.metric}["Packages"] == "1"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Packages"], metrics["Truck factor of 1"], metrics["Single-actor"]) == (
+        "1",
+        "unknown",
+        "unknown",
+    )
     assert "No refresh has run yet: registry, git and score data are missing." in [
         w.value for w in at.warning
     ]
+    assert any(i.value.startswith("No repository has been mined yet") for i in at.info)
 
 
 def test_a_missing_store_is_reported_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
