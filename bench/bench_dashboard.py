@@ -47,15 +47,14 @@ def _columns(rows: list[tuple[Any, ...]], names: str) -> dict[str, list[Any]]:
 
 def build_store(db: Path, packages: int = 5000, apps: int = 50) -> None:
     """Two refresh runs over a synthetic organisation, with every table the pages read."""
+    import collectors.store.registry  # noqa: F401 - registers the registry tables for bulk writes
     from collectors.store import insert_columns, write_scores, write_session
-    from tests.dashboard.contract_tables import create_contract_tables
 
     purls = [f"pkg:{'pypi' if i % 3 else 'npm'}/package-{i}" for i in range(packages)]
     repos = [f"https://github.com/org{i % 700}/repo{i}" for i in range(packages * 3 // 5)]
     for run in (1, 2):
         with write_session(db, "refresh", {"bench": run}) as s:
             c = s.conn
-            create_contract_tables(c)
             if run == 1:
                 app_names = [f"app-{a:02d}" for a in range(apps)]
                 insert_columns(

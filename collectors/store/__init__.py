@@ -407,15 +407,31 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
 # ---------------------------------------------------------------------------------------------- readers
 
 
+#: The name the store is attached under in a reader's own in-memory instance (fixed text, not input).
+_READ_ALIAS = "store"
+
+
 @contextlib.contextmanager
 def read_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection. Hold it for one query or one page, never longer."""
+    """A short-lived read-only connection. Hold it for one query or one page, never longer.
+
+    It sees the store as published when it opens, even while other reads in this process are open.
+    ``duckdb.connect(path)`` would not: DuckDB's client keeps one database instance per path and hands it to
+    every connect on that path while a connection to it is open (https://github.com/duckdb/duckdb/issues/15912),
+    and that instance holds the file it first opened, the store before the refresh renamed a new one over it.
+    The dashboard serves each session in a thread, so its reads overlap and, with a shared instance, could
+    keep showing the old store (cached under the new store's version) as long as any read was open. A fresh
+    in-memory instance per read, with the store attached read-only, always opens the file the path names now.
+    """
     db_path = Path(db_path)
     if not db_path.exists():
         raise StoreError(f"{db_path}: no store here yet; run `socle import` first")
+    conn = duckdb.connect(":memory:")
     try:
-        conn = duckdb.connect(str(db_path), read_only=True)
+        conn.execute(f"ATTACH ? AS {_READ_ALIAS} (READ_ONLY)", [str(db_path)])
+        conn.execute(f"USE {_READ_ALIAS}")
     except duckdb.Error as exc:
+        conn.close()
         raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
     try:
         yield conn

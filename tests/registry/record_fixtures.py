@@ -14,7 +14,7 @@ import httpx
 from packaging.version import InvalidVersion, Version
 
 HERE = Path(__file__).resolve().parent.parent / "fixtures" / "registry"
-PYPI = ["attrs", "requests", "python-dateutil", "django", "pytest", "babel", "urllib3", "idna"]
+PYPI = ["attrs", "requests", "python-dateutil", "django", "pytest", "babel", "urllib3", "idna", "pyjwt"]
 NPM = ["core-js", "chalk", "postcss", "nanoid", "date-fns", "react", "ws", "@babel/core", "vite", "request"]
 KEEP = 12
 TEXT = 2000

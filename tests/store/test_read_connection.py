@@ -1,0 +1,58 @@
+"""Readers see the store as published when they open it, whatever else the process holds open.
+
+DuckDB's Python client keeps one database instance per file path and hands it to every ``connect`` on that
+path while any connection to it is open (https://github.com/duckdb/duckdb/issues/15912). The instance has the
+file it first opened: after a refresh renames a new store over the path, a reader that shares it reads the
+store before the refresh. The dashboard serves each browser session in a thread, so connections overlap.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from collectors.store import read_connection, write_session
+
+
+def _last_run(conn: object) -> int:
+    row = conn.execute("SELECT max(run_id) FROM runs").fetchone()  # type: ignore[attr-defined]
+    return int(row[0])
+
+
+def test_a_read_opened_after_a_publish_sees_it_while_an_older_read_is_open(db_path: Path) -> None:
+    with write_session(db_path, "import"):
+        pass
+    with read_connection(db_path) as older:
+        assert _last_run(older) == 1
+        with write_session(db_path, "refresh"):
+            pass
+        with read_connection(db_path) as newer:
+            assert _last_run(newer) == 2
+        assert _last_run(older) == 1  # the older read keeps the store it opened: one consistent snapshot
+
+
+def test_reads_in_threads_follow_each_publish(db_path: Path) -> None:
+    with write_session(db_path, "import"):
+        pass
+    seen: list[int] = []
+    stop = threading.Event()
+
+    def hold_reads_open() -> None:
+        # Another dashboard session: always one read connection open on the store.
+        while not stop.is_set():
+            with read_connection(db_path) as conn:
+                _last_run(conn)
+                stop.wait(0.01)
+
+    other = threading.Thread(target=hold_reads_open)
+    other.start()
+    try:
+        for _ in range(4):
+            with write_session(db_path, "refresh"):
+                pass
+            with read_connection(db_path) as conn:
+                seen.append(_last_run(conn))
+    finally:
+        stop.set()
+        other.join()
+    assert seen == [2, 3, 4, 5]
