@@ -23,17 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    from bench.common import Figure
-except ImportError:  # the bench runner's module is not there yet
-
-    @dataclass(frozen=True)
-    class Figure:  # type: ignore[no-redef]
-        name: str
-        value: float
-        unit: str
-        baseline: float | None = None
-
+from bench.common import Figure
 
 SEED = 20150228
 
@@ -216,6 +206,9 @@ def run(quick: bool) -> list[Figure]:
         figures.append(Figure("git synthetic: incremental after 100 new commits", round(got["wall"], 2), "s"))
         for i, raw in enumerate(p for p in os.environ.get("SOCLE_BENCH_REPOS", "").split(":") if p):
             path = Path(raw)
+            if not path.is_dir():
+                print(f"SOCLE_BENCH_REPOS: {raw} is not a folder, left out", file=sys.stderr)
+                continue
             figures += measure(
                 path.parent.name if path.name == "repo" else path.name or f"repo{i}", path, work
             )
