@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
+
+ROOT = Path(__file__).resolve().parents[1]  # where ``bench`` is importable from
 
 
 @dataclass(frozen=True)
@@ -43,19 +47,19 @@ def _tail(file: IO[bytes], size: int = 4000) -> str:
 def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> ChildRun:
     """Run a command and return its wall time, CPU time and peak resident memory.
 
-    The figures are the child's own, read with ``wait4`` (``RUSAGE_CHILDREN`` would give the largest of every
-    child waited for so far). Its output goes to files, not pipes: a chatty child cannot block on a full pipe.
+    The figures are the command's own, read with ``wait4`` by a small launcher (``bench/measure.py`` says
+    why). Its output goes to files, not pipes: a chatty command cannot block on a full pipe.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stdout, stderr = _tail(out), _tail(err)
-    cpu = usage.ru_utime + usage.ru_stime
-    # ru_maxrss is in KiB on Linux
-    return ChildRun(seconds, cpu, usage.ru_maxrss / 1024, proc.returncode, stdout, stderr)
+    with (
+        tempfile.TemporaryDirectory(prefix="socle-bench-child-") as tmp,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        result = Path(tmp) / "result.json"
+        launcher = [sys.executable, "-m", "bench.measure", str(result), "--", *argv]
+        subprocess.run(launcher, env=env, stdout=out, stderr=err, check=True, cwd=ROOT)
+        measured = json.loads(result.read_text())
+        return ChildRun(**measured, stdout=_tail(out), stderr=_tail(err))
 
 
 def check(run: ChildRun, what: str) -> ChildRun:
