@@ -116,11 +116,12 @@ def page_figures(db: Path, repeat: int) -> list[Figure]:
 
 
 def run(quick: bool) -> list[Figure]:
-    from streamlit.logger import set_log_level
-
     from bench.dashboard_store import build_store
 
-    set_log_level(logging.ERROR)  # the "no runtime" warnings of st.cache_data outside a running app
+    # st.cache_data called outside a running app warns on every call; Streamlit resets log levels when its
+    # configuration loads, so these two loggers are switched off instead.
+    for name in ("scriptrunner_utils.script_run_context", "caching.cache_data_api"):
+        logging.getLogger(f"streamlit.runtime.{name}").disabled = True
     repeat = 1 if quick else 5
     with tempfile.TemporaryDirectory(prefix="socle-bench-dashboard-") as folder:
         started = time.perf_counter()
