@@ -23,17 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
-    from bench.common import Figure
-except ImportError:  # the bench runner's module is not there yet
-
-    @dataclass(frozen=True)
-    class Figure:  # type: ignore[no-redef]
-        name: str
-        value: float
-        unit: str
-        baseline: float | None = None
-
+from bench.common import Figure, check, run_child
 
 SEED = 20150228
 
@@ -131,13 +121,12 @@ def git_log_seconds(repo: Path) -> tuple[float, float]:
     return time.perf_counter() - start, _cpu(resource.RUSAGE_CHILDREN) - cpu
 
 
-def run_child(db: Path, repo: Path) -> dict[str, float]:
-    """Mine and score in a child process; it reports its own wall time and peak memory."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.bench_git", "--child", str(db), str(repo)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+def mine_in_child(db: Path, repo: Path) -> dict[str, float]:
+    """Mine and score in a child process: its own wall and CPU time of the work, and its peak memory (read
+    by the launcher of ``bench.common.run_child``, so this process's memory is not counted)."""
+    argv = [sys.executable, "-m", "bench.bench_git", "--child", str(db), str(repo)]
+    done = check(run_child(argv), "mining child")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1])) | {"peak_mb": done.max_rss_mb}
 
 
 def child(db: Path, repo: Path) -> None:
@@ -166,13 +155,11 @@ def child(db: Path, repo: Path) -> None:
         score_all(session, datetime(2026, 1, 1))
     wall = time.perf_counter() - start
     cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "wall": wall,
                 "cpu": cpu,
-                "peak_mb": peak,
                 "commits": result.new_commits,
                 "status": result.status,
             }
@@ -183,7 +170,7 @@ def child(db: Path, repo: Path) -> None:
 def measure(name: str, repo: Path, work: Path) -> list[Figure]:
     baseline, baseline_cpu = git_log_seconds(repo)
     db = work / f"{name}.duckdb"
-    got = run_child(db, repo)
+    got = mine_in_child(db, repo)
     return [
         Figure(f"git {name}: git log --name-status -M", round(baseline, 2), "s", None),
         Figure(f"git {name}: full mining + scores ({int(got['commits'])} commits)", round(got["wall"], 2), "s",
@@ -212,10 +199,13 @@ def run(quick: bool) -> list[Figure]:
         )
         figures += measure("synthetic", repo, work)
         fast_import(repo, history.stream(100))
-        got = run_child(work / "synthetic.duckdb", repo)
+        got = mine_in_child(work / "synthetic.duckdb", repo)
         figures.append(Figure("git synthetic: incremental after 100 new commits", round(got["wall"], 2), "s"))
         for i, raw in enumerate(p for p in os.environ.get("SOCLE_BENCH_REPOS", "").split(":") if p):
             path = Path(raw)
+            if not path.is_dir():
+                print(f"SOCLE_BENCH_REPOS: {raw} is not a folder, left out", file=sys.stderr)
+                continue
             figures += measure(
                 path.parent.name if path.name == "repo" else path.name or f"repo{i}", path, work
             )

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import Figure, median, run_child
+from bench.common import Figure, check, median, run_child
 
 GOAL_SECONDS = 3.0
 GOAL_MB = 400.0
@@ -58,10 +58,8 @@ def run(quick: bool) -> list[Figure]:
         runs = []
         for i in range(repeats):
             db = Path(tmp) / f"bench-{i}.duckdb"
-            result = run_child([sys.executable, "-m", "analysis.cli", "import", "--db", str(db), str(sbom)])
-            if result.returncode != 0:
-                raise RuntimeError(f"socle import exited {result.returncode}")
-            runs.append(result)
+            argv = [sys.executable, "-m", "analysis.cli", "import", "--db", str(db), str(sbom)]
+            runs.append(check(run_child(argv), "socle import"))
         size_mb = sbom.stat().st_size / 1e6
     label = "import 10k components / 50k edges"
     return [

@@ -20,46 +20,20 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from analysis.pipeline import RefreshOptions, run_refresh
+from bench.common import Figure, run_child
+from bench.fake_registry import FakeRegistry, Route, serve
+from bench.registry_documents import synthetic_pypi
 from collectors.registry.parsing import purl_for
 from collectors.store import insert_columns, utcnow, write_session
-from tests.registry.fake_registry import FakeRegistry, Route, serve
-
-try:
-    from bench.common import Figure, run_child
-except ImportError:  # the runner's shared module has not landed on this branch yet
-
-    @dataclass(frozen=True)
-    class Figure:  # type: ignore[no-redef]
-        name: str
-        value: float
-        unit: str
-        baseline: float | None = None
-
-    @dataclass(frozen=True)
-    class _ChildRun:
-        seconds: float
-        max_rss_mb: float
-        returncode: int
-
-    def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> _ChildRun:  # type: ignore[misc]
-        import subprocess
-
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        return _ChildRun(
-            time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
-        )
-
 
 LATENCY = 0.05
+#: The registry steps only (a whole refresh also mines repositories and scores: see bench_refresh).
+REGISTRY_STEPS = frozenset({"pypi", "npm"})
 EXAMPLE_PYPI = [
     "fastapi",
     "uvicorn",
@@ -120,32 +94,6 @@ EXAMPLE_NPM = [
 ]
 
 
-def synthetic_pypi(name: str) -> bytes:
-    """A PyPI JSON document of typical size (about 30 KB: 40 releases, a 10 KB description)."""
-    releases = {
-        f"1.{i}.0": [{"upload_time_iso_8601": f"20{10 + i // 4}-0{1 + i % 9}-01T00:00:00Z", "yanked": False}]
-        for i in range(40)
-    }
-    info = {
-        "name": name,
-        "version": "1.39.0",
-        "summary": f"The {name} package",
-        "description": ("Lorem ipsum dolor sit amet. " * 360),
-        "license_expression": "MIT",
-        "requires_python": ">=3.9",
-        "classifiers": ["Programming Language :: Python :: 3", "License :: OSI Approved :: MIT License"],
-        "keywords": "bench,synthetic",
-        "project_urls": {
-            "Source": f"https://github.com/bench/{name}",
-            "Funding": "https://github.com/sponsors/bench",
-        },
-        "requires_dist": ["idna>=2", "certifi; python_version >= '3.8'"],
-    }
-    return json.dumps(
-        {"info": info, "releases": releases, "ownership": {"roles": [{"role": "Owner", "user": "bench"}]}}
-    ).encode()
-
-
 def build_store(db: Path, packages: dict[str, list[str]]) -> None:
     """One application per ecosystem, every package direct but the first: a transitive row keeps completion idle."""
     purls: dict[str, tuple[str, str | None, str]] = {}
@@ -184,7 +132,9 @@ def build_store(db: Path, packages: dict[str, list[str]]) -> None:
         )
 
 
-def refresh_cli(db: Path, max_age: str, env: dict[str, str], only: str = "pypi") -> tuple[float, float, int]:
+def refresh_cli(
+    db: Path, max_age: str, env: dict[str, str], only: str = "pypi,npm"
+) -> tuple[float, float, int]:
     """One ``socle refresh`` process: wall time (interpreter start included), peak memory, exit code."""
     argv = [sys.executable, "-m", "analysis.cli", "refresh", "--db", str(db), "--only", only]
     argv += ["--max-age", max_age, "--concurrency", "20"]
@@ -227,7 +177,7 @@ def _phases(
                     now=utcnow(),
                     max_age=max_age,
                     concurrency=20,
-                    only=frozenset({"pypi"}),
+                    only=REGISTRY_STEPS,
                     registry_urls={"pypi": base_url + "/pypi"},
                 )
                 started = time.perf_counter()

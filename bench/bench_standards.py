@@ -12,19 +12,8 @@ from pathlib import Path
 
 from analysis.standards import step
 from analysis.standards.catalogue import load_catalogue
+from bench.common import Figure
 from collectors.store import utcnow, write_session
-
-try:
-    from bench.common import Figure
-except ImportError:  # the shared bench runner is not there yet: a structurally identical figure
-
-    @dataclass(frozen=True)
-    class Figure:  # type: ignore[no-redef]
-        name: str
-        value: float
-        unit: str
-        baseline: float | None = None
-
 
 DESCRIPTION = (
     "A library for the widget protocol. Implements RFC 7519 and parts of ISO 8601; speaks HTTP/1.1 and "
@@ -65,11 +54,6 @@ def _catalogue(path: Path, interfaces: int, per_interface: int) -> None:
 def _store(db: Path, packages: int, apps: int) -> None:
     with write_session(db, "import") as session:
         conn, run_id = session.conn, session.run_id
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS package_metadata (purl VARCHAR PRIMARY KEY, ecosystem VARCHAR, "
-            "summary VARCHAR, description VARCHAR, keywords VARCHAR[], classifiers VARCHAR[], "
-            "fetched_at TIMESTAMP, run_id BIGINT)"
-        )
         purls = [f"pkg:pypi/p{n // 5}-{n % 5}" for n in range(packages)]
         conn.execute(
             "INSERT INTO packages SELECT 'pkg:pypi/p' || (n // 5) || '-' || (n % 5), 'pypi', NULL, 'x', ? "
@@ -83,7 +67,8 @@ def _store(db: Path, packages: int, apps: int) -> None:
             [apps, run_id],
         )
         conn.execute(
-            "INSERT INTO package_metadata SELECT purl, 'pypi', 'JWT and OAuth 2 client', ?, ['jwt', 'http'], "
+            "INSERT INTO package_metadata (purl, ecosystem, summary, description, keywords, classifiers, "
+            "fetched_at, run_id) SELECT purl, 'pypi', 'JWT and OAuth 2 client', ?, ['jwt', 'http'], "
             "['Topic :: Internet :: WWW/HTTP', 'Operating System :: POSIX'], ?, ? FROM packages",
             [DESCRIPTION, utcnow(), run_id],
         )

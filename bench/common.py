@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
-import time
+import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parents[1]  # where ``bench`` is importable from
 
 
 @dataclass(frozen=True)
@@ -29,19 +35,38 @@ class ChildRun:
     cpu_seconds: float  # user + system: what the run costs whatever else the machine is doing
     max_rss_mb: float
     returncode: int
+    stdout: str = ""  # the end of what the child printed (a summary line)
+    stderr: str = ""  # the end of what the child wrote on stderr, to explain a failure
+
+
+def _tail(file: IO[bytes], size: int = 4000) -> str:
+    file.seek(max(0, file.seek(0, os.SEEK_END) - size))
+    return file.read().decode(errors="replace")
 
 
 def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> ChildRun:
-    """Run a command and return its wall time and peak resident memory (its own, read with wait4)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.stderr is not None:
-        proc.stderr.close()
-    cpu = usage.ru_utime + usage.ru_stime
-    return ChildRun(seconds, cpu, usage.ru_maxrss / 1024, proc.returncode)  # ru_maxrss is in KiB on Linux
+    """Run a command and return its wall time, CPU time and peak resident memory.
+
+    The figures are the command's own, read with ``wait4`` by a small launcher (``bench/measure.py`` says
+    why). Its output goes to files, not pipes: a chatty command cannot block on a full pipe.
+    """
+    with (
+        tempfile.TemporaryDirectory(prefix="socle-bench-child-") as tmp,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        result = Path(tmp) / "result.json"
+        launcher = [sys.executable, "-m", "bench.measure", str(result), "--", *argv]
+        subprocess.run(launcher, env=env, stdout=out, stderr=err, check=True, cwd=ROOT)
+        measured = json.loads(result.read_text())
+        return ChildRun(**measured, stdout=_tail(out), stderr=_tail(err))
+
+
+def check(run: ChildRun, what: str) -> ChildRun:
+    """``run`` if it exited 0, else an error quoting the end of its stderr."""
+    if run.returncode != 0:
+        raise RuntimeError(f"{what} exited {run.returncode}:\n{run.stderr}")
+    return run
 
 
 def median(values: Sequence[float]) -> float:

@@ -2,14 +2,14 @@
 
 The registry (0002) and git (0003) tables are created here with the columns the cross-area contract
 names, until those migrations are on this branch; the data is a trimmed copy of the example organisation.
-Run ``python -m tests.budget.fixture_store PATH`` to build one by hand.
+Run ``python -m tests.budget.fixture_store PATH`` to build one by hand (a large generated organisation, for
+timing: ``python -m bench.synthetic_org PATH N``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import random
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from collectors.store import insert_columns, write_session
+from collectors.store import write_session
 
 AS_OF = datetime(2026, 11, 1, 12, 0, 0)
 
@@ -214,61 +214,5 @@ def _registry(conn: duckdb.DuckDBPyConnection, run_id: int, purls: list[str]) ->
             )
 
 
-def _deps(rnd: random.Random, i: int, n: int, dense: bool) -> list[int]:
-    """Dependencies of package i. Layered like real trees (10% frameworks, 20% libraries that may chain
-    through nearby libraries, 70% leaves with no dependencies); ``dense``: any later package (a random DAG,
-    whose transitive closure holds nearly every pair: the worst case for reverse reach)."""
-    if dense:
-        return rnd.sample(range(i + 1, n), k=min(3, n - i - 1))
-    top, mid = n // 10, 3 * n // 10
-    if i >= mid:
-        return []
-    leaves = rnd.sample(range(mid, n), k=min(2, n - mid))
-    if i < top:
-        return [*rnd.sample(range(top, mid), k=min(2, mid - top)), *leaves]
-    chain = [rnd.randrange(i + 1, min(i + 50, mid))] if i + 1 < mid and rnd.random() < 0.5 else []
-    return [*chain, *leaves]
-
-
-def synthetic(db_path: Path, packages: int, apps: int = 10, dense: bool = False) -> Path:
-    """A larger generated organisation (inventory only) for timing: ``packages`` packages over ``apps``
-    applications, each using half of them (see ``_deps`` for the graph's shape)."""
-    rnd = random.Random(42)
-    purls = [f"pkg:pypi/p{i:05d}" for i in range(packages)]
-    with write_session(db_path, "import") as session:
-        conn = session.conn
-        conn.executemany(
-            "INSERT INTO applications VALUES (?, 'synthetic', 'synthetic', 'hash', ?)",
-            [[f"app{a}", session.run_id] for a in range(apps)],
-        )
-        insert_columns(
-            conn,
-            "packages",
-            {
-                "purl": purls,
-                "ecosystem": ["pypi"] * packages,
-                "name": [p[9:] for p in purls],
-                "run_id": [session.run_id] * packages,
-            },
-        )
-        rows = []
-        edges = []
-        for a in range(apps):
-            used = sorted(rnd.sample(range(packages), k=min(packages, packages // 2)))
-            for i in used:
-                direct = rnd.random() < 0.1
-                rows.append([f"app{a}", purls[i], direct, 1 if direct else 2, "runtime", session.run_id])
-                for j in _deps(rnd, i, packages, dense):
-                    edges.append([f"app{a}", purls[i], purls[j], session.run_id])
-        names = ("app", "purl", "is_direct", "depth", "scope", "run_id")
-        insert_columns(conn, "app_packages", {n: [r[i] for r in rows] for i, n in enumerate(names)})
-        names = ("app", "parent_purl", "child_purl", "run_id")
-        insert_columns(conn, "app_edges", {n: [e[i] for e in edges] for i, n in enumerate(names)})
-    return db_path
-
-
 if __name__ == "__main__":
-    if len(sys.argv) > 3 and sys.argv[2] in ("--synthetic", "--synthetic-dense"):
-        print(synthetic(Path(sys.argv[1]), int(sys.argv[3]), dense=sys.argv[2].endswith("dense")))
-    else:
-        print(build(Path(sys.argv[1])))
+    print(build(Path(sys.argv[1])))

@@ -15,10 +15,10 @@ import httpx
 from analysis.cli import main
 from analysis.pipeline import RefreshOptions, run_refresh
 from analysis.queries.registry import registry_coverage
+from bench.fake_registry import FakeRegistry, Route, serve
 from collectors.store import read_connection, write_session
 from collectors.store.registry import document
 from tests.registry.conftest import make_store, recorded_transport
-from tests.registry.fake_registry import FakeRegistry, Route, serve
 
 NOW = datetime(2026, 11, 22, 12, 0)
 APPS = {

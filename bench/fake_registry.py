@@ -1,7 +1,7 @@
-"""A fake registry on 127.0.0.1 for fault, concurrency and load tests (and ``bench/bench_registry.py``).
+"""A fake registry on 127.0.0.1 for the registry benchmarks and the fault, concurrency and load tests.
 
-It serves a dict of path -> ``Route``, supports ``If-None-Match`` (304), an added latency per answer, and
-records how many requests were in flight at once.
+It serves a dict of path -> ``Route`` (else what ``fallback`` makes of the path, else 404), supports
+``If-None-Match`` (304), an added latency per answer, and records how many requests were in flight at once.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class FakeRegistry:
     in_flight: int = 0
     max_in_flight: int = 0
     base_url: str = ""
+    #: Makes the answer for a path missing from ``routes`` (None: 404), e.g. a generated document per package.
+    fallback: Callable[[str], Route | None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -70,7 +72,8 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
             try:
                 if fake.latency:
                     time.sleep(fake.latency)
-                route = fake.routes.get(self.path, Route(b'{"message": "Not Found"}', 404))
+                route = fake.routes.get(self.path) or (fake.fallback and fake.fallback(self.path))
+                route = route or Route(b'{"message": "Not Found"}', 404)
                 if route.dynamic is not None:
                     route = route.dynamic(count)
                 if route.hold:
