@@ -75,15 +75,28 @@ def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettin
         store.replace_package_links(conn, links, "package-metadata", session.run_id)
     rules = identities.load_rules(settings.data_dir, settings.aliases)
     results = []
+    unreachable: list[MineResult] = []
     for url in store.known_repositories(conn):
         if settings.only is not None and url not in settings.only:
             continue
-        result = mine_one(session, url, options, settings, rules)
-        results.append(result)
+        found = _locate(url, options, settings)
+        if isinstance(found, MineResult):
+            unreachable.append(found)  # recorded below in one statement: hundreds when a forge is down
+            continue
+        results.append(_mine_located(session, url, found, options, settings, rules))
+    if unreachable:
+        with session.transaction():
+            store.record_unreachable(
+                conn, [(r.url, r.status, r.message) for r in unreachable], session.run_id
+            )
+            for severity, status in (("error", "error"), ("skipped", "skipped")):
+                session.events(severity, [(r.url, r.message) for r in unreachable if r.status == status])
+    results += unreachable
+    for result in results:
         session.count(f"repositories_{result.status}")
         session.count("commits_mined", result.new_commits)
-        if result.status != "ok":
-            session.event("error" if result.status == "error" else "skipped", url, result.message)
+        if result.status != "ok" and result not in unreachable:
+            session.event("error" if result.status == "error" else "skipped", result.url, result.message)
     return results
 
 
@@ -94,7 +107,19 @@ def mine_one(
     settings: GitSettings,
     rules: identities.IdentityRules,
 ) -> MineResult:
-    conn = session.conn
+    """Locate (clone or fetch if allowed) and mine one repository; all or nothing."""
+    found = _locate(url, options, settings)
+    if isinstance(found, MineResult):
+        with session.transaction():
+            store.record_unreachable(session.conn, [(found.url, found.status, found.message)], session.run_id)
+        return found
+    return _mine_located(session, url, found, options, settings, rules)
+
+
+def _locate(
+    url: str, options: GitStepOptions, settings: GitSettings
+) -> tuple[repos.Location, Path] | MineResult:
+    """The repository's local copy, or why there is none (skipped: terminal; error: worth retrying)."""
     try:
         location = repos.locate(
             url, mirror_dir=options.mirror_dir, cache=cache_dir(options.db_path) / "repos"
@@ -108,21 +133,27 @@ def mine_one(
         if path is None:
             raise TerminalError("no local copy")
     except (TerminalError, TransientError) as exc:
-        status = "error" if isinstance(exc, TransientError) else "skipped"
-        with session.transaction():
-            store.upsert_repository(
-                conn, url=url, host=None, local_path=None, head_sha=None, last_mined_sha=None,
-                status=status, message=str(exc), run_id=session.run_id, mined=False,
-            )  # fmt: skip
-        return MineResult(url, status, str(exc))
+        return MineResult(url, "error" if isinstance(exc, TransientError) else "skipped", str(exc))
+    return location, path
+
+
+def _mine_located(
+    session: WriteSession,
+    url: str,
+    found: tuple[repos.Location, Path],
+    options: GitStepOptions,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> MineResult:
+    location, path = found
     try:
         with session.transaction():
             return _mine_at(session, location, path, options, settings, rules)
     except (SocleError, pygit2.GitError) as exc:
         with session.transaction():
             store.upsert_repository(
-                conn, url=url, host=location.host, local_path=str(path), head_sha=None, last_mined_sha=None,
-                status="error", message=str(exc), run_id=session.run_id, mined=False,
+                session.conn, url=url, host=location.host, local_path=str(path), head_sha=None,
+                last_mined_sha=None, status="error", message=str(exc), run_id=session.run_id, mined=False,
             )  # fmt: skip
         return MineResult(url, "error", str(exc))
 

@@ -162,6 +162,29 @@ class WriteSession:
             [self.run_id, utcnow(), severity, subject, message],
         )
 
+    def events(self, severity: str, items: Sequence[tuple[str, str]]) -> None:
+        """Record many (subject, message) events of one severity in one bulk insert."""
+        if severity not in ("error", "warning", "skipped"):
+            raise ValueError(f"unknown severity {severity!r}")
+        if not items:
+            return
+        if severity == "error":
+            self.errors += len(items)
+        elif severity == "warning":
+            self.warnings += len(items)
+        now = utcnow()
+        insert_columns(
+            self.conn,
+            "run_events",
+            {
+                "run_id": [self.run_id] * len(items),
+                "at_time": [now] * len(items),
+                "severity": [severity] * len(items),
+                "subject": [subject for subject, _ in items],
+                "message": [message for _, message in items],
+            },
+        )
+
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
 

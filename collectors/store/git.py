@@ -6,6 +6,7 @@ replaced per repository, never row by row.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -89,6 +90,38 @@ def replace_package_links(
             "run_id": [run_id] * len(links),
         },
     )
+
+
+def record_unreachable(
+    conn: duckdb.DuckDBPyConnection, rows: Sequence[tuple[str, str, str]], run_id: int
+) -> None:
+    """Record repositories that could not be read, as (url, status, message), in two statements.
+
+    Like ``upsert_repository(..., mined=False)``: what was mined before (heads) is kept."""
+    if not rows:
+        return
+    staged = pa.table(
+        {
+            "url": pa.array([r[0] for r in rows], pa.string()),
+            "status": pa.array([r[1] for r in rows], pa.string()),
+            "message": pa.array([r[2] for r in rows], pa.string()),
+        }
+    )
+    conn.register("_unreachable", staged)
+    try:
+        conn.execute(
+            "UPDATE repositories SET host = NULL, local_path = NULL, mined_at = NULL, status = n.status, "
+            "message = n.message, run_id = ? FROM _unreachable n WHERE repositories.url = n.url",
+            [run_id],
+        )
+        conn.execute(
+            "INSERT INTO repositories (url, status, message, run_id) "
+            "SELECT url, status, message, ? FROM _unreachable WHERE url NOT IN (SELECT url FROM repositories)",
+            [run_id],
+        )
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister("_unreachable")
 
 
 def upsert_repository(
