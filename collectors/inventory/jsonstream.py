@@ -6,6 +6,7 @@ streams past. ijson errors become one-line :class:`InputError`s naming the file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
@@ -86,3 +87,15 @@ def top_level_keys(path: Path, decisive: Collection[str]) -> list[str]:
         except ijson.JSONError as exc:
             raise _json_error(source, exc) from exc
     return keys
+
+
+def load_object(path: Path) -> dict[str, Any]:
+    """A small JSON document (package.json, package-lock.json) read whole; it must be an object."""
+    source = str(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(source, f"invalid JSON ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise InputError(source, "JSON of the wrong shape: the document is not an object")
+    return doc

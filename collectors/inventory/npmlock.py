@@ -10,11 +10,11 @@ have no ``packages`` map and are refused with a hint.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from collectors.errors import InputError
+from collectors.inventory import jsonstream
 from collectors.inventory.model import (
     Component,
     ComponentKey,
@@ -73,12 +73,7 @@ def _resolve(packages: dict[str, Any], parent_path: str, name: str) -> str | Non
 
 def parse(path: Path) -> Inventory:
     source = str(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(source, f"invalid JSON ({exc})") from exc
-    if not isinstance(doc, dict):
-        raise InputError(source, "JSON of the wrong shape: the document is not an object")
+    doc = jsonstream.load_object(path)
     version = doc.get("lockfileVersion")
     if version == 1 or "packages" not in doc:
         raise InputError(source, "package-lock.json v1 is not supported; regenerate it with npm 7 or newer")

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from collectors.errors import InputError
+from collectors.inventory import jsonstream
 from collectors.inventory.model import Component, Inventory, InventoryBuilder, Scope
 from collectors.purls import PurlError, package_id
 
@@ -23,12 +23,7 @@ SECTIONS: tuple[tuple[str, Scope], ...] = (
 
 def parse(path: Path) -> Inventory:
     source = str(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(source, f"invalid JSON ({exc})") from exc
-    if not isinstance(doc, dict):
-        raise InputError(source, "JSON of the wrong shape: the document is not an object")
+    doc = jsonstream.load_object(path)
     builder = InventoryBuilder(source, "package-json")
     builder.name = doc.get("name") if isinstance(doc.get("name"), str) else None
     for section, scope in SECTIONS:
