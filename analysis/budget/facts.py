@@ -26,11 +26,7 @@ def _score_value(data: BudgetData, purl: str, name: str) -> float | None:
 
 def _top_share(data: BudgetData, purl: str) -> float | None:
     found = data.scores.get(purl, {}).get("truck_factor")
-    developers = found.details.get("developers") if found is not None else None
-    if not isinstance(developers, list) or not developers or not isinstance(developers[0], dict):
-        return None
-    share = developers[0].get("share")
-    return float(share) if isinstance(share, int | float) else None
+    return found.top_share if found is not None else None
 
 
 def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:

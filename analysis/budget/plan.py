@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from analysis.budget import eligibility
-from analysis.budget.proposal import Options, Proposal, line_key, propose
+from analysis.budget.proposal import Options, Proposal, propose
 from analysis.queries import budget as queries
 from analysis.risk import load_weights
 from collectors.errors import InputError
@@ -73,8 +73,10 @@ def propose_from_store(
 def line_keys(conn: duckdb.DuckDBPyConnection, per: str = "project") -> list[str]:
     """Every key a line can have (a repository URL, or the purl without one; the purl with ``per='package'``),
     sorted: what a person can exclude or boost."""
-    data = queries.load(conn)
-    return sorted({line_key(data, purl, per) for purl in data.usage})
+    purls, repository = queries.line_subjects(conn)
+    if per != "project":
+        return purls
+    return sorted({repository.get(purl, purl) for purl in purls})
 
 
 def head_row(proposal: Proposal) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import duckdb
 
 from analysis.queries import table_names
 
-#: Scores of other areas that risk and eligibility read (subject_kind 'package').
+#: Scores of other areas that risk and eligibility read (subject_kind 'package'); only these are loaded.
 INPUT_SCORES = (
     "truck_factor",
     "contributor_absence_factor",
@@ -25,9 +25,6 @@ INPUT_SCORES = (
     "days_since_last_commit",
     "elephant_factor",
     "fragility",
-    "criticality",
-    "risk",
-    "openssf_criticality",
 )
 
 
@@ -48,7 +45,9 @@ class StoredScore:
     value: float | None
     label: str | None
     status: str
-    details: Mapping[str, Any]
+    # truck_factor only: the share of files its top developer holds (``details.developers[0].share``), the
+    # one detail risk reads; read in SQL so no score's JSON details is parsed in Python.
+    top_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -183,15 +182,18 @@ def _metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Metadata]:
 def _scores(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, StoredScore]]:
     placeholders = ", ".join("?" for _ in INPUT_SCORES)
     rows = conn.execute(
-        "SELECT subject, name, value, label, status, details::VARCHAR FROM scores "  # noqa: S608
-        f"WHERE subject_kind = 'package' AND name IN ({placeholders})",
+        "SELECT subject, name, value, label, status, "  # noqa: S608
+        "CASE WHEN name = 'truck_factor' AND json_type(details, '$.developers[0].share') "
+        "IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN (details->>'$.developers[0].share')::DOUBLE END "
+        f"FROM scores WHERE subject_kind = 'package' AND name IN ({placeholders})",
         list(INPUT_SCORES),
     ).fetchall()
     out: dict[str, dict[str, StoredScore]] = {}
-    for subject, name, value, label, status, details in rows:
-        out.setdefault(str(subject), {})[str(name)] = StoredScore(
-            value, label, str(status), json.loads(details) if details else {}
-        )
+    for subject, name, value, label, status, top_share in rows:
+        scores = out.get(subject)
+        if scores is None:
+            scores = out[subject] = {}
+        scores[name] = StoredScore(value, label, status, top_share)
     return out
 
 
@@ -258,6 +260,37 @@ def _data_as_of(conn: duckdb.DuckDBPyConnection) -> datetime | None:
     return row[0] if row else None
 
 
+def _repositories(
+    conn: duckdb.DuckDBPyConnection, tables: set[str], registry: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """purl -> repository URL: the mined repository when known, else the registry's (``registry``: purl ->
+    ``package_metadata.repository_url``, read here when not given)."""
+    if registry is None:
+        registry = {}
+        if "package_metadata" in tables:
+            registry = {
+                str(p): str(u)
+                for p, u in conn.execute(
+                    "SELECT purl, repository_url FROM package_metadata WHERE repository_url <> ''"
+                ).fetchall()
+            }
+    repository = {p: u for p, u in registry.items() if u}
+    if "package_repositories" in tables:
+        for purl, url in conn.execute(
+            "SELECT purl, min(repository_url) FROM package_repositories GROUP BY purl"
+        ).fetchall():
+            repository[str(purl)] = str(url)
+    return repository
+
+
+def line_subjects(conn: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str, str]]:
+    """The packages the organisation uses (sorted) and their repositories: what budget lines are keyed
+    on, without reading the rest of ``load``."""
+    tables = set(table_names(conn))
+    purls = sorted(str(r[0]) for r in conn.execute("SELECT DISTINCT purl FROM app_packages").fetchall())
+    return purls, _repositories(conn, tables)
+
+
 def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> BudgetData:
     """Read everything criticality, risk and budgets need, in a handful of queries.
 
@@ -291,12 +324,8 @@ def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Budget
                 [year_ago],
             ).fetchall()
         }
-    repository = {p: m.repository_url for p, m in metadata.items() if m.repository_url}
-    if "package_repositories" in tables:
-        for purl, url in conn.execute(
-            "SELECT purl, min(repository_url) FROM package_repositories GROUP BY purl"
-        ).fetchall():
-            repository[str(purl)] = str(url)
+    registry = {p: m.repository_url for p, m in metadata.items() if m.repository_url}
+    repository = _repositories(conn, tables, registry)
     return BudgetData(
         total_apps=total_apps(conn),
         usage=usage(conn),
