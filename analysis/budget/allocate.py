@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,18 @@ def _water_fill(numerators: Sequence[int], total: int, cap: int | None) -> tuple
     return [cap * pool] * k + [remaining * w for w in numerators[k:]], pool
 
 
-def _largest_remainder(shares: Sequence[int], denominator: int, total: int) -> list[int]:
+def largest_remainder(shares: Sequence[Fraction], total: int) -> list[int]:
     """Whole amounts summing to ``total``: integer parts, then one unit each to the largest remainders."""
+    whole = [math.floor(s) for s in shares]
+    left = total - sum(whole)
+    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - whole[i]), i))
+    for i in order[:left]:
+        whole[i] += 1
+    return whole
+
+
+def _largest_remainder(shares: Sequence[int], denominator: int, total: int) -> list[int]:
+    """``largest_remainder`` of the shares ``shares[i] / denominator``, in integers."""
     whole = [s // denominator for s in shares]
     left = total - sum(whole)
     order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - whole[i] * denominator), i))
