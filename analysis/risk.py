@@ -288,11 +288,16 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
 
 def drivers(result: RiskResult, top: int = 3) -> list[str]:
     """Phrases of the components that drive the risk most (value >= 0.5), largest weighted part first."""
-    chosen = sorted(
-        (c for c in result.components if c.value >= 0.5 and c.weight > 0),
-        key=lambda c: (-(c.weight * c.value), COMPONENTS.index(c.name)),
-    )[:top]
-    return [c.phrase for c in chosen]
+    parts = []  # (weighted part, component order, name) of the components with a say
+    for position, name in enumerate(COMPONENTS):
+        weight = result.scales.weights.get(name, 0.0)
+        if weight <= 0:
+            continue
+        value = _RULES[name](result.inputs, result.scales)
+        if value is not None and value >= 0.5:
+            parts.append((-(weight * value), position, name))
+    parts.sort()
+    return [_PHRASES[name](result.inputs) for _, _, name in parts[:top]]
 
 
 def reason(result: RiskResult, top: int = 3) -> str:
