@@ -193,11 +193,9 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     """Build a proposal; pure given the data and options, so the same store and options give the same lines."""
     if options.method not in methods.METHODS:
         raise ValueError(f"unknown method {options.method!r}; use one of {', '.join(methods.METHODS)}")
-    crit = criticality.scores(data.usage, data.total_apps)
+    crit = criticality.values(data.usage, data.total_apps)
     assessed = {
-        p: _Assessed(
-            crit[p].value or 0.0, risk.assess(facts.risk_inputs(data, p, options.now), options.weights)
-        )
+        p: _Assessed(crit[p], risk.assess(facts.risk_inputs(data, p, options.now), options.weights))
         for p in data.usage
     }
     left_out: list[tuple[str, str]] = []

@@ -231,12 +231,12 @@ def _graph(conn: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], dict[str, t
     direct = frozenset(
         str(r[0]) for r in conn.execute("SELECT DISTINCT purl FROM app_packages WHERE is_direct").fetchall()
     )
-    children: dict[str, list[str]] = {}
-    for parent, child in conn.execute(
-        "SELECT DISTINCT parent_purl, child_purl FROM app_edges WHERE parent_purl <> child_purl ORDER BY 1, 2"
-    ).fetchall():
-        children.setdefault(str(parent), []).append(str(child))
-    return direct, {k: tuple(v) for k, v in children.items()}
+    rows = conn.execute(
+        "SELECT parent_purl, list(child_purl ORDER BY child_purl) FROM "
+        "(SELECT DISTINCT parent_purl, child_purl FROM app_edges WHERE parent_purl <> child_purl) "
+        "GROUP BY parent_purl ORDER BY parent_purl"
+    ).fetchall()
+    return direct, {parent: tuple(kids) for parent, kids in rows}
 
 
 def _metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Metadata]:
