@@ -201,6 +201,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     left_out: list[tuple[str, str]] = []
     caveats: dict[str, list[str]] = {}
     groups: dict[str, list[str]] = {}
+    statuses: dict[tuple[str | None, tuple[str, ...]], str] = {}
     for purl in sorted(data.usage):
         project = line_key(data, purl, options.per)
         if any(_matches(t, purl, project) for t in options.exclude):
@@ -209,12 +210,17 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         meta = data.metadata.get(purl)
         pkg_scores = data.scores.get(purl, {})
         elephant = pkg_scores.get("elephant_factor")
+        licence, classifiers = (meta.license, meta.classifiers) if meta else (None, ())
+        status = statuses.get((licence, classifiers))
+        if status is None:  # a few dozen distinct licences cover thousands of packages: parse each once
+            status = statuses[licence, classifiers] = eligibility.licence_status(licence, classifiers)
         v = eligibility.verdict(
-            licence=meta.license if meta else None,
-            classifiers=meta.classifiers if meta else (),
+            licence=licence,
+            classifiers=classifiers,
             elephant_factor=elephant.value if elephant and elephant.status == "ok" else None,
             steward_kind=data.steward_kind.get(purl),
             rules=options.rules,
+            status=status,
         )
         if not v.eligible:
             left_out.append((purl, v.reason))
