@@ -66,7 +66,13 @@ def propose_from_store(
     conn: duckdb.DuckDBPyConnection, choices: Choices, created_at: datetime | None = None
 ) -> Proposal:
     """Read the store once through ``conn`` (read-only is enough) and propose for ``choices``."""
-    data = queries.load(conn)
+    return propose_from_data(queries.load(conn), choices, created_at)
+
+
+def propose_from_data(
+    data: queries.BudgetData, choices: Choices, created_at: datetime | None = None
+) -> Proposal:
+    """Propose for ``choices`` over what ``queries.load`` read (a front end may read once, propose often)."""
     return propose(data, options(choices, data, created_at))
 
 
