@@ -36,9 +36,9 @@ from typing import Any
 import pytest
 
 from analysis.cli import main
+from bench.fake_registry import FakeRegistry, Route, serve
 from collectors.store import read_connection
 from tests.git.builder import RepoBuilder, body
-from tests.registry.fake_registry import FakeRegistry, Route, serve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INVENTORY = (FIXTURES / "pipeline" / "uv.lock", FIXTURES / "pipeline" / "bom.cdx.json")
