@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analysis.queries.budget import BudgetData, FundingLink
+from analysis.queries.budget import BudgetData, FundingLink, InputScores
 from analysis.risk import RiskInputs
 
 _DAYS_PER_MONTH = 30.44
+_NO_SCORES = InputScores()
 
 
 def funding_links(data: BudgetData, purl: str) -> tuple[FundingLink, ...]:
@@ -21,30 +22,23 @@ def funding_links(data: BudgetData, purl: str) -> tuple[FundingLink, ...]:
 
 def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:
     meta = data.metadata.get(purl)
-    scores = data.scores.get(purl, {})
-
-    def value(name: str) -> float | None:
-        found = scores.get(name)
-        return found.value if found is not None and found.status == "ok" else None
-
-    fragility = scores.get("fragility")
-    truck = scores.get("truck_factor")
+    scores = data.scores.get(purl, _NO_SCORES)
     last_release = meta.last_release_at if meta else None
     repo = data.repository.get(purl)
     # Whether ``funding_links`` finds any link, without building them.
     has_channel: bool | None = bool(data.funding.get(purl)) or bool(repo and data.funding.get(repo)) or None
     if has_channel is None and (meta is not None or purl in data.funding):
         has_channel = False  # registry data was collected and names no channel
-    days_commit = value("days_since_last_commit")
+    days_commit = scores.days_since_last_commit
     activity = data.activity.get(repo) if repo else None
     if days_commit is None and activity is not None and activity.last_commit_at is not None:
         days_commit = (now - activity.last_commit_at).total_seconds() / 86400
     return RiskInputs(
-        truck_factor=value("truck_factor"),
-        truck_top_share=truck.top_share if truck is not None else None,
-        contributor_absence_factor=value("contributor_absence_factor"),
-        active_maintainers=value("active_maintainers"),
-        fragility=fragility.label if fragility is not None and fragility.status == "ok" else None,
+        truck_factor=scores.truck_factor,
+        truck_top_share=scores.truck_top_share,
+        contributor_absence_factor=scores.contributor_absence_factor,
+        active_maintainers=scores.active_maintainers,
+        fragility=scores.fragility,
         days_since_last_commit=days_commit,
         days_since_last_release=(now - last_release).total_seconds() / 86400 if last_release else None,
         releases_last_12m=meta.releases_last_12m if meta else None,

@@ -208,8 +208,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
             left_out.append((purl, "excluded by --exclude"))
             continue
         meta = data.metadata.get(purl)
-        pkg_scores = data.scores.get(purl, {})
-        elephant = pkg_scores.get("elephant_factor")
+        pkg_scores = data.scores.get(purl)
         licence, classifiers = (meta.license, meta.classifiers) if meta else (None, ())
         status = statuses.get((licence, classifiers))
         if status is None:  # a few dozen distinct licences cover thousands of packages: parse each once
@@ -217,7 +216,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         v = eligibility.verdict(
             licence=licence,
             classifiers=classifiers,
-            elephant_factor=elephant.value if elephant and elephant.status == "ok" else None,
+            elephant_factor=pkg_scores.elephant_factor if pkg_scores else None,
             steward_kind=data.steward_kind.get(purl),
             rules=options.rules,
             status=status,

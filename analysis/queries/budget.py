@@ -41,13 +41,19 @@ class Usage:
 
 
 @dataclass(frozen=True)
-class StoredScore:
-    value: float | None
-    label: str | None
-    status: str
-    # truck_factor only: the share of files its top developer holds (``details.developers[0].share``), the
-    # one detail risk reads; read in SQL so no score's JSON details is parsed in Python.
-    top_share: float | None = None
+class InputScores:
+    """The scores of other areas one package has, as risk and eligibility read them: a value only when its
+    status is ``ok`` (otherwise None, as when the score is absent)."""
+
+    truck_factor: float | None = None
+    # The share of files the truck factor's top developer holds (``details.developers[0].share``), the one
+    # detail risk reads: read in SQL, so no score's JSON details is parsed in Python.
+    truck_top_share: float | None = None
+    contributor_absence_factor: float | None = None
+    active_maintainers: float | None = None
+    days_since_last_commit: float | None = None
+    elephant_factor: float | None = None
+    fragility: str | None = None  # the label
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class BudgetData:
     metadata: Mapping[str, Metadata] = field(default_factory=dict)
     yanked_last_12m: Mapping[str, int] = field(default_factory=dict)
     repository: Mapping[str, str] = field(default_factory=dict)
-    scores: Mapping[str, Mapping[str, StoredScore]] = field(default_factory=dict)
+    scores: Mapping[str, InputScores] = field(default_factory=dict)
     activity: Mapping[str, RepoActivity] = field(default_factory=dict)
     funding: Mapping[str, tuple[FundingLink, ...]] = field(default_factory=dict)
     steward_kind: Mapping[str, str] = field(default_factory=dict)
@@ -247,22 +253,31 @@ def _metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Metadata]:
     return {str(r[0]): Metadata(r[1], tuple(r[2] or ()), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows}
 
 
-def _scores(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, StoredScore]]:
-    placeholders = ", ".join("?" for _ in INPUT_SCORES)
+def _scores(conn: duckdb.DuckDBPyConnection) -> dict[str, InputScores]:
+    """One row per package (scores are unique per subject and name), pivoted in SQL."""
     rows = conn.execute(
-        "SELECT subject, name, value, label, status, "  # noqa: S608
-        "CASE WHEN name = 'truck_factor' AND json_type(details, '$.developers[0].share') "
-        "IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN (details->>'$.developers[0].share')::DOUBLE END "
-        f"FROM scores WHERE subject_kind = 'package' AND name IN ({placeholders})",
+        f"""
+        SELECT subject,
+               {_ok_value("truck_factor")},
+               max(CASE WHEN json_type(details, '$.developers[0].share') IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+                        THEN (details->>'$.developers[0].share')::DOUBLE END) FILTER (WHERE name = 'truck_factor'),
+               {_ok_value("contributor_absence_factor")},
+               {_ok_value("active_maintainers")},
+               {_ok_value("days_since_last_commit")},
+               {_ok_value("elephant_factor")},
+               max(label) FILTER (WHERE name = 'fragility' AND status = 'ok')
+        FROM scores WHERE subject_kind = 'package' AND name IN ({", ".join("?" for _ in INPUT_SCORES)})
+        GROUP BY subject
+        """,  # noqa: S608 (names from INPUT_SCORES, values as parameters)
         list(INPUT_SCORES),
     ).fetchall()
-    out: dict[str, dict[str, StoredScore]] = {}
-    for subject, name, value, label, status, top_share in rows:
-        scores = out.get(subject)
-        if scores is None:
-            scores = out[subject] = {}
-        scores[name] = StoredScore(value, label, status, top_share)
-    return out
+    return {row[0]: InputScores(*row[1:]) for row in rows}
+
+
+def _ok_value(name: str) -> str:
+    if name not in INPUT_SCORES:
+        raise ValueError(f"not an input score: {name}")
+    return f"max(value) FILTER (WHERE name = '{name}' AND status = 'ok')"
 
 
 def _activity(conn: duckdb.DuckDBPyConnection, tables: set[str], since: datetime) -> dict[str, RepoActivity]:
