@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from analysis import criticality, risk
 from analysis.budget import channels, eligibility, facts, methods
 from analysis.budget.allocate import allocate
+from analysis.gcpause import gc_paused
 from analysis.queries.budget import BudgetData
 
 PLEDGE_PER_DEVELOPER = 2000  # Open Source Pledge: at least $2,000 per full-time developer per year
@@ -189,6 +190,7 @@ _METHODS: dict[str, Callable[[BudgetData, Mapping[str, Sequence[str]], Mapping[s
 }
 
 
+@gc_paused
 def propose(data: BudgetData, options: Options) -> Proposal:
     """Build a proposal; pure given the data and options, so the same store and options give the same lines."""
     if options.method not in methods.METHODS:

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from analysis.gcpause import gc_paused
 from analysis.queries import table_names
 
 #: Scores of other areas that risk and eligibility read (subject_kind 'package'); only these are loaded.
@@ -374,6 +375,7 @@ def line_subjects(conn: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str,
     return purls, _repositories(conn, tables)
 
 
+@gc_paused
 def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> BudgetData:
     """Read everything criticality, risk and budgets need, in a handful of queries.
 
