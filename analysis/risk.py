@@ -249,6 +249,7 @@ _RULES: dict[str, Callable[[RiskInputs, RiskWeights], float | None]] = {
     "yanked": _yanked,
     "funding": _funding,
 }
+_RULE_ITEMS = tuple((name, _RULES[name]) for name in COMPONENTS)
 _PHRASES: dict[str, Callable[[RiskInputs], str]] = {
     "truck_factor": _truck_phrase,
     "contributor_absence_factor": _absence_phrase,
@@ -270,10 +271,10 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
     known = 0.0
     weighted = 0.0
     table = weights.weights
-    for name in COMPONENTS:
+    for name, rule in _RULE_ITEMS:
         weight = table.get(name, 0.0)
         all_weight += weight
-        found = _RULES[name](inputs, weights)
+        found = rule(inputs, weights)
         if found is None:
             if weight > 0:
                 missing.append(name)

@@ -121,7 +121,11 @@ def _need(
     why: dict[str, str] = {}
     for key, purls in groups.items():
         # The project's most needy package speaks for it: packages of one project share maintainers.
-        best = max(purls, key=lambda p: (methods.need(assessed[p].criticality, assessed[p].risk.value), p))
+        best = (
+            purls[0]
+            if len(purls) == 1
+            else max(purls, key=lambda p: (methods.need(assessed[p].criticality, assessed[p].risk.value), p))
+        )
         a, u = assessed[best], data.usage[best]
         weights[key] = methods.need(a.criticality, a.risk.value)
         r = a.risk
@@ -206,7 +210,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     statuses: dict[tuple[str | None, tuple[str, ...]], str] = {}
     for purl in sorted(data.usage):
         project = line_key(data, purl, options.per)
-        if any(_matches(t, purl, project) for t in options.exclude):
+        if options.exclude and any(_matches(t, purl, project) for t in options.exclude):
             left_out.append((purl, "excluded by --exclude"))
             continue
         meta = data.metadata.get(purl)
@@ -235,7 +239,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
             if not any(_matches(token, p, line_key(data, p, options.per)) for p in data.usage):
                 notes.append(f"{flag} {token} matches no package or project of the organisation")
     weights, why = _METHODS[options.method](data, groups, assessed)
-    for key, purls in groups.items():
+    for key, purls in groups.items() if options.boost else ():
         factor = max((f for t, f in options.boost.items() for p in purls if _matches(t, p, key)), default=1.0)
         if factor != 1.0:
             weights[key] *= factor
