@@ -77,6 +77,7 @@ class RiskResult:
     missing: tuple[str, ...]
     inputs: RiskInputs = field(repr=False)
     scales: RiskWeights = field(repr=False)
+    values: tuple[float | None, ...] = field(repr=False)  # per COMPONENTS: each value, None when not known
 
     @property
     def weights(self) -> Mapping[str, float]:
@@ -86,8 +87,8 @@ class RiskResult:
     def components(self) -> tuple[Component, ...]:
         """Every known component, in ``COMPONENTS`` order, with its weight and phrase."""
         out = []
-        for name in COMPONENTS:
-            found = _RULES[name](self.inputs, self.scales)
+        for position, name in enumerate(COMPONENTS):
+            found = self.values[position]
             if found is not None:
                 out.append(
                     Component(name, found, self.scales.weights.get(name, 0.0), _PHRASES[name](self.inputs))
@@ -267,6 +268,7 @@ _PHRASES: dict[str, Callable[[RiskInputs], str]] = {
 def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
     """The weighted mean of the known components, and the confidence (known weight / all weight)."""
     missing: list[str] = []
+    values: list[float | None] = []
     all_weight = 0.0
     known = 0.0
     weighted = 0.0
@@ -275,6 +277,7 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
         weight = table.get(name, 0.0)
         all_weight += weight
         found = rule(inputs, weights)
+        values.append(found)
         if found is None:
             if weight > 0:
                 missing.append(name)
@@ -284,7 +287,7 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
         weighted += weight * found
     value = weighted / known if known > 0 else None
     confidence = known / all_weight if all_weight > 0 else 0.0
-    return RiskResult(value, confidence, tuple(missing), inputs, weights)
+    return RiskResult(value, confidence, tuple(missing), inputs, weights, tuple(values))
 
 
 def drivers(result: RiskResult, top: int = 3) -> list[str]:
@@ -294,7 +297,7 @@ def drivers(result: RiskResult, top: int = 3) -> list[str]:
         weight = result.scales.weights.get(name, 0.0)
         if weight <= 0:
             continue
-        value = _RULES[name](result.inputs, result.scales)
+        value = result.values[position]
         if value is not None and value >= 0.5:
             parts.append((-(weight * value), position, name))
     parts.sort()
