@@ -193,17 +193,15 @@ _METHODS: dict[str, Callable[[BudgetData, Mapping[str, Sequence[str]], Mapping[s
     "usage": _usage,
 }
 
+#: The methods that read each package's criticality and risk (the others weigh usage or the graph alone).
+_ASSESSED = frozenset({"need"})
+
 
 @gc_paused
 def propose(data: BudgetData, options: Options) -> Proposal:
     """Build a proposal; pure given the data and options, so the same store and options give the same lines."""
     if options.method not in methods.METHODS:
         raise ValueError(f"unknown method {options.method!r}; use one of {', '.join(methods.METHODS)}")
-    crit = criticality.values(data.usage, data.total_apps)
-    assessed = {
-        p: _Assessed(crit[p], risk.assess(facts.risk_inputs(data, p, options.now), options.weights))
-        for p in data.usage
-    }
     left_out: list[tuple[str, str]] = []
     caveats: dict[str, list[str]] = {}
     groups: dict[str, list[str]] = {}
@@ -238,6 +236,14 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         for token in sorted(tokens):
             if not any(_matches(token, p, line_key(data, p, options.per)) for p in data.usage):
                 notes.append(f"{flag} {token} matches no package or project of the organisation")
+    assessed: dict[str, _Assessed] = {}
+    if options.method in _ASSESSED:  # only the eligible packages, and only for a method that weighs risk
+        crit = criticality.values(data.usage, data.total_apps)
+        assessed = {
+            p: _Assessed(crit[p], risk.assess(facts.risk_inputs(data, p, options.now), options.weights))
+            for purls in groups.values()
+            for p in purls
+        }
     weights, why = _METHODS[options.method](data, groups, assessed)
     for key, purls in groups.items() if options.boost else ():
         factor = max((f for t, f in options.boost.items() for p in purls if _matches(t, p, key)), default=1.0)
