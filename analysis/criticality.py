@@ -53,6 +53,12 @@ def score(usage: Usage, total_apps: int, max_reach: int) -> Score:
     return Score("criticality", VERSION, round(v, 6), Status.OK, reason, details=details)
 
 
+def values(usages: Mapping[str, Usage], total_apps: int) -> dict[str, float]:
+    """The values of ``scores`` (rounded as stored) without their reasons and details."""
+    max_reach = max((u.reverse_reach for u in usages.values()), default=0)
+    return {purl: round(value(u, total_apps, max_reach), 6) for purl, u in usages.items()}
+
+
 def scores(usages: Mapping[str, Usage], total_apps: int) -> dict[str, Score]:
     """Criticality of every package the organisation uses."""
     max_reach = max((u.reverse_reach for u in usages.values()), default=0)

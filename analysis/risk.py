@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from analysis.score import Score, Status
@@ -68,11 +69,31 @@ class Component:
 
 @dataclass(frozen=True)
 class RiskResult:
+    """The risk of one package. Its components (with the phrases reasons are made of) are built when first
+    read: a budget reads them for one package per line, not for every package it weighs."""
+
     value: float | None
     confidence: float
-    components: tuple[Component, ...]
     missing: tuple[str, ...]
-    weights: Mapping[str, float] = field(default_factory=dict)
+    inputs: RiskInputs = field(repr=False)
+    scales: RiskWeights = field(repr=False)
+    values: tuple[float | None, ...] = field(repr=False)  # per COMPONENTS: each value, None when not known
+
+    @property
+    def weights(self) -> Mapping[str, float]:
+        return self.scales.weights
+
+    @cached_property
+    def components(self) -> tuple[Component, ...]:
+        """Every known component, in ``COMPONENTS`` order, with its weight and phrase."""
+        out = []
+        for position, name in enumerate(COMPONENTS):
+            found = self.values[position]
+            if found is not None:
+                out.append(
+                    Component(name, found, self.scales.weights.get(name, 0.0), _PHRASES[name](self.inputs))
+                )
+        return tuple(out)
 
 
 def load_weights(path: Path | None = None) -> RiskWeights:
@@ -106,85 +127,118 @@ def _plural(n: float, word: str) -> str:
     return f"{n:g} {word}" + ("" if n == 1 else "s")
 
 
-def _truck(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.truck_factor is None:
-        return None
+# Each component: a value in [0, 1] from its input (None when the input is not known), and the phrase the
+# reason uses for it. Values are computed for every package; phrases only for the components read.
+
+
+def _truck(i: RiskInputs, _: RiskWeights) -> float | None:
+    return None if i.truck_factor is None else 1.0 / max(i.truck_factor, 1.0)
+
+
+def _truck_phrase(i: RiskInputs) -> str:
     tf = i.truck_factor
+    assert tf is not None
     phrase = f"truck factor {tf:g}"
     if tf <= 1 and i.truck_top_share is not None:
         phrase += f" (one person authors {i.truck_top_share:.0%} of files)"
-    return 1.0 / max(tf, 1.0), phrase
+    return phrase
 
 
-def _absence(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.contributor_absence_factor is None:
-        return None
+def _absence(i: RiskInputs, _: RiskWeights) -> float | None:
     n = i.contributor_absence_factor
+    return None if n is None else 1.0 / max(n, 1.0)
+
+
+def _absence_phrase(i: RiskInputs) -> str:
+    n = i.contributor_absence_factor
+    assert n is not None
     who = "one person makes" if n <= 1 else f"{n:g} people make"
-    return 1.0 / max(n, 1.0), f"absence factor {n:g} ({who} half the commits)"
+    return f"absence factor {n:g} ({who} half the commits)"
 
 
-def _active(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.active_maintainers is None:
-        return None
+def _active(i: RiskInputs, _: RiskWeights) -> float | None:
     n = i.active_maintainers
-    if n <= 0:
-        return 1.0, "no active maintainer in 12 months"
-    return min(1.0, 0.8 / n), f"{_plural(n, 'active maintainer')} in 12 months"
-
-
-def _fragility(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.fragility not in _FRAGILITY:
+    if n is None:
         return None
-    assert i.fragility is not None
-    phrase = {"single-actor": "single-actor interface", "vigilance": "interface under vigilance"}.get(
-        i.fragility, "commons-grade interface"
+    return 1.0 if n <= 0 else min(1.0, 0.8 / n)
+
+
+def _active_phrase(i: RiskInputs) -> str:
+    n = i.active_maintainers
+    assert n is not None
+    return (
+        "no active maintainer in 12 months" if n <= 0 else f"{_plural(n, 'active maintainer')} in 12 months"
     )
-    return _FRAGILITY[i.fragility], phrase
 
 
-def _commit_stale(i: RiskInputs, w: RiskWeights) -> tuple[float, str] | None:
-    if i.days_since_last_commit is None:
-        return None
+def _fragility(i: RiskInputs, _: RiskWeights) -> float | None:
+    return _FRAGILITY.get(i.fragility) if i.fragility is not None else None
+
+
+def _fragility_phrase(i: RiskInputs) -> str:
+    return {"single-actor": "single-actor interface", "vigilance": "interface under vigilance"}.get(
+        str(i.fragility), "commons-grade interface"
+    )
+
+
+def _commit_stale(i: RiskInputs, w: RiskWeights) -> float | None:
     d = i.days_since_last_commit
-    return min(1.0, max(0.0, d) / w.stale_days), f"no commit for {_plural(_months(d), 'month')}"
+    return None if d is None else min(1.0, max(0.0, d) / w.stale_days)
 
 
-def _release_stale(i: RiskInputs, w: RiskWeights) -> tuple[float, str] | None:
-    if i.days_since_last_release is None:
-        return None
+def _commit_stale_phrase(i: RiskInputs) -> str:
+    assert i.days_since_last_commit is not None
+    return f"no commit for {_plural(_months(i.days_since_last_commit), 'month')}"
+
+
+def _release_stale(i: RiskInputs, w: RiskWeights) -> float | None:
     d = i.days_since_last_release
-    return min(1.0, max(0.0, d) / w.stale_days), f"no release for {_plural(_months(d), 'month')}"
+    return None if d is None else min(1.0, max(0.0, d) / w.stale_days)
 
 
-def _cadence(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.releases_last_12m is None:
-        return None
+def _release_stale_phrase(i: RiskInputs) -> str:
+    assert i.days_since_last_release is not None
+    return f"no release for {_plural(_months(i.days_since_last_release), 'month')}"
+
+
+def _cadence(i: RiskInputs, _: RiskWeights) -> float | None:
     n = i.releases_last_12m
-    phrase = "no release in 12 months" if n == 0 else f"only {_plural(n, 'release')} in 12 months"
-    return max(0.0, 1.0 - n / 4), phrase
+    return None if n is None else max(0.0, 1.0 - n / 4)
 
 
-def _deprecated(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.deprecated is None:
-        return None
-    return (1.0, "deprecated on the registry") if i.deprecated else (0.0, "not deprecated")
+def _cadence_phrase(i: RiskInputs) -> str:
+    n = i.releases_last_12m
+    assert n is not None
+    return "no release in 12 months" if n == 0 else f"only {_plural(n, 'release')} in 12 months"
 
 
-def _yanked(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.yanked_last_12m is None:
-        return None
+def _deprecated(i: RiskInputs, _: RiskWeights) -> float | None:
+    return None if i.deprecated is None else (1.0 if i.deprecated else 0.0)
+
+
+def _deprecated_phrase(i: RiskInputs) -> str:
+    return "deprecated on the registry" if i.deprecated else "not deprecated"
+
+
+def _yanked(i: RiskInputs, _: RiskWeights) -> float | None:
     n = i.yanked_last_12m
-    return min(1.0, n / 2), f"{_plural(n, 'yanked release')} in 12 months"
+    return None if n is None else min(1.0, n / 2)
 
 
-def _funding(i: RiskInputs, _: RiskWeights) -> tuple[float, str] | None:
-    if i.has_funding_channel is None:
-        return None
-    return (0.0, "a known funding channel") if i.has_funding_channel else (1.0, "no known funding channel")
+def _yanked_phrase(i: RiskInputs) -> str:
+    assert i.yanked_last_12m is not None
+    return f"{_plural(i.yanked_last_12m, 'yanked release')} in 12 months"
 
 
-_RULES: dict[str, Callable[[RiskInputs, RiskWeights], tuple[float, str] | None]] = {
+def _funding(i: RiskInputs, _: RiskWeights) -> float | None:
+    return None if i.has_funding_channel is None else (0.0 if i.has_funding_channel else 1.0)
+
+
+def _funding_phrase(i: RiskInputs) -> str:
+    return "a known funding channel" if i.has_funding_channel else "no known funding channel"
+
+
+_RULES: dict[str, Callable[[RiskInputs, RiskWeights], float | None]] = {
     "truck_factor": _truck,
     "contributor_absence_factor": _absence,
     "active_maintainers": _active,
@@ -196,35 +250,58 @@ _RULES: dict[str, Callable[[RiskInputs, RiskWeights], tuple[float, str] | None]]
     "yanked": _yanked,
     "funding": _funding,
 }
+_RULE_ITEMS = tuple((name, _RULES[name]) for name in COMPONENTS)
+_PHRASES: dict[str, Callable[[RiskInputs], str]] = {
+    "truck_factor": _truck_phrase,
+    "contributor_absence_factor": _absence_phrase,
+    "active_maintainers": _active_phrase,
+    "fragility": _fragility_phrase,
+    "commit_staleness": _commit_stale_phrase,
+    "release_staleness": _release_stale_phrase,
+    "release_cadence": _cadence_phrase,
+    "deprecated": _deprecated_phrase,
+    "yanked": _yanked_phrase,
+    "funding": _funding_phrase,
+}
 
 
 def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
-    """Every component with its weight, the weighted mean, and the confidence (known weight / all weight)."""
-    components: list[Component] = []
+    """The weighted mean of the known components, and the confidence (known weight / all weight)."""
     missing: list[str] = []
+    values: list[float | None] = []
     all_weight = 0.0
-    for name in COMPONENTS:
-        weight = weights.weights.get(name, 0.0)
+    known = 0.0
+    weighted = 0.0
+    table = weights.weights
+    for name, rule in _RULE_ITEMS:
+        weight = table.get(name, 0.0)
         all_weight += weight
-        found = _RULES[name](inputs, weights)
+        found = rule(inputs, weights)
+        values.append(found)
         if found is None:
             if weight > 0:
                 missing.append(name)
             continue
-        components.append(Component(name, found[0], weight, found[1]))
-    known = sum(c.weight for c in components)
-    value = sum(c.weight * c.value for c in components) / known if known > 0 else None
+        # Summed in component order from 0, as ``sum`` over the components does: the same float result.
+        known += weight
+        weighted += weight * found
+    value = weighted / known if known > 0 else None
     confidence = known / all_weight if all_weight > 0 else 0.0
-    return RiskResult(value, confidence, tuple(components), tuple(missing), dict(weights.weights))
+    return RiskResult(value, confidence, tuple(missing), inputs, weights, tuple(values))
 
 
 def drivers(result: RiskResult, top: int = 3) -> list[str]:
     """Phrases of the components that drive the risk most (value >= 0.5), largest weighted part first."""
-    chosen = sorted(
-        (c for c in result.components if c.value >= 0.5 and c.weight > 0),
-        key=lambda c: (-(c.weight * c.value), COMPONENTS.index(c.name)),
-    )[:top]
-    return [c.phrase for c in chosen]
+    parts = []  # (weighted part, component order, name) of the components with a say
+    for position, name in enumerate(COMPONENTS):
+        weight = result.scales.weights.get(name, 0.0)
+        if weight <= 0:
+            continue
+        value = result.values[position]
+        if value is not None and value >= 0.5:
+            parts.append((-(weight * value), position, name))
+    parts.sort()
+    return [_PHRASES[name](result.inputs) for _, _, name in parts[:top]]
 
 
 def reason(result: RiskResult, top: int = 3) -> str:

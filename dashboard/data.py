@@ -74,9 +74,26 @@ def store_version(db: Path) -> str:
     return f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}"
 
 
+#: Reads computed from the store's budget facts (``budget_queries.load``), read once per store version and
+#: shared: changing a planner input then recomputes only the assessment and the allocation.
+_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {
+    "budget_proposal": plan.propose_from_data,
+}
+
+
+@st.cache_resource(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+def _budget_data(db: str, version: str) -> budget_queries.BudgetData:
+    # A resource, not data: shared without a copy (it is frozen and only read), as pickling 5,000
+    # packages' facts on every use would cost what reading them does.
+    del version  # part of the cache key only
+    with read_connection(Path(db)) as conn:
+        return budget_queries.load(conn)
+
+
 @st.cache_data(ttl=TTL_SECONDS, max_entries=512, show_spinner=False)
 def _cached_query(db: str, version: str, name: str, args: tuple[Any, ...]) -> Any:
-    del version  # part of the cache key only
+    if name in _FROM_BUDGET_DATA:
+        return _FROM_BUDGET_DATA[name](_budget_data(db, version), *args)
     with read_connection(Path(db)) as conn:
         return _QUERIES[name](conn, *args)
 
@@ -89,6 +106,7 @@ def query(name: str, *args: Any, db: Path | None = None) -> Any:
 
 def clear_cache() -> None:
     _cached_query.clear()
+    _budget_data.clear()
 
 
 # Typed entry points, one per read, so pages read like UI descriptions.

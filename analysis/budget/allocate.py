@@ -13,7 +13,7 @@ stable, so the whole total is allocated:
 4. Whole units by the largest-remainder method (Hamilton): each line gets the integer part of its share,
    the units left go to the largest fractional parts (ties: rank order).
 
-Exact arithmetic (fractions) keeps the result identical across platforms for the same inputs.
+Exact arithmetic (integers over a common denominator) keeps the result identical across platforms for the same inputs.
 """
 
 from __future__ import annotations
@@ -38,25 +38,42 @@ def _rank(weights: Mapping[str, float]) -> list[str]:
     return sorted((k for k, w in weights.items() if w > 0), key=lambda k: (-weights[k], k))
 
 
-def water_fill(weights: Sequence[Fraction], total: Fraction, cap: Fraction | None) -> list[Fraction]:
-    """Proportional shares of ``total`` where no share exceeds ``cap`` (sum(cap) >= total is assumed)."""
-    shares: list[Fraction | None] = [None] * len(weights)
-    remaining = total
-    while True:
-        open_idx = [i for i, s in enumerate(shares) if s is None]
-        pool = sum((weights[i] for i in open_idx), Fraction(0))
-        if not open_idx or pool == 0:
-            break
-        over = [i for i in open_idx if cap is not None and remaining * weights[i] / pool > cap]
-        if not over:
-            for i in open_idx:
-                shares[i] = remaining * weights[i] / pool
-            break
-        for i in over:
-            assert cap is not None
-            shares[i] = cap
-            remaining -= cap
-    return [s if s is not None else Fraction(0) for s in shares]
+# Shares are exact rationals over one common denominator: each float weight is a dyadic fraction, so scaled
+# to a common power of two they become integers N_i, and a line's share is R x N_i / P (R the whole units
+# left once capped lines are paid, P the sum of the open lines' N). Integer arithmetic on these gives the
+# same result as fractions, at a fraction of the cost.
+
+
+def _numerators(weights: Sequence[float]) -> list[int]:
+    """Integers proportional to ``weights`` exactly (a common power-of-two denominator)."""
+    ratios = [w.as_integer_ratio() for w in weights]
+    common = max((d for _, d in ratios), default=1)
+    return [n * (common // d) for n, d in ratios]
+
+
+def _water_fill(numerators: Sequence[int], total: int, cap: int | None) -> tuple[list[int], int]:
+    """Proportional shares of ``total`` where no share exceeds ``cap``, as (numerators, denominator).
+
+    ``numerators`` are in decreasing order, so the capped lines are always a prefix: the first ``k`` whose
+    next line's share, with those ``k`` capped and the rest shared again, stays under the cap. Capping a
+    line only raises the others' shares, so this is the fixed point of capping every line over the cap and
+    sharing again until none is (sum(cap) >= total is assumed).
+    """
+    n = len(numerators)
+    if cap is None:
+        pool = sum(numerators)
+        return [total * w for w in numerators], pool
+    suffix = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + numerators[i]
+    k = 0
+    while k < n and (total - k * cap) * numerators[k] > cap * suffix[k]:
+        k += 1
+    pool = suffix[k]
+    if pool == 0:  # every line capped
+        return [cap] * k, 1
+    remaining = total - k * cap
+    return [cap * pool] * k + [remaining * w for w in numerators[k:]], pool
 
 
 def largest_remainder(shares: Sequence[Fraction], total: int) -> list[int]:
@@ -69,10 +86,14 @@ def largest_remainder(shares: Sequence[Fraction], total: int) -> list[int]:
     return whole
 
 
-def _shares(ranked: list[str], weights: Mapping[str, float], total: int, cap: int | None) -> list[Fraction]:
-    return water_fill(
-        [Fraction(weights[k]) for k in ranked], Fraction(total), Fraction(cap) if cap is not None else None
-    )
+def _largest_remainder(shares: Sequence[int], denominator: int, total: int) -> list[int]:
+    """``largest_remainder`` of the shares ``shares[i] / denominator``, in integers."""
+    whole = [s // denominator for s in shares]
+    left = total - sum(whole)
+    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - whole[i] * denominator), i))
+    for i in order[:left]:
+        whole[i] += 1
+    return whole
 
 
 def _effective_cap(cap: int | None, total: int, lines: int) -> int | None:
@@ -96,8 +117,11 @@ def allocate(
     if not ranked or total == 0:
         return Allocation({}, tuple(ranked), cap, False)
 
-    def smallest_share(n: int) -> Fraction:
-        return _shares(ranked[:n], weights, total, _effective_cap(cap, total, n))[-1]
+    numerators = _numerators([weights[k] for k in ranked])
+
+    def reaches_floor(n: int) -> bool:
+        shares, denominator = _water_fill(numerators[:n], total, _effective_cap(cap, total, n))
+        return shares[-1] >= floor * denominator
 
     # Largest n whose n-th (smallest) share reaches the floor: shares grow as lines are dropped. ``lo``
     # is always a verified count (one line gets the whole total >= floor), so kept lines meet the floor.
@@ -105,7 +129,7 @@ def allocate(
     if floor > 0:
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if smallest_share(mid) >= floor:
+            if reaches_floor(mid):
                 lo = mid
             else:
                 hi = mid - 1
@@ -113,7 +137,8 @@ def allocate(
     else:
         kept = ranked
     effective = _effective_cap(cap, total, len(kept))
-    amounts = largest_remainder(_shares(kept, weights, total, effective), total)
+    shares, denominator = _water_fill(numerators[: len(kept)], total, effective)
+    amounts = _largest_remainder(shares, denominator, total)
     return Allocation(
         dict(zip(kept, amounts, strict=True)),
         tuple(ranked[len(kept) :]),

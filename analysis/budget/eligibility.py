@@ -70,8 +70,11 @@ def verdict(
     elephant_factor: float | None = None,
     steward_kind: str | None = None,
     rules: Rules = Rules(),
+    status: str | None = None,
 ) -> Verdict:
-    status = licence_status(licence, classifiers)
+    """``status``: ``licence_status(licence, classifiers)`` when the caller already knows it."""
+    if status is None:
+        status = licence_status(licence, classifiers)
     if status == "closed":
         return Verdict(False, f"not an open-source licence ({licence})")
     if "steward" in rules.company_evidence and steward_kind == "company":

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analysis.queries.budget import BudgetData, FundingLink
+from analysis.queries.budget import BudgetData, FundingLink, InputScores
 from analysis.risk import RiskInputs
 
 _DAYS_PER_MONTH = 30.44
+_NO_SCORES = InputScores()
 
 
 def funding_links(data: BudgetData, purl: str) -> tuple[FundingLink, ...]:
@@ -19,38 +20,25 @@ def funding_links(data: BudgetData, purl: str) -> tuple[FundingLink, ...]:
     return links
 
 
-def _score_value(data: BudgetData, purl: str, name: str) -> float | None:
-    found = data.scores.get(purl, {}).get(name)
-    return found.value if found is not None and found.status == "ok" else None
-
-
-def _top_share(data: BudgetData, purl: str) -> float | None:
-    found = data.scores.get(purl, {}).get("truck_factor")
-    developers = found.details.get("developers") if found is not None else None
-    if not isinstance(developers, list) or not developers or not isinstance(developers[0], dict):
-        return None
-    share = developers[0].get("share")
-    return float(share) if isinstance(share, int | float) else None
-
-
 def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:
     meta = data.metadata.get(purl)
-    fragility = data.scores.get(purl, {}).get("fragility")
+    scores = data.scores.get(purl, _NO_SCORES)
     last_release = meta.last_release_at if meta else None
-    has_channel: bool | None = bool(funding_links(data, purl)) or None
+    repo = data.repository.get(purl)
+    # Whether ``funding_links`` finds any link, without building them.
+    has_channel: bool | None = bool(data.funding.get(purl)) or bool(repo and data.funding.get(repo)) or None
     if has_channel is None and (meta is not None or purl in data.funding):
         has_channel = False  # registry data was collected and names no channel
-    days_commit = _score_value(data, purl, "days_since_last_commit")
-    repo = data.repository.get(purl)
+    days_commit = scores.days_since_last_commit
     activity = data.activity.get(repo) if repo else None
     if days_commit is None and activity is not None and activity.last_commit_at is not None:
         days_commit = (now - activity.last_commit_at).total_seconds() / 86400
     return RiskInputs(
-        truck_factor=_score_value(data, purl, "truck_factor"),
-        truck_top_share=_top_share(data, purl),
-        contributor_absence_factor=_score_value(data, purl, "contributor_absence_factor"),
-        active_maintainers=_score_value(data, purl, "active_maintainers"),
-        fragility=fragility.label if fragility is not None and fragility.status == "ok" else None,
+        truck_factor=scores.truck_factor,
+        truck_top_share=scores.truck_top_share,
+        contributor_absence_factor=scores.contributor_absence_factor,
+        active_maintainers=scores.active_maintainers,
+        fragility=scores.fragility,
         days_since_last_commit=days_commit,
         days_since_last_release=(now - last_release).total_seconds() / 86400 if last_release else None,
         releases_last_12m=meta.releases_last_12m if meta else None,

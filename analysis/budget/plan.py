@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from analysis.budget import eligibility
-from analysis.budget.proposal import Options, Proposal, line_key, propose
+from analysis.budget.proposal import Options, Proposal, propose
 from analysis.queries import budget as queries
 from analysis.risk import load_weights
 from collectors.errors import InputError
@@ -66,15 +66,23 @@ def propose_from_store(
     conn: duckdb.DuckDBPyConnection, choices: Choices, created_at: datetime | None = None
 ) -> Proposal:
     """Read the store once through ``conn`` (read-only is enough) and propose for ``choices``."""
-    data = queries.load(conn)
+    return propose_from_data(queries.load(conn), choices, created_at)
+
+
+def propose_from_data(
+    data: queries.BudgetData, choices: Choices, created_at: datetime | None = None
+) -> Proposal:
+    """Propose for ``choices`` over what ``queries.load`` read (a front end may read once, propose often)."""
     return propose(data, options(choices, data, created_at))
 
 
 def line_keys(conn: duckdb.DuckDBPyConnection, per: str = "project") -> list[str]:
     """Every key a line can have (a repository URL, or the purl without one; the purl with ``per='package'``),
     sorted: what a person can exclude or boost."""
-    data = queries.load(conn)
-    return sorted({line_key(data, purl, per) for purl in data.usage})
+    purls, repository = queries.line_subjects(conn)
+    if per != "project":
+        return purls
+    return sorted({repository.get(purl, purl) for purl in purls})
 
 
 def head_row(proposal: Proposal) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from analysis import criticality, risk
 from analysis.budget import channels, eligibility, facts, methods
 from analysis.budget.allocate import allocate
+from analysis.gcpause import gc_paused
 from analysis.queries.budget import BudgetData
 
 PLEDGE_PER_DEVELOPER = 2000  # Open Source Pledge: at least $2,000 per full-time developer per year
@@ -120,7 +121,11 @@ def _need(
     why: dict[str, str] = {}
     for key, purls in groups.items():
         # The project's most needy package speaks for it: packages of one project share maintainers.
-        best = max(purls, key=lambda p: (methods.need(assessed[p].criticality, assessed[p].risk.value), p))
+        best = (
+            purls[0]
+            if len(purls) == 1
+            else max(purls, key=lambda p: (methods.need(assessed[p].criticality, assessed[p].risk.value), p))
+        )
         a, u = assessed[best], data.usage[best]
         weights[key] = methods.need(a.criticality, a.risk.value)
         r = a.risk
@@ -188,35 +193,37 @@ _METHODS: dict[str, Callable[[BudgetData, Mapping[str, Sequence[str]], Mapping[s
     "usage": _usage,
 }
 
+#: The methods that read each package's criticality and risk (the others weigh usage or the graph alone).
+_ASSESSED = frozenset({"need"})
 
+
+@gc_paused
 def propose(data: BudgetData, options: Options) -> Proposal:
     """Build a proposal; pure given the data and options, so the same store and options give the same lines."""
     if options.method not in methods.METHODS:
         raise ValueError(f"unknown method {options.method!r}; use one of {', '.join(methods.METHODS)}")
-    crit = criticality.scores(data.usage, data.total_apps)
-    assessed = {
-        p: _Assessed(
-            crit[p].value or 0.0, risk.assess(facts.risk_inputs(data, p, options.now), options.weights)
-        )
-        for p in data.usage
-    }
     left_out: list[tuple[str, str]] = []
     caveats: dict[str, list[str]] = {}
     groups: dict[str, list[str]] = {}
+    statuses: dict[tuple[str | None, tuple[str, ...]], str] = {}
     for purl in sorted(data.usage):
         project = line_key(data, purl, options.per)
-        if any(_matches(t, purl, project) for t in options.exclude):
+        if options.exclude and any(_matches(t, purl, project) for t in options.exclude):
             left_out.append((purl, "excluded by --exclude"))
             continue
         meta = data.metadata.get(purl)
-        pkg_scores = data.scores.get(purl, {})
-        elephant = pkg_scores.get("elephant_factor")
+        pkg_scores = data.scores.get(purl)
+        licence, classifiers = (meta.license, meta.classifiers) if meta else (None, ())
+        status = statuses.get((licence, classifiers))
+        if status is None:  # a few dozen distinct licences cover thousands of packages: parse each once
+            status = statuses[licence, classifiers] = eligibility.licence_status(licence, classifiers)
         v = eligibility.verdict(
-            licence=meta.license if meta else None,
-            classifiers=meta.classifiers if meta else (),
-            elephant_factor=elephant.value if elephant and elephant.status == "ok" else None,
+            licence=licence,
+            classifiers=classifiers,
+            elephant_factor=pkg_scores.elephant_factor if pkg_scores else None,
             steward_kind=data.steward_kind.get(purl),
             rules=options.rules,
+            status=status,
         )
         if not v.eligible:
             left_out.append((purl, v.reason))
@@ -229,8 +236,16 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         for token in sorted(tokens):
             if not any(_matches(token, p, line_key(data, p, options.per)) for p in data.usage):
                 notes.append(f"{flag} {token} matches no package or project of the organisation")
+    assessed: dict[str, _Assessed] = {}
+    if options.method in _ASSESSED:  # only the eligible packages, and only for a method that weighs risk
+        crit = criticality.values(data.usage, data.total_apps)
+        assessed = {
+            p: _Assessed(crit[p], risk.assess(facts.risk_inputs(data, p, options.now), options.weights))
+            for purls in groups.values()
+            for p in purls
+        }
     weights, why = _METHODS[options.method](data, groups, assessed)
-    for key, purls in groups.items():
+    for key, purls in groups.items() if options.boost else ():
         factor = max((f for t, f in options.boost.items() for p in purls if _matches(t, p, key)), default=1.0)
         if factor != 1.0:
             weights[key] *= factor
