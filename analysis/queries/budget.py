@@ -113,14 +113,9 @@ def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def usage(
-    conn: duckdb.DuckDBPyConnection, children: Mapping[str, Sequence[str]] | None = None
-) -> dict[str, Usage]:
-    """Applications using each package, directly or not, shortest depth, strongest scope, reverse reach.
-
-    ``children``: the dependency graph when already read (``_graph``), else read here.
-    """
-    reach = reverse_reach(conn) if children is None else _reach(children)
+def usage(conn: duckdb.DuckDBPyConnection) -> dict[str, Usage]:
+    """Applications using each package, directly or not, shortest depth, strongest scope, reverse reach."""
+    reach = reverse_reach(conn)
     rows = conn.execute(
         """
         SELECT purl, count(DISTINCT app), count(DISTINCT app) FILTER (WHERE is_direct), min(depth),
@@ -136,95 +131,32 @@ def usage(
 
 
 def reverse_reach(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """How many of the organisation's packages depend on each package, directly or transitively
-    (versions merged; a package never counts itself). Only packages with a dependent are keys."""
-    return _reach(_graph(conn)[1])
+    """How many of the organisation's packages depend on each package, directly or transitively.
 
-
-def _reach(children: Mapping[str, Sequence[str]]) -> dict[str, int]:
-    """Reverse reach from the graph (parent -> children, no self-loops), as bit sets of ancestors.
-
-    Each package's ancestors are an integer with one bit per package. Cycles are first collapsed into
-    their strongly connected components (Tarjan), whose members all share one set of ancestors (each
-    other, and what is above the component); components are then visited parents first, so each edge is
-    looked at once. OR of 5,000-bit integers costs well under a microsecond: this is an order of magnitude
-    cheaper than a recursive query over every (package, dependent) pair.
+    A recursive walk up ``app_edges`` (versions merged); ``UNION`` (not ``UNION ALL``) drops pairs already
+    found, so dependency cycles terminate. A package never counts itself.
     """
-    nodes = sorted(set(children).union(*children.values()))
-    index = {purl: i for i, purl in enumerate(nodes)}
-    kids: list[list[int]] = [[] for _ in nodes]
-    parents: list[list[int]] = [[] for _ in nodes]
-    for parent, below in children.items():
-        p = index[parent]
-        for c in sorted({index[k] for k in below}):
-            kids[p].append(c)
-            parents[c].append(p)
-    components = _components(kids)  # children before parents
-    ancestors = [0] * len(nodes)
-    component_of = [0] * len(nodes)
-    for number, members in enumerate(components):
-        for i in members:
-            component_of[i] = number
-    for number in range(len(components) - 1, -1, -1):  # parents first
-        members = components[number]
-        found = 0
-        for i in members:
-            for p in parents[i]:
-                if component_of[p] != number:
-                    found |= ancestors[p] | (1 << p)
-        if len(members) > 1:  # on a cycle: every member depends on every other
-            for i in members:
-                found |= 1 << i
-        for i in members:
-            ancestors[i] = found
-    return {nodes[i]: bits.bit_count() - ((bits >> i) & 1) for i, bits in enumerate(ancestors) if parents[i]}
-
-
-def _components(kids: Sequence[Sequence[int]]) -> list[list[int]]:
-    """Strongly connected components of a graph given as adjacency lists, each component after every
-    component it reaches (Tarjan's algorithm, iterative so deep graphs do not hit the recursion limit)."""
-    order = [-1] * len(kids)
-    low = [0] * len(kids)
-    on_stack = [False] * len(kids)
-    stack: list[int] = []
-    components: list[list[int]] = []
-    counter = 0
-    for root in range(len(kids)):
-        if order[root] >= 0:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, position = work.pop()
-            if position == 0:
-                order[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack[node] = True
-            descended = False
-            for k in range(position, len(kids[node])):
-                child = kids[node][k]
-                if order[child] < 0:
-                    work.append((node, k + 1))
-                    work.append((child, 0))
-                    descended = True
-                    break
-                if on_stack[child]:
-                    low[node] = min(low[node], order[child])
-            if descended:
-                continue
-            if low[node] == order[node]:
-                members = []
-                while True:
-                    top = stack.pop()
-                    on_stack[top] = False
-                    members.append(top)
-                    if top == node:
-                        break
-                components.append(members)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return components
+    # Integer ids make the recursion's joins and duplicate checks about twice as fast as on purl strings;
+    # MATERIALIZED keeps the edge list from being recomputed at every step of the recursion (3x faster).
+    rows = conn.execute(
+        """
+        WITH RECURSIVE ids AS MATERIALIZED (
+            SELECT purl, row_number() OVER (ORDER BY purl) AS id
+            FROM (SELECT parent_purl AS purl FROM app_edges UNION SELECT child_purl FROM app_edges)
+        ), edges AS MATERIALIZED (
+            SELECT DISTINCT p.id AS parent, c.id AS child
+            FROM app_edges e JOIN ids p ON p.purl = e.parent_purl JOIN ids c ON c.purl = e.child_purl
+            WHERE p.id <> c.id
+        ), reach(node, dependent) AS (
+            SELECT child, parent FROM edges
+            UNION
+            SELECT r.node, e.parent FROM reach r JOIN edges e ON e.child = r.dependent
+        )
+        SELECT i.purl, count(*) FILTER (WHERE r.dependent <> r.node)
+        FROM reach r JOIN ids i ON i.id = r.node GROUP BY i.purl
+        """
+    ).fetchall()
+    return {str(p): int(n) for p, n in rows}
 
 
 def total_apps(conn: duckdb.DuckDBPyConnection) -> int:
@@ -413,7 +345,7 @@ def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Budget
     repository = _repositories(conn, tables, registry)
     return BudgetData(
         total_apps=total_apps(conn),
-        usage=usage(conn, children),
+        usage=usage(conn),
         direct=direct,
         children=children,
         metadata=metadata,
