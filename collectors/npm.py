@@ -16,21 +16,18 @@ from collectors.base import (
     Collected,
     Dependency,
     Document,
-    Failed,
     FundingLink,
     Maintainer,
     Outcome,
     PackageMetadata,
     PackageRef,
     Release,
-    Skipped,
-    Unchanged,
-    answer_signature,
 )
-from collectors.errors import InputError, SocleError, TerminalError, TransientError
+from collectors.errors import InputError, SocleError, TerminalError
 from collectors.funding_urls import platform_for
 from collectors.http import Fetcher
 from collectors.pypi import release_stats
+from collectors.registry.fetch import Fetched, failed, fetch_document
 from collectors.registry.parsing import (
     MAX_SHORT,
     MAX_TEXT,
@@ -133,31 +130,22 @@ class NpmCollector:
         return f"{self.base_url}/{path}" + (f"/{quote(version, safe='')}" if version else "")
 
     async def collect(self, fetcher: Fetcher, ref: PackageRef, *, now: datetime) -> Outcome:
-        url = self._url(ref.name)
+        fetched = await fetch_document(fetcher, self._url(ref.name), ref, "npm")
+        if not isinstance(fetched, Fetched):
+            return fetched
         try:
-            answer = await fetcher.get(url)
-            if answer.status == 404:
-                return Skipped(ref.purl, "not found on npm (404)")
-            if answer.status != 200:
-                return Failed(ref.purl, f"{url}: HTTP {answer.status}", transient=False)
-            signature = answer_signature(answer.body, ref.versions)
-            if signature == ref.previous_signature:
-                return Unchanged(ref.purl)
-            doc = load_json(answer.body, ref.purl)
-            collected = self._parse(ref, doc, now)
-        except TransientError as exc:
-            return Failed(ref.purl, str(exc), transient=True)
+            collected = self._parse(ref, fetched.doc, now)
         except SocleError as exc:
-            return Failed(ref.purl, str(exc), transient=False)
+            return failed(ref, exc)
         return Collected(
             metadata=collected.metadata,
             releases=collected.releases,
             maintainers=collected.maintainers,
             dependencies=collected.dependencies,
             funding=collected.funding,
-            documents=(Document(url, answer.body),),
+            documents=(Document(fetched.url, fetched.body),),
             warnings=collected.warnings,
-            signature=signature,
+            signature=fetched.signature,
         )
 
     async def dependencies_of(

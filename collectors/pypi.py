@@ -15,20 +15,17 @@ from collectors.base import (
     Collected,
     Dependency,
     Document,
-    Failed,
     FundingLink,
     Maintainer,
     Outcome,
     PackageMetadata,
     PackageRef,
     Release,
-    Skipped,
-    Unchanged,
-    answer_signature,
 )
-from collectors.errors import InputError, SocleError, TerminalError, TransientError
+from collectors.errors import InputError, SocleError, TerminalError
 from collectors.funding_urls import is_funding_domain, platform_for
 from collectors.http import Fetcher
+from collectors.registry.fetch import Fetched, failed, fetch_document
 from collectors.registry.parsing import MAX_TEXT, load_json, obj, parse_time, purl_for, string_list, text
 from collectors.registry.repository_urls import repository_from_links
 
@@ -150,19 +147,12 @@ class PypiCollector:
         return f"{self.base_url}/{'/'.join(parts)}/json"
 
     async def collect(self, fetcher: Fetcher, ref: PackageRef, *, now: datetime) -> Outcome:
-        url = self._url(ref.name)
+        fetched = await fetch_document(fetcher, self._url(ref.name), ref, "PyPI")
+        if not isinstance(fetched, Fetched):
+            return fetched
         try:
-            answer = await fetcher.get(url)
-            if answer.status == 404:
-                return Skipped(ref.purl, "not found on PyPI (404)")
-            if answer.status != 200:
-                return Failed(ref.purl, f"{url}: HTTP {answer.status}", transient=False)
-            signature = answer_signature(answer.body, ref.versions)
-            if signature == ref.previous_signature:
-                return Unchanged(ref.purl)
-            doc = load_json(answer.body, ref.purl)
-            collected = self._parse(ref, doc, now)
-            documents = [Document(url, answer.body)]
+            collected = self._parse(ref, fetched.doc, now)
+            documents = [Document(fetched.url, fetched.body)]
             latest = collected.metadata.latest_version
             deps = list(collected.dependencies)
             warnings: list[str] = []
@@ -171,10 +161,8 @@ class PypiCollector:
                     deps.extend(await self.dependencies_of(fetcher, ref, version))
                 except TerminalError as exc:
                     warnings.append(f"requires_dist of {version} unavailable: {exc}")
-        except TransientError as exc:
-            return Failed(ref.purl, str(exc), transient=True)
         except SocleError as exc:
-            return Failed(ref.purl, str(exc), transient=False)
+            return failed(ref, exc)
         return Collected(
             metadata=collected.metadata,
             releases=collected.releases,
@@ -183,7 +171,7 @@ class PypiCollector:
             funding=collected.funding,
             documents=tuple(documents),
             warnings=tuple(warnings),
-            signature=signature,
+            signature=fetched.signature,
         )
 
     async def dependencies_of(
