@@ -41,6 +41,24 @@ class RiskWeights:
     stale_days: float = 730.0
     source: str = "defaults"
 
+    @cached_property
+    def plan(self) -> tuple[tuple[str, Callable[[RiskInputs, RiskWeights], float | None], float], ...]:
+        """(component, rule, weight) in ``COMPONENTS`` order: what ``assess`` walks for every package."""
+        return tuple((name, rule, self.weights.get(name, 0.0)) for name, rule in _RULE_ITEMS)
+
+    @cached_property
+    def total(self) -> float:
+        """All the weight, known or not (summed in component order, as ``assess`` did per package)."""
+        total = 0.0
+        for _, _, weight in self.plan:
+            total += weight
+        return total
+
+    @cached_property
+    def ranked(self) -> tuple[tuple[int, str, float], ...]:
+        """(position, component, weight) of the components with a weight > 0, for ``drivers``."""
+        return tuple((i, name, w) for i, (name, _, w) in enumerate(self.plan) if w > 0)
+
 
 @dataclass(frozen=True)
 class RiskInputs:
@@ -269,13 +287,9 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
     """The weighted mean of the known components, and the confidence (known weight / all weight)."""
     missing: list[str] = []
     values: list[float | None] = []
-    all_weight = 0.0
     known = 0.0
     weighted = 0.0
-    table = weights.weights
-    for name, rule in _RULE_ITEMS:
-        weight = table.get(name, 0.0)
-        all_weight += weight
+    for name, rule, weight in weights.plan:
         found = rule(inputs, weights)
         values.append(found)
         if found is None:
@@ -286,6 +300,7 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
         known += weight
         weighted += weight * found
     value = weighted / known if known > 0 else None
+    all_weight = weights.total
     confidence = known / all_weight if all_weight > 0 else 0.0
     return RiskResult(value, confidence, tuple(missing), inputs, weights, tuple(values))
 
@@ -293,11 +308,9 @@ def assess(inputs: RiskInputs, weights: RiskWeights) -> RiskResult:
 def drivers(result: RiskResult, top: int = 3) -> list[str]:
     """Phrases of the components that drive the risk most (value >= 0.5), largest weighted part first."""
     parts = []  # (weighted part, component order, name) of the components with a say
-    for position, name in enumerate(COMPONENTS):
-        weight = result.scales.weights.get(name, 0.0)
-        if weight <= 0:
-            continue
-        value = result.values[position]
+    values = result.values
+    for position, name, weight in result.scales.ranked:
+        value = values[position]
         if value is not None and value >= 0.5:
             parts.append((-(weight * value), position, name))
     parts.sort()

@@ -20,6 +20,7 @@ import collectors.store.budget
 import collectors.store.catalogue
 import collectors.store.git
 import collectors.store.registry  # noqa: F401 - each store module registers its tables for bulk writes
+from analysis.budget.step import store_usage
 from collectors.store import WriteSession, insert_columns, write_scores, write_session
 from collectors.store.budget import save_proposal
 
@@ -390,6 +391,7 @@ def build_store(db: Path, packages: int = 5000, apps: int = 50) -> Path:
         _collected(session, org, second=False)
     with write_session(db, "refresh", {"bench": 2}) as session:
         _collected(session, org, second=True)
+        store_usage(session)  # as the refresh's criticality step leaves it
         _proposal(session, org)
     return db
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import collectors.store.git
 import collectors.store.registry  # noqa: F401 - registers the registry and git tables for bulk writes
+from analysis.budget.step import store_usage
 from collectors.store import WriteSession, insert_columns, write_scores, write_session
 
 AS_OF = datetime(2026, 11, 1, 12, 0, 0)
@@ -177,6 +178,7 @@ def synthetic(
     if collected:
         with write_session(db_path, "refresh") as session:
             _collected(session, purls)
+            store_usage(session)  # usage and reverse reach, as the refresh's criticality step stores them
     return db_path
 
 

@@ -11,8 +11,8 @@ next page run reads the new store at once, and the ``ttl`` bounds memory for sto
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -74,26 +74,40 @@ def store_version(db: Path) -> str:
     return f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}"
 
 
-#: Reads computed from the store's budget facts (``budget_queries.load``), read once per store version and
-#: shared: changing a planner input then recomputes only the assessment and the allocation.
-_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {
-    "budget_proposal": plan.propose_from_data,
-}
-
-
 @st.cache_resource(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
 def _budget_data(db: str, version: str) -> budget_queries.BudgetData:
     # A resource, not data: shared without a copy (it is frozen and only read), as pickling 5,000
-    # packages' facts on every use would cost what reading them does.
+    # packages' facts on every use would cost what reading them does. The dependency graph is left out:
+    # only the StackAid method walks it, and ``_budget_graph`` reads it when that method is chosen.
     del version  # part of the cache key only
     with read_connection(Path(db)) as conn:
-        return budget_queries.load(conn)
+        return plan.read(conn)  # the graph is read by ``_budget_graph`` for StackAid
+
+
+@st.cache_resource(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+def _budget_graph(db: str, version: str) -> Mapping[str, tuple[str, ...]]:
+    del version  # part of the cache key only
+    with read_connection(Path(db)) as conn:
+        return budget_queries.children(conn)
+
+
+def _propose(db: str, version: str, choices: plan.Choices) -> Proposal:
+    """The proposal from the store's budget facts, read once per store version and shared: changing a
+    planner input then recomputes only the assessment and the allocation."""
+    data = _budget_data(db, version)
+    if choices.method == "stackaid":
+        data = replace(data, children=_budget_graph(db, version))
+    return plan.propose_from_data(data, choices)
+
+
+#: Reads computed from the store's budget facts rather than through a connection of their own.
+_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {"budget_proposal": _propose}
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=512, show_spinner=False)
 def _cached_query(db: str, version: str, name: str, args: tuple[Any, ...]) -> Any:
     if name in _FROM_BUDGET_DATA:
-        return _FROM_BUDGET_DATA[name](_budget_data(db, version), *args)
+        return _FROM_BUDGET_DATA[name](db, version, *args)
     with read_connection(Path(db)) as conn:
         return _QUERIES[name](conn, *args)
 
@@ -107,6 +121,7 @@ def query(name: str, *args: Any, db: Path | None = None) -> Any:
 def clear_cache() -> None:
     _cached_query.clear()
     _budget_data.clear()
+    _budget_graph.clear()
 
 
 # Typed entry points, one per read, so pages read like UI descriptions.

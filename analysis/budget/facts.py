@@ -30,9 +30,9 @@ def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:
     if has_channel is None and (meta is not None or purl in data.funding):
         has_channel = False  # registry data was collected and names no channel
     days_commit = scores.days_since_last_commit
-    activity = data.activity.get(repo) if repo else None
-    if days_commit is None and activity is not None and activity.last_commit_at is not None:
-        days_commit = (now - activity.last_commit_at).total_seconds() / 86400
+    last_commit = data.last_commit.get(repo) if days_commit is None and repo else None
+    if last_commit is not None:
+        days_commit = (now - last_commit).total_seconds() / 86400
     return RiskInputs(
         truck_factor=scores.truck_factor,
         truck_top_share=scores.truck_top_share,

@@ -66,7 +66,13 @@ def propose_from_store(
     conn: duckdb.DuckDBPyConnection, choices: Choices, created_at: datetime | None = None
 ) -> Proposal:
     """Read the store once through ``conn`` (read-only is enough) and propose for ``choices``."""
-    return propose_from_data(queries.load(conn), choices, created_at)
+    return propose_from_data(read(conn, choices.method), choices, created_at)
+
+
+def read(conn: duckdb.DuckDBPyConnection, method: str = "need") -> queries.BudgetData:
+    """What a proposal with ``method`` reads: the dependency graph only for StackAid, and no OpenSSF
+    signals (only the refresh's scores use them)."""
+    return queries.load(conn, graph=method == "stackaid", openssf=False)
 
 
 def propose_from_data(

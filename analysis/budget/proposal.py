@@ -144,10 +144,13 @@ def _need(
 def _stackaid(
     data: BudgetData, groups: Mapping[str, Sequence[str]], assessed: Mapping[str, _Assessed]
 ) -> Weighed:
-    shares = methods.stackaid(sorted(data.direct), data.children)
+    if data.children is None:
+        raise ValueError("the stackaid method needs the dependency graph: load the data with graph=True")
+    children = data.children
+    shares = methods.stackaid(sorted(data.direct), children)
     givers: dict[str, set[str]] = {}
     for parent in data.direct:
-        for child in data.children.get(parent, ()):
+        for child in children.get(parent, ()):
             givers.setdefault(child, set()).add(parent)
     weights: dict[str, float] = {}
     why: dict[str, str] = {}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from analysis.budget.assess import assess_all
-from analysis.queries.budget import load
+from analysis.queries.budget import Usage, load
+from analysis.queries.budget import usage as live_usage
 from analysis.risk import load_weights
 from collectors.store import WriteSession, write_scores
+from collectors.store.inventory import USAGE_COLUMNS, replace_usage
 
 
 class _Options(Protocol):
@@ -18,8 +21,21 @@ class _Options(Protocol):
     def now(self) -> datetime: ...
 
 
+def store_usage(session: WriteSession, usage: Mapping[str, Usage] | None = None) -> int:
+    """Replace ``package_usage`` with ``usage`` (computed from the session's graph when not given)."""
+    if usage is None:
+        usage = live_usage(session.conn, stored=False)
+    return replace_usage(
+        session, {name: [getattr(u, name) for u in usage.values()] for name in USAGE_COLUMNS}
+    )
+
+
 def _write(session: WriteSession, options: _Options, names: tuple[str, ...]) -> None:
-    data = load(session.conn, options.now)
+    # Criticality computes usage and reverse reach from the graph and stores them for every later reader.
+    fresh_usage = "criticality" in names
+    data = load(session.conn, options.now, stored_usage=not fresh_usage)
+    if fresh_usage:
+        store_usage(session, data.usage)
     rows: list[dict[str, Any]] = []
     for entry in assess_all(data, load_weights()):
         chosen = {"criticality": entry.criticality, "openssf_criticality": entry.openssf, "risk": entry.risk}

@@ -151,7 +151,7 @@ def budget(
         raise InputError("--min", f"the floor {floor} is larger than the total {total}")
     db = resolve_db(db_path)
     with read_connection(db) as conn:
-        data = queries.load(conn)
+        data = plan.read(conn, method)
         old = queries.saved_proposal(conn, compare_id) if compare_id is not None else None
     if compare_id is not None and old is None:
         raise InputError("--compare", f"no saved proposal {compare_id} in {db}")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from analysis.gcpause import gc_paused
 from analysis.queries import table_names
@@ -93,12 +94,14 @@ class BudgetData:
     total_apps: int
     usage: Mapping[str, Usage]
     direct: frozenset[str]
-    children: Mapping[str, tuple[str, ...]]
+    # parent purl -> children (the StackAid method walks it); None when ``load`` was told not to read it.
+    children: Mapping[str, tuple[str, ...]] | None
     metadata: Mapping[str, Metadata] = field(default_factory=dict)
     yanked_last_12m: Mapping[str, int] = field(default_factory=dict)
     repository: Mapping[str, str] = field(default_factory=dict)
     scores: Mapping[str, InputScores] = field(default_factory=dict)
-    activity: Mapping[str, RepoActivity] = field(default_factory=dict)
+    activity: Mapping[str, RepoActivity] = field(default_factory=dict)  # the OpenSSF signals' (``openssf``)
+    last_commit: Mapping[str, datetime] = field(default_factory=dict)  # repository URL -> its last commit
     funding: Mapping[str, tuple[FundingLink, ...]] = field(default_factory=dict)
     steward_kind: Mapping[str, str] = field(default_factory=dict)
     missing_tables: tuple[str, ...] = ()
@@ -112,11 +115,18 @@ def _fetch_columns(
     """The result of ``sql`` as one Python list per column, with the values ``fetchall`` gives (str, int,
     float, bool, datetime, list; NULL as None).
 
-    ``bulk`` reads the columns through NumPy (``fetchnumpy`` then ``tolist``): about three times faster on
-    thousands of timestamps, but slower than row tuples on strings and integers alone.
+    ``bulk`` reads the columns through NumPy (``fetchnumpy`` then ``tolist``; a list value arrives as an
+    array and is turned back into a list): two to four times faster on thousands of timestamps or lists, but
+    slower than row tuples on strings and integers alone.
     """
     if bulk:
-        return [column.tolist() for column in conn.execute(sql, params).fetchnumpy().values()]
+        columns = []
+        for column in conn.execute(sql, params).fetchnumpy().values():
+            values = column.tolist()
+            if column.dtype == object:
+                values = [v.tolist() if isinstance(v, np.ndarray) else v for v in values]
+            columns.append(values)
+        return columns if columns and columns[0] else []
     rows = conn.execute(sql, params).fetchall()
     return [list(column) for column in zip(*rows, strict=True)] if rows else []
 
@@ -128,26 +138,24 @@ def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def usage(conn: duckdb.DuckDBPyConnection) -> dict[str, Usage]:
+def usage(
+    conn: duckdb.DuckDBPyConnection, *, stored: bool = True, tables: set[str] | None = None
+) -> dict[str, Usage]:
     """Applications using each package, directly or not, shortest depth, strongest scope, reverse reach.
 
-    One query: the usage aggregates joined to the reverse reach (see ``reverse_reach``), so the store is
-    read once and no second dictionary is built.
+    ``package_usage`` holds them when the last refresh wrote them and no import changed the graph since (an
+    import empties it): then they are read from it (``stored``). Otherwise they are computed live, in one
+    query: the usage aggregates joined to the recursive reverse reach (see ``reverse_reach``). Both give the
+    same mapping; the refresh computes it live and stores it.
     """
-    columns = _fetch_columns(
-        conn,
-        f"""
-        WITH RECURSIVE {_REACH_CTES}, agg AS (
-            SELECT purl, count(DISTINCT app) AS apps, count(DISTINCT app) FILTER (WHERE is_direct) AS direct_apps,
-                   min(depth) AS min_depth,
-                   CASE WHEN bool_or(scope = 'runtime') THEN 'runtime'
-                        WHEN bool_or(scope = 'optional') THEN 'optional' ELSE 'dev' END AS scope
-            FROM app_packages GROUP BY purl
+    tables = set(table_names(conn)) if tables is None else tables
+    if stored and "package_usage" in tables and not _is_empty(conn, "package_usage"):
+        columns = _fetch_columns(
+            conn,
+            "SELECT purl, apps, direct_apps, min_depth, scope, reverse_reach FROM package_usage ORDER BY purl",
         )
-        SELECT a.purl, a.apps, a.direct_apps, a.min_depth, a.scope, coalesce(r.n, 0)
-        FROM agg a LEFT JOIN reach_count r ON r.purl = a.purl ORDER BY a.purl
-        """,  # noqa: S608 (a constant)
-    )
+    else:
+        columns = _fetch_columns(conn, _LIVE_USAGE)
     return {
         p: Usage(p, a, d, m, s, n)
         for p, a, d, m, s, n in zip(*columns, strict=True)  # VARCHAR, BIGINT, INTEGER: str and int
@@ -175,6 +183,19 @@ _REACH_CTES = """
 """
 
 
+_LIVE_USAGE = f"""
+    WITH RECURSIVE {_REACH_CTES}, agg AS (
+        SELECT purl, count(DISTINCT app) AS apps, count(DISTINCT app) FILTER (WHERE is_direct) AS direct_apps,
+               min(depth) AS min_depth,
+               CASE WHEN bool_or(scope = 'runtime') THEN 'runtime'
+                    WHEN bool_or(scope = 'optional') THEN 'optional' ELSE 'dev' END AS scope
+        FROM app_packages GROUP BY purl
+    )
+    SELECT a.purl, a.apps, a.direct_apps, a.min_depth, a.scope, coalesce(r.n, 0)
+    FROM agg a LEFT JOIN reach_count r ON r.purl = a.purl ORDER BY a.purl
+"""  # noqa: S608 (constants)
+
+
 def reverse_reach(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """How many of the organisation's packages depend on each package, directly or transitively.
 
@@ -192,16 +213,14 @@ def total_apps(conn: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _graph(conn: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    direct = frozenset(
-        str(r[0]) for r in conn.execute("SELECT DISTINCT purl FROM app_packages WHERE is_direct").fetchall()
-    )
+def children(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+    """parent purl -> its children's purls (sorted), versions merged, self-edges left out."""
     rows = conn.execute(
         "SELECT parent_purl, list(child_purl ORDER BY child_purl) FROM "
         "(SELECT DISTINCT parent_purl, child_purl FROM app_edges WHERE parent_purl <> child_purl) "
         "GROUP BY parent_purl ORDER BY parent_purl"
     ).fetchall()
-    return direct, {parent: tuple(kids) for parent, kids in rows}
+    return {parent: tuple(kids) for parent, kids in rows}
 
 
 def _metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Metadata]:
@@ -209,6 +228,7 @@ def _metadata(conn: duckdb.DuckDBPyConnection) -> dict[str, Metadata]:
         conn,
         "SELECT purl, license, classifiers, deprecated, first_release_at, last_release_at, "
         "releases_last_12m, repository_url, fetched_at FROM package_metadata",
+        bulk=True,  # three timestamps and a list per package
     )
     return {
         str(p): Metadata(lic, tuple(cl or ()), dep, first, last, n, url, fetched)
@@ -271,6 +291,18 @@ def _activity(conn: duckdb.DuckDBPyConnection, tables: set[str], since: datetime
     }
 
 
+def _last_commits(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, datetime]:
+    """Repository URL -> the last commit of any of its contributors (``RepoActivity.last_commit_at``)."""
+    if "contributors" not in tables:
+        return {}
+    columns = _fetch_columns(
+        conn,
+        "SELECT repository_url, max(last_at) FROM contributors GROUP BY repository_url HAVING max(last_at) IS NOT NULL",
+        bulk=True,
+    )
+    return {str(u): t for u, t in zip(*columns, strict=True)}
+
+
 def _funding(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[FundingLink, ...]]:
     out: dict[str, list[FundingLink]] = {}
     columns = _fetch_columns(
@@ -291,7 +323,14 @@ def _is_empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 _OPTIONAL_TABLES = frozenset(
-    {"package_metadata", "package_releases", "package_repositories", "contributors", "monthly_activity"}
+    {
+        "package_metadata",
+        "package_releases",
+        "package_repositories",
+        "contributors",
+        "monthly_activity",
+        "package_usage",
+    }
 )
 
 
@@ -343,11 +382,23 @@ def line_subjects(conn: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str,
 
 
 @gc_paused
-def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> BudgetData:
+def load(
+    conn: duckdb.DuckDBPyConnection,
+    now: datetime | None = None,
+    *,
+    stored_usage: bool = True,
+    graph: bool = True,
+    openssf: bool = True,
+) -> BudgetData:
     """Read everything criticality, risk and budgets need, in a handful of queries.
 
     ``now`` defaults to the end of the last trusted run, so the same store always gives the same ages
-    (and the same budget), whenever it is read.
+    (and the same budget), whenever it is read. ``stored_usage=False`` computes usage and reverse reach from
+    the graph even when ``package_usage`` holds them (the refresh does, before storing them). ``graph=False``
+    leaves ``children`` unread (None): only the StackAid method walks it, and a front end that proposes with
+    another method saves its query (``children`` reads it on its own). ``openssf=False`` leaves ``activity``
+    (contributor and organisation counts, commits in 12 months: the OpenSSF signals) unread and reads only
+    each repository's last commit, which risk needs; a budget reads no more.
 
     The queries run on one DuckDB thread: they are small, and on a few thousand packages the thread pool's
     hand-offs cost more than they save (the recursive reverse reach is about 20% faster, the whole read
@@ -357,13 +408,15 @@ def load(conn: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Budget
     threads = int(row[0]) if row else 0
     conn.execute("SET threads = 1")
     try:
-        return _load(conn, now)
+        return _load(conn, now, stored_usage, graph, openssf)
     finally:
         if threads > 0:
             conn.execute(f"SET threads = {threads}")
 
 
-def _load(conn: duckdb.DuckDBPyConnection, now: datetime | None) -> BudgetData:
+def _load(
+    conn: duckdb.DuckDBPyConnection, now: datetime | None, stored_usage: bool, graph: bool, openssf: bool
+) -> BudgetData:
     conn.execute("SET enable_progress_bar = false")  # never draw on a reader's terminal
     tables = set(table_names(conn))
     as_of = _data_as_of(conn)
@@ -379,7 +432,7 @@ def _load(conn: duckdb.DuckDBPyConnection, now: datetime | None) -> BudgetData:
     # Absent (an old store) or empty (no refresh has filled it yet): either way the facts are missing.
     missing = tuple(t for t in optional if t not in tables or _is_empty(conn, t))
     year_ago = now - timedelta(days=365)
-    direct, children = _graph(conn)
+    uses = usage(conn, stored=stored_usage, tables=tables)
     metadata = _metadata(conn) if "package_metadata" in tables else {}
     yanked: dict[str, int] = {}
     if "package_releases" in tables:
@@ -393,16 +446,22 @@ def _load(conn: duckdb.DuckDBPyConnection, now: datetime | None) -> BudgetData:
         }
     registry = {p: m.repository_url for p, m in metadata.items() if m.repository_url}
     repository = _repositories(conn, tables, registry)
+    if openssf:
+        activity = _activity(conn, tables, year_ago)
+        last_commit = {u: a.last_commit_at for u, a in activity.items() if a.last_commit_at is not None}
+    else:
+        activity, last_commit = {}, _last_commits(conn, tables)
     return BudgetData(
         total_apps=total_apps(conn),
-        usage=usage(conn),
-        direct=direct,
-        children=children,
+        usage=uses,
+        direct=frozenset(p for p, u in uses.items() if u.direct_apps),
+        children=children(conn) if graph else None,
         metadata=metadata,
         yanked_last_12m=yanked,
         repository=repository,
         scores=_scores(conn),
-        activity=_activity(conn, tables, year_ago),
+        activity=activity,
+        last_commit=last_commit,
         funding=_funding(conn),
         steward_kind=_steward_kinds(conn, tables),
         missing_tables=missing,

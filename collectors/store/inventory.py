@@ -4,6 +4,9 @@ Idempotent: an application whose stored content hash equals the new inventory's 
 its rows keep the run_id that wrote them. Otherwise, in one transaction, the application's
 ``app_packages`` and ``app_edges`` are replaced, new packages are added to ``packages`` (a package used
 by several applications is one row), and lockfile funding links of its packages are refreshed.
+
+``package_usage`` (usage and reverse reach, derived from the graph) is emptied by every change to an
+application and written again by the refresh (``replace_usage``): it is never older than the graph.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import pyarrow as pa
 from collectors.funding_urls import platform_for
 from collectors.inventory.graph import depths
 from collectors.inventory.model import Component, FundingLink, Inventory
-from collectors.store import WriteSession, insert_columns
+from collectors.store import WriteSession, insert_columns, writable_table
+
+PACKAGE_USAGE = writable_table("package_usage")
 
 Outcome = Literal["unchanged", "created", "replaced"]
 
@@ -124,6 +129,7 @@ def replace_application(session: WriteSession, app: str, inventory: Inventory) -
         conn.execute("DELETE FROM app_packages WHERE app = ?", [app])
         conn.execute("DELETE FROM app_edges WHERE app = ?", [app])
         conn.execute("DELETE FROM applications WHERE name = ?", [app])
+        conn.execute("DELETE FROM package_usage")  # derived from the graph that changes here
         conn.execute(
             "INSERT INTO applications (name, source, format, content_hash, run_id) VALUES (?, ?, ?, ?, ?)",
             [app, inventory.source, inventory.format, content_hash, run_id],
@@ -135,3 +141,22 @@ def replace_application(session: WriteSession, app: str, inventory: Inventory) -
             insert_columns(conn, "app_edges", edge_columns)
         _replace_funding(session, components)
     return ImportResult(app, "created" if previous is None else "replaced", *result_counts)
+
+
+USAGE_COLUMNS = ("purl", "apps", "direct_apps", "min_depth", "scope", "reverse_reach")
+
+
+def replace_usage(session: WriteSession, columns: dict[str, list[Any]]) -> int:
+    """Replace ``package_usage`` with ``columns`` (one list per name of ``USAGE_COLUMNS``), in one transaction.
+
+    The refresh computes usage and reverse reach from the graph it reads in the same session, so what it
+    writes matches the graph; readers then skip the recursive walk. Returns the number of rows.
+    """
+    if set(columns) != set(USAGE_COLUMNS):
+        raise ValueError(f"package_usage columns must be {', '.join(USAGE_COLUMNS)}")
+    rows = len(columns["purl"])
+    with session.transaction() as conn:
+        conn.execute("DELETE FROM package_usage")
+        if rows:
+            insert_columns(conn, PACKAGE_USAGE, {**columns, "run_id": [session.run_id] * rows})
+    return rows

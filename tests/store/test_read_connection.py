@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from collectors.store import read_connection, write_session
 
 
@@ -56,3 +58,34 @@ def test_reads_in_threads_follow_each_publish(db_path: Path) -> None:
         stop.set()
         other.join()
     assert seen == [2, 3, 4, 5]
+
+
+def test_a_reused_instance_opens_the_store_the_path_names_now(db_path: Path) -> None:
+    with write_session(db_path, "import"):
+        pass
+    with read_connection(db_path) as first:
+        assert _last_run(first) == 1
+    with write_session(db_path, "refresh"):
+        pass
+    with read_connection(db_path) as second:
+        assert second is first  # the idle instance, reused
+        assert _last_run(second) == 2
+        attached = second.execute(
+            "SELECT database_name FROM duckdb_databases() WHERE NOT internal"
+        ).fetchall()
+    assert sorted(r[0] for r in attached) == ["memory", "store"]
+
+
+def test_an_instance_goes_back_detached_after_a_failed_read_and_a_closed_one_is_dropped(
+    db_path: Path,
+) -> None:
+    with write_session(db_path, "import"):
+        pass
+    with pytest.raises(ZeroDivisionError), read_connection(db_path) as conn:
+        conn.execute("SELECT 1 FROM runs").fetchall()
+        raise ZeroDivisionError
+    with read_connection(db_path) as again:
+        assert again is conn and _last_run(again) == 1
+        again.close()  # a caller that closes it: the instance is not kept
+    with read_connection(db_path) as fresh:
+        assert fresh is not again and _last_run(fresh) == 1
