@@ -8,23 +8,11 @@ from __future__ import annotations
 
 import duckdb
 
-from collectors.store import schema_tables
-
 
 def table_names(conn: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The store's tables, from the migrations it records (``collectors.store.schema_tables``).
+    """The store's tables (``duckdb_tables()`` is several times cheaper than ``information_schema``).
 
-    Readers use it to degrade to "no data yet" on a store written before a migration added a table. A
-    database without socle's migration ledger, or with a migration this version does not know, is asked
-    for its catalogue instead (``duckdb_tables()``: about 12 ms on a freshly attached store, several times
-    cheaper than ``information_schema``)."""
-    try:
-        applied = [str(row[0]) for row in conn.execute("SELECT name FROM schema_migrations").fetchall()]
-    except duckdb.CatalogException:
-        applied = None
-    tables = schema_tables(applied) if applied is not None else None
-    if tables is not None:
-        return tables
+    Readers use it to degrade to "no data yet" on a store written before a migration added a table."""
     rows = conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
     return frozenset(str(row[0]) for row in rows)
 

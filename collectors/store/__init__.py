@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import json
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -53,46 +51,6 @@ def utcnow() -> datetime:
 
 def migration_files() -> list[Path]:
     return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
-
-
-_TABLE_DDL = re.compile(
-    r"^\s*(CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(\w+)|^\s*ALTER\s+TABLE\s+(\w+)\s+RENAME\s+TO",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-@functools.cache
-def _migration_tables() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
-    """(migration, tables it creates, tables it drops), in order; read from the SQL files once."""
-    out = []
-    for path in migration_files():
-        created: set[str] = set()
-        dropped: set[str] = set()
-        for verb, table, renamed in _TABLE_DDL.findall(path.read_text(encoding="utf-8")):
-            if renamed:
-                raise StoreError(f"migration {path.stem} renames table {renamed}; name the new table instead")
-            (created if verb.upper() == "CREATE" else dropped).add(table.lower())
-        out.append((path.stem, frozenset(created), frozenset(dropped)))
-    return tuple(out)
-
-
-def schema_tables(applied: Sequence[str]) -> frozenset[str] | None:
-    """The tables a store holds once the migrations named in ``applied`` ran (every table of the store
-    comes from a migration), or None when one of them is unknown to this version of socle.
-
-    Readers ask this instead of listing the catalogue: on a freshly attached store, listing the tables
-    (``duckdb_tables()``) loads every table's storage metadata, about 12 ms, where reading
-    ``schema_migrations`` costs one small scan.
-    """
-    done = set(applied)
-    known = _migration_tables()
-    if not done <= {name for name, _, _ in known}:
-        return None
-    tables = {"schema_migrations"}
-    for name, created, dropped in known:
-        if name in done:
-            tables = (tables | created) - dropped
-    return frozenset(tables)
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
