@@ -48,11 +48,8 @@ class RiskWeights:
 
     @cached_property
     def total(self) -> float:
-        """All the weight, known or not (summed in component order, as ``assess`` did per package)."""
-        total = 0.0
-        for _, _, weight in self.plan:
-            total += weight
-        return total
+        """All the weight, known or not, summed in component order."""
+        return sum(weight for _, _, weight in self.plan)
 
     @cached_property
     def ranked(self) -> tuple[tuple[int, str, float], ...]:
