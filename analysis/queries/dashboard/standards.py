@@ -47,7 +47,8 @@ def interfaces_in_use(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per exit option of each fragile dependency (single-actor or vigilance); none listed as such.
 
-    The options are unpacked from the ``exit_options`` score's details by DuckDB's JSON functions."""
+    The options are unpacked from the ``exit_options`` score's details by DuckDB's JSON functions, in the
+    score's own order (cost, then independence, then health): ``rank`` 1 is the cheapest exit."""
     return frame(
         conn,
         """
@@ -57,14 +58,17 @@ def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         options AS (
             SELECT subject, unnest(from_json(details -> '$.options',
                 '[{"purl_or_component": "VARCHAR", "lineage": "VARCHAR", "steward": "VARCHAR",
-                   "truck_factor": "DOUBLE"}]')) AS o
+                   "cost": "VARCHAR", "control": "VARCHAR", "cost_evidence": "VARCHAR",
+                   "truck_factor": "DOUBLE"}]')) AS o,
+                   generate_subscripts(from_json(details -> '$.options', '["JSON"]'), 1) AS rank
             FROM scores WHERE subject_kind = 'package' AND name = 'exit_options'
               AND subject IN (SELECT subject FROM fragile))
-        SELECT f.subject AS purl, f.label AS fragility,
+        SELECT f.subject AS purl, f.label AS fragility, o.rank AS rank,
                coalesce(o.o.purl_or_component, 'none known') AS exit_option,
-               o.o.lineage AS lineage, o.o.steward AS steward, o.o.truck_factor AS truck_factor
+               o.o.cost AS cost, o.o.control AS control, o.o.lineage AS lineage,
+               o.o.steward AS steward, o.o.truck_factor AS truck_factor, o.o.cost_evidence AS evidence
         FROM fragile f LEFT JOIN options o USING (subject)
-        ORDER BY f.label, f.subject, exit_option
+        ORDER BY f.label, f.subject, o.rank NULLS LAST
         """,
         list(FRAGILE),
     )
