@@ -22,6 +22,8 @@ from analysis.standards.scores import (
     implementation_diversity,
     standardisation,
 )
+from analysis.standards.step import control_level_setting
+from collectors.errors import InputError
 
 
 def steward(sid: str, parent: str | None = None) -> Steward:
@@ -425,3 +427,20 @@ source = "https://widget.example/1"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError, match="unknown standard 'spec:widget-2'"):
         load_catalogue([path], shipped=None)
+
+
+@pytest.mark.parametrize(
+    ("environ", "level"),
+    [
+        ({}, "ultimate"),
+        ({"SOCLE_CONTROL_LEVEL": ""}, "ultimate"),
+        ({"SOCLE_CONTROL_LEVEL": "steward"}, "steward"),
+    ],
+)
+def test_control_level_setting(environ: dict[str, str], level: str) -> None:
+    assert control_level_setting(environ) == level
+
+
+def test_an_unknown_control_level_setting_is_an_input_error() -> None:
+    with pytest.raises(InputError, match=r"\$SOCLE_CONTROL_LEVEL: must be one of ultimate, parent, steward"):
+        control_level_setting({"SOCLE_CONTROL_LEVEL": "group"})
