@@ -71,7 +71,8 @@ def validate(ctx: click.Context, overlays: tuple[Path, ...]) -> None:
 @catalogue.command()
 @db_option
 @catalogue_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for the terminal, json for tools.")  # fmt: skip
 @click.option(
     "--stale",
     is_flag=True,
