@@ -201,4 +201,9 @@ checked = 2020-01-01
     assert main([*args, "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["not_checked_for_a_year"] == []
-    assert {e["key"] for e in document["newer_editions"]} == {"spec:toml-1.0", "w3c:webauthn-2"}
+    assert {e["key"] for e in document["newer_editions"]} == {
+        "spec:openapi-3.1",
+        "spec:toml-1.0",
+        "spec:yaml-1.1",
+        "w3c:webauthn-2",
+    }
