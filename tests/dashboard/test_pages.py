@@ -134,7 +134,7 @@ def test_standards_page_classes_interfaces_exit_options_control_review(open_page
     assert "none known" in set(exits["exit_option"])
     control = at.dataframe[3].value
     assert control["max_criticality"].min() >= 0.5
-    assert {"kind", "country", "steward", "controlled_by"} <= set(control.columns)
+    assert {"kind", "country", "steward", "controlled_by", "licensor"} <= set(control.columns)
     at.slider(key="min_criticality").set_value(0.0).run()
     everyone = at.dataframe[3].value
     owners = dict(zip(everyone["steward"], everyone["controlled_by"], strict=False))

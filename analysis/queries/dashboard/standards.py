@@ -75,22 +75,32 @@ def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def interface_control(conn: duckdb.DuckDBPyConnection, min_criticality: float = 0.0) -> pd.DataFrame:
-    """Who controls the interfaces the organisation's critical packages implement: steward, kind, country."""
+    """Who controls the interfaces the organisation's critical packages implement: steward, kind, country,
+    the steward's ultimate parent and, where a company sells the licence, the licensor and its country."""
     needed = ("package_interfaces", "cat_implementations", "cat_stewards")
     if not all(has_table(conn, t) for t in needed):
         return empty(
-            "interface_id", "steward", "kind", "country", "controlled_by", "packages", "max_criticality"
+            "interface_id",
+            "steward",
+            "kind",
+            "country",
+            "controlled_by",
+            "licensor",
+            "packages",
+            "max_criticality",
         )
     return frame(
         conn,
         """
         SELECT pi.interface_id, st.name AS steward, st.kind, st.country,
                coalesce(top.name, st.name) AS controlled_by,
+               lic.name || coalesce(' (' || lic.country || ')', '') AS licensor,
                count(DISTINCT pi.purl) AS packages, max(c.value) AS max_criticality
         FROM package_interfaces pi
         JOIN cat_implementations ci ON ci.interface_id = pi.interface_id AND ci.purl = pi.purl
         LEFT JOIN cat_stewards st ON st.id = ci.steward
         LEFT JOIN cat_stewards top ON top.id = st.ultimate_parent
+        LEFT JOIN cat_stewards lic ON lic.id = ci.licensor
         LEFT JOIN scores c ON c.subject_kind = 'package' AND c.subject = pi.purl AND c.name = 'criticality'
         GROUP BY ALL HAVING coalesce(max(c.value), 0) >= ?
         ORDER BY max_criticality DESC NULLS LAST, pi.interface_id
