@@ -125,6 +125,13 @@ def test_shipped_stewards_inside_stewards(steward_id: str, ultimate: str) -> Non
     assert SHIPPED.controller(steward_id) == ultimate
 
 
+def test_shipped_licensor_beside_the_steward() -> None:
+    compcert = SHIPPED.implementations[("c-language", "system:compcert")]
+    licensor = SHIPPED.stewards[str(compcert.licensor)]
+    assert (compcert.steward, SHIPPED.stewards[compcert.steward].country) == ("inria", "FR")
+    assert (licensor.name, licensor.country) == ("AbsInt Angewandte Informatik GmbH", "DE")
+
+
 def test_shipped_container_runtimes_fall_to_vigilance_under_one_ultimate_parent() -> None:
     labels = {
         level: assess(
@@ -170,7 +177,7 @@ def test_shipped_exits(
 
 
 def test_shipped_superseded_standards_do_not_lower_their_interfaces() -> None:
-    for interface in ("toml", "webauthn"):
+    for interface in ("toml", "webauthn", "openapi", "yaml"):
         score = assess(
             SHIPPED, interface, "pypi", "", usage={}, concentration={}, as_of_year=2026
         ).standardisation
