@@ -354,6 +354,7 @@ def test_status_shows_every_section(world: World) -> None:
         "registry metadata",
         "repositories",
         "package scores",
+        "vulnerabilities",
         "last runs",
     ]
     assert "8 distinct packages in use" in out
