@@ -26,7 +26,7 @@ def test_the_reason_names_what_drives_the_risk(weights: risk.RiskWeights) -> Non
     )
     assert score.value == 1.0
     # Everything else is missing: named, and the confidence is the known weight over all weight.
-    assert score.details["confidence"] == pytest.approx(6 / 14, abs=1e-4)
+    assert score.details["confidence"] == pytest.approx(6 / 16, abs=1e-4)
     assert "active_maintainers" in score.details["missing"] and "funding" in score.details["missing"]
     assert score.details["components"]["truck_factor"] == {"value": 1.0, "weight": 3.0}
 
