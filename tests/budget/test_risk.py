@@ -43,6 +43,8 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         deprecated=True,
         yanked_last_12m=1,
         has_funding_channel=True,
+        vulnerabilities=1,
+        vulnerability_severity="high",
     )
     result = risk.assess(inputs, weights)
     values = {c.name: c.value for c in result.components}
@@ -57,8 +59,9 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         "deprecated": 1.0,
         "yanked": 0.5,
         "funding": 0.0,
+        "vulnerabilities": 0.8,
     }
-    expected = (3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0) / 14
+    expected = (3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0 + 2 * 0.8) / 16
     assert result.value == pytest.approx(expected)
     assert result.confidence == 1.0 and result.missing == ()
 
