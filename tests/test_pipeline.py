@@ -315,7 +315,11 @@ def test_reports_as_json(world: World) -> None:
     assert {r["package"] for r in risk} == set(PURLS)
     assert [r["risk"] for r in risk] == sorted((r["risk"] for r in risk), reverse=True)
     top = next(r for r in risk if r["package"] == "pkg:pypi/requests")
-    assert (top["apps"], top["scope"], top["confidence"]) == (2, "runtime", 0.875)  # vulnerabilities not known
+    assert (top["apps"], top["scope"], top["confidence"]) == (
+        2,
+        "runtime",
+        0.875,
+    )  # vulnerabilities not known
     assert "truck factor 1" in top["reason"]
 
 

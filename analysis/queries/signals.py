@@ -40,11 +40,17 @@ def apps_using(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[st
 
 def stored_pypi_documents(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, dict[str, Any]]]:
     """(purl, parsed JSON) of every stored PyPI JSON API answer."""
-    if "registry_documents" not in tables(conn):
+    return stored_documents(conn, "pypi")
+
+
+def stored_documents(conn: duckdb.DuckDBPyConnection, ecosystem: str) -> list[tuple[str, dict[str, Any]]]:
+    """(purl, parsed JSON) of every stored registry answer of one ecosystem (a purl type)."""
+    if "registry_documents" not in tables(conn) or not ecosystem.isalnum():
         return []
     out: list[tuple[str, dict[str, Any]]] = []
     for purl, body in conn.execute(
-        "SELECT purl, body_zlib FROM registry_documents WHERE purl LIKE 'pkg:pypi/%' ORDER BY url"
+        "SELECT purl, body_zlib FROM registry_documents WHERE purl LIKE ? ORDER BY url",
+        [f"pkg:{ecosystem}/%"],
     ).fetchall():
         try:
             document = json.loads(zlib.decompress(body))
@@ -142,7 +148,7 @@ def signal_scores(
     conn: duckdb.DuckDBPyConnection, name: str
 ) -> dict[str, tuple[float | None, str | None, str, str]]:
     """purl -> (value, label, reason, details JSON) of one signal score (``lifecycle`` or ``libyear``)."""
-    if name not in ("lifecycle", "libyear", "vulnerabilities"):
+    if name not in ("lifecycle", "libyear", "vulnerabilities", "provenance"):
         raise ValueError(f"not a signal score: {name}")
     return {
         str(s): (v, lab, str(r), str(d))

@@ -79,6 +79,7 @@ LIFECYCLE_COLUMNS = [
     "releases_behind",
     "majors_behind",
     "newest",
+    "provenance",
     "reason",
 ]
 
@@ -88,12 +89,14 @@ def lifecycle_report(conn: duckdb.DuckDBPyConnection, options: Any) -> ReportTab
     with its libyears summed over its packages (``app:NAME``)."""
     lifecycle = queries.signal_scores(conn, "lifecycle")
     libyear = queries.signal_scores(conn, "libyear")
+    provenance = queries.signal_scores(conn, "provenance")
     rows: list[tuple[Any, ...]] = []
     for purl in sorted(set(lifecycle) | set(libyear)):
         label = lifecycle.get(purl, (None, None, "", "{}"))
         years = libyear.get(purl, (None, None, "", "{}"))
         details = json.loads(years[3] or "{}")
-        reason = "; ".join(r.rstrip(".") for r in (label[2], years[2]) if r) + "."
+        signed = provenance.get(purl, (None, None, "", "{}"))
+        reason = "; ".join(r.rstrip(".") for r in (label[2], years[2], signed[2]) if r) + "."
         rows.append(
             (
                 _name(purl),
@@ -102,6 +105,7 @@ def lifecycle_report(conn: duckdb.DuckDBPyConnection, options: Any) -> ReportTab
                 details.get("releases_behind"),
                 details.get("majors_behind"),
                 details.get("newest"),
+                signed[1] or "not known",
                 reason,
             )
         )
@@ -125,6 +129,7 @@ def lifecycle_report(conn: duckdb.DuckDBPyConnection, options: Any) -> ReportTab
                 None,
                 None,
                 None,
+                "",
                 f"{sum(known):.1f} libyears over {len(known)} of its {len(purls)} packages "
                 f"({len(purls) - len(known)} without release dates)."
                 if purls

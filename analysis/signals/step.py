@@ -12,8 +12,11 @@ from typing import Any, Protocol
 from analysis.queries import signals as queries
 from analysis.score import Score
 from analysis.signals.lifecycle import LifecycleInputs, libyear, lifecycle
+from analysis.signals.provenance import ReleaseFacts
+from analysis.signals.provenance import score as provenance_score
 from analysis.signals.vulnerabilities import NOT_EXPOSED, VulnerabilityFinding
 from analysis.signals.vulnerabilities import score as vulnerability_score
+from collectors.provenance import npm as npm_provenance
 from collectors.store import WriteSession, write_scores
 from collectors.vulnerabilities.collect import import_folder, import_pypi_documents
 
@@ -48,6 +51,7 @@ def package_scores(conn: Any, now: datetime) -> dict[str, list[Score]]:
     covered = queries.coverage(conn)
     facts = queries.lifecycle_facts(conn)
     out: dict[str, list[Score]] = {}
+    provenance = provenance_scores(conn, in_use, facts)
     for purl in sorted(all_packages):
         versions = sorted(in_use.get(purl, set()))
         cover = {v: covered.get((purl, v), set()) for v in versions}
@@ -67,7 +71,27 @@ def package_scores(conn: Any, now: datetime) -> dict[str, list[Score]]:
                 vulnerabilities_known_none=known_none,
             )
             scores.extend([lifecycle(inputs, now), libyear(inputs)])
+        if purl in provenance:
+            scores.append(provenance[purl])
         out[purl] = scores
+    return out
+
+
+def provenance_scores(
+    conn: Any, in_use: dict[str, set[str]], facts: dict[str, queries.LifecycleFacts]
+) -> dict[str, Score]:
+    """npm packages: publisher and provenance of the versions in use against the newest."""
+    out: dict[str, Score] = {}
+    for purl, document in queries.stored_documents(conn, "npm"):
+        fact = facts.get(purl)
+        versions = set(in_use.get(purl, set()))
+        newest = fact.latest_version if fact else None
+        wanted = versions | ({newest} if newest else set())
+        found = npm_provenance.releases(document, wanted)
+        to_facts = {v: ReleaseFacts(r.version, r.publisher, r.attested) for v, r in found.items()}
+        out[purl] = provenance_score(
+            [to_facts[v] for v in sorted(versions) if v in to_facts], to_facts.get(newest or ""), "npm"
+        )
     return out
 
 

@@ -61,7 +61,9 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         "funding": 0.0,
         "vulnerabilities": 0.8,
     }
-    expected = (3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0 + 2 * 0.8) / 16
+    expected = (
+        3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0 + 2 * 0.8
+    ) / 16
     assert result.value == pytest.approx(expected)
     assert result.confidence == 1.0 and result.missing == ()
 
