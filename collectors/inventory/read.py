@@ -10,6 +10,7 @@ from collectors.inventory import (
     cyclonedx,
     npmlock,
     packagejson,
+    pnpmlock,
     poetrylock,
     pyproject,
     requirements,
@@ -28,6 +29,7 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "npm-lock": npmlock.parse,
     "pyproject": pyproject.parse,
     "package-json": packagejson.parse,
+    "pnpm-lock": pnpmlock.parse,
 }
 
 

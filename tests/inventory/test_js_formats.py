@@ -1,0 +1,66 @@
+"""JavaScript lockfiles made by the real tools from the manifests beside them, checked against each
+tool's own view of the same tree.
+
+The workspace in fixtures/js/ (a root with ``ms`` and dev ``is-number``; members ``@estate/web`` and
+``@estate/lib``) was locked with ``npx pnpm@9 install`` (pnpm9/), ``npx pnpm@8 install --lockfile-only``
+(pnpm8/, lockfile v6), ``npm install --package-lock-only`` (npm-workspace/), ``npx yarn@1 install``
+(yarn1/) and yarn 4 ``install --mode=update-lockfile`` (berry/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collectors.inventory.read import read_file
+from tests.inventory.helpers import FIXTURES, edges, table
+
+JS = FIXTURES / "js"
+
+# `pnpm list -r --json --depth Infinity` in pnpm9/: 16 packages (name@version, link: members left out),
+# 13 distinct edges, and these shortest depths from any workspace project.
+WORKSPACE_TREE = {
+    "pkg:npm/ansi-styles@4.3.0": ("runtime", "", 2),
+    "pkg:npm/chalk@4.1.2": ("runtime", "^4.1.2", 1),  # lib's dependency, web's dev dependency
+    "pkg:npm/color-convert@2.0.1": ("runtime", "", 3),
+    "pkg:npm/color-name@1.1.4": ("runtime", "", 4),
+    "pkg:npm/debug@4.4.3": ("runtime", "^4.3.7", 1),
+    "pkg:npm/has-flag@4.0.0": ("runtime", "", 3),
+    "pkg:npm/is-number@6.0.0": ("optional", "", 2),  # only under web's optional is-odd
+    "pkg:npm/is-number@7.0.0": ("dev", "^7.0.0", 1),  # the root's dev dependency
+    "pkg:npm/is-odd@3.0.1": ("optional", "^3.0.1", 1),
+    "pkg:npm/js-tokens@4.0.0": ("runtime", "", 3),
+    "pkg:npm/loose-envify@1.4.0": ("runtime", "", 2),
+    "pkg:npm/ms@2.1.3": ("runtime", "^2.1.3", 1),
+    "pkg:npm/react-dom@18.3.1": ("runtime", "^18.3.1", 1),  # snapshot react-dom@18.3.1(react@18.3.1)
+    "pkg:npm/react@18.3.1": ("runtime", "^18.3.1", 1),
+    "pkg:npm/scheduler@0.23.2": ("runtime", "", 2),
+    "pkg:npm/supports-color@7.2.0": ("runtime", "", 2),
+}
+WORKSPACE_EDGES = {
+    ("pkg:npm/ansi-styles@4.3.0", "pkg:npm/color-convert@2.0.1"),
+    ("pkg:npm/chalk@4.1.2", "pkg:npm/ansi-styles@4.3.0"),
+    ("pkg:npm/chalk@4.1.2", "pkg:npm/supports-color@7.2.0"),
+    ("pkg:npm/color-convert@2.0.1", "pkg:npm/color-name@1.1.4"),
+    ("pkg:npm/debug@4.4.3", "pkg:npm/ms@2.1.3"),
+    ("pkg:npm/is-odd@3.0.1", "pkg:npm/is-number@6.0.0"),
+    ("pkg:npm/loose-envify@1.4.0", "pkg:npm/js-tokens@4.0.0"),
+    ("pkg:npm/react-dom@18.3.1", "pkg:npm/loose-envify@1.4.0"),
+    ("pkg:npm/react-dom@18.3.1", "pkg:npm/react@18.3.1"),
+    ("pkg:npm/react-dom@18.3.1", "pkg:npm/scheduler@0.23.2"),
+    ("pkg:npm/react@18.3.1", "pkg:npm/loose-envify@1.4.0"),
+    ("pkg:npm/scheduler@0.23.2", "pkg:npm/loose-envify@1.4.0"),
+    ("pkg:npm/supports-color@7.2.0", "pkg:npm/has-flag@4.0.0"),
+}
+
+
+@pytest.mark.parametrize("folder", ["pnpm9", "pnpm8"])
+def test_pnpm_workspace_matches_pnpm_list(folder: str) -> None:
+    inventory = read_file(JS / folder / "pnpm-lock.yaml")
+    assert (inventory.format, inventory.name) == ("pnpm-lock", "pnpm-estate")
+    assert len(inventory.components) == 16
+    assert table(inventory) == WORKSPACE_TREE
+    assert edges(inventory) == WORKSPACE_EDGES
+    assert not any("estate" in c.package.purl for c in inventory.components)  # members are own code
+    assert inventory.skips == ()
