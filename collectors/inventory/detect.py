@@ -155,14 +155,14 @@ def _is_conda_env(s: Sniff) -> bool:
 
 
 _REQUIREMENT_LINE = re.compile(
-    r"^\s*(#.*|-.*|[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*([<>=!~;@(].*|\\)?|\S+\.(whl|zip|tar\.gz)|"
+    r"^\s*(#.*|-[-\w].*|[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*([<>=!~;@(].*|\\)?|\S+\.(whl|zip|tar\.gz)|"
     r"\S+://\S+|\s+#.*|\s*)$"
 )
 
 
 def _is_requirements(s: Sniff) -> bool:
     """pip's format has no signature: a requirements-like name, or every first line shaped like one."""
-    if s.is_json:
+    if s.is_json or s.path.suffix == ".lock":  # a lockfile has its own format, never pip's
         return False
     name = s.name.lower()
     if name.startswith("requirements") or name.endswith((".txt", ".in")):
@@ -226,7 +226,8 @@ def supported_list() -> str:
 
 def unsupported(s: Sniff) -> InputError:
     return InputError(
-        str(s.path), f"socle takes this for {_kind_of(s)}; that format is not supported (supported: {supported_list()})"
+        str(s.path),
+        f"socle takes this for {_kind_of(s)}; that format is not supported (supported: {supported_list()})",
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from collectors.errors import InputError
 from collectors.inventory import jsonstream, yamlfile
 from collectors.inventory.graph import propagate_scopes
-from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
+from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope, strongest
 from collectors.purls import PurlError, package_id
 
 _IMPORTER_MAPS: tuple[tuple[str, Scope], ...] = (
@@ -44,7 +44,9 @@ def _version_major(doc: dict[str, Any], source: str) -> int:
     try:
         major = int(float(raw))
     except ValueError as exc:
-        raise InputError(source, f"pnpm lockfileVersion {raw!r} is not a number", where="lockfileVersion") from exc
+        raise InputError(
+            source, f"pnpm lockfileVersion {raw!r} is not a number", where="lockfileVersion"
+        ) from exc
     if major < 6 or major > 9:
         raise InputError(
             source,
@@ -64,7 +66,9 @@ def _mapping(raw: Any, source: str, where: str) -> dict[str, Any]:
 
 def _snapshot_key(name: str, version: str, v6: bool) -> str:
     """The graph key a dependency ``name: version`` points to (an alias's version is ``real@1.0``)."""
-    if version.startswith(("/", "@")) or ("@" in version.split("(", 1)[0] and not version.startswith("link:")):
+    if version.startswith(("/", "@")) or (
+        "@" in version.split("(", 1)[0] and not version.startswith("link:")
+    ):
         key = version.lstrip("/")  # an alias or a v6 absolute path
     else:
         key = f"{name}@{version}"
@@ -111,7 +115,9 @@ def parse(path: Path) -> Inventory:
     for importer, project in importers.items():
         project = _mapping(project, source, f"importers.{importer}")
         for dep_map, scope in _IMPORTER_MAPS:
-            for name, spec in _mapping(project.get(dep_map), source, f"importers.{importer}.{dep_map}").items():
+            for name, spec in _mapping(
+                project.get(dep_map), source, f"importers.{importer}.{dep_map}"
+            ).items():
                 where = f"importers.{importer}.{dep_map}.{name}"
                 if isinstance(spec, dict):  # v6+: {specifier, version}
                     specifier, version = spec.get("specifier"), str(spec.get("version", ""))
@@ -127,8 +133,7 @@ def parse(path: Path) -> Inventory:
                 builder.root(child)
                 if isinstance(specifier, str):
                     builder.set_specifier(child, specifier)
-                previous = roots.get(child)
-                roots[child] = scope if previous is None or _rank(scope) < _rank(previous) else previous
+                roots[child] = strongest(roots.get(child, scope), scope)
 
     scopes = propagate_scopes(roots, builder.edges)
     for key in forced_optional:
@@ -139,17 +144,15 @@ def parse(path: Path) -> Inventory:
     return builder.build()
 
 
-def _rank(scope: Scope) -> int:
-    return {"runtime": 0, "optional": 1, "dev": 2}[scope]
-
-
 def _check_link(
     builder: InventoryBuilder, importers: dict[str, Any], importer: str, version: str, where: str
 ) -> None:
     """A ``link:`` to a workspace project is the application's own code; a link elsewhere is noted."""
     folder = version.removeprefix("link:")
     if posixpath.normpath(posixpath.join(importer, folder)) not in importers:
-        builder.skip(where, f"links to {folder}, a folder outside the lockfile; its dependencies are not read")
+        builder.skip(
+            where, f"links to {folder}, a folder outside the lockfile; its dependencies are not read"
+        )
 
 
 def _leave_out_unreached(builder: InventoryBuilder, scopes: dict[ComponentKey, Scope]) -> None:

@@ -16,6 +16,7 @@ from collectors.inventory import (
     requirements,
     spdx,
     uvlock,
+    yarnlock,
 )
 from collectors.inventory.detect import detect_format, files_in_directory
 from collectors.inventory.model import Inventory, InventoryBuilder, Skip
@@ -30,6 +31,7 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "pyproject": pyproject.parse,
     "package-json": packagejson.parse,
     "pnpm-lock": pnpmlock.parse,
+    "yarn-lock": yarnlock.parse,
 }
 
 

@@ -64,3 +64,58 @@ def test_pnpm_workspace_matches_pnpm_list(folder: str) -> None:
     assert edges(inventory) == WORKSPACE_EDGES
     assert not any("estate" in c.package.purl for c in inventory.components)  # members are own code
     assert inventory.skips == ()
+
+
+def test_npm_workspace_reads_members_dependencies() -> None:
+    # `npm ci && npm ls --all` in npm-workspace/: the same 16 packages; npm's own view shows members at
+    # depth 1, but members are the application's own code, so what they name is direct (depth 1).
+    inventory = read_file(JS / "npm-workspace" / "package-lock.json")
+    assert (inventory.format, inventory.name) == ("npm-lock", "js-estate")
+    assert table(inventory) == WORKSPACE_TREE
+    assert edges(inventory) == WORKSPACE_EDGES  # react-dom -> react: npm records the peer it installed
+    assert inventory.skips == ()
+
+
+def test_npm_shrinkwrap_is_a_package_lock() -> None:
+    # `npm shrinkwrap` in shrinkwrap/, then `npm ls --all`: debug@4.4.3 -> ms@2.1.3 and (dev)
+    # is-odd@3.0.1 -> is-number@6.0.0: 4 packages, 2 edges.
+    inventory = read_file(JS / "shrinkwrap" / "npm-shrinkwrap.json")
+    assert (inventory.format, inventory.name) == ("npm-lock", "shrink-app")
+    assert table(inventory) == {
+        "pkg:npm/debug@4.4.3": ("runtime", "^4.3.7", 1),
+        "pkg:npm/ms@2.1.3": ("runtime", "", 2),
+        "pkg:npm/is-odd@3.0.1": ("dev", "^3.0.1", 1),
+        "pkg:npm/is-number@6.0.0": ("dev", "", 2),
+    }
+    assert edges(inventory) == {
+        ("pkg:npm/debug@4.4.3", "pkg:npm/ms@2.1.3"),
+        ("pkg:npm/is-odd@3.0.1", "pkg:npm/is-number@6.0.0"),
+    }
+
+
+@pytest.mark.parametrize("folder", ["yarn1", "berry"])
+def test_yarn_lock_with_package_json_beside_it(folder: str) -> None:
+    # yarn 4 `yarn info --all --recursive --json` in berry/: 19 entries (16 packages and 3 workspaces)
+    # with 22 dependencies, 10 of them the workspaces' own: 12 edges between packages. yarn lists
+    # react-dom's peer react as a peer requirement, not a dependency (pnpm and npm record it: 13 edges).
+    # `yarn list` (yarn 1) in yarn1/ shows the same 16 name@version packages.
+    inventory = read_file(JS / folder / "yarn.lock")
+    assert (inventory.format, inventory.name) == ("yarn-lock", "js-estate")
+    assert table(inventory) == WORKSPACE_TREE
+    assert edges(inventory) == WORKSPACE_EDGES - {("pkg:npm/react-dom@18.3.1", "pkg:npm/react@18.3.1")}
+    assert inventory.skips == ()
+
+
+def test_yarn_lock_without_package_json_takes_unreached_as_direct(tmp_path: Path) -> None:
+    lock = tmp_path / "yarn.lock"
+    lock.write_text((JS / "yarn1" / "yarn.lock").read_text())
+    inventory = read_file(lock)
+    assert len(inventory.components) == 16
+    assert {f"{r.purl}@{r.version}" for r in inventory.roots} == {
+        "pkg:npm/chalk@4.1.2",
+        "pkg:npm/debug@4.4.3",
+        "pkg:npm/is-number@7.0.0",
+        "pkg:npm/is-odd@3.0.1",
+        "pkg:npm/react-dom@18.3.1",
+        "pkg:npm/react@18.3.1",  # no dependency edge reaches it in yarn's view
+    }
