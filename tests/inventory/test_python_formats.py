@@ -58,3 +58,46 @@ def test_uv_lock_package_nothing_reaches_is_a_skip_not_runtime(tmp_path: Path) -
     assert [(s.where, s.reason) for s in inventory.skips] == [
         ("pkg:pypi/stale@1.0", "no project of the workspace depends on it; left out")
     ]
+
+
+# poetry-extras/ was locked with `poetry lock` (Poetry 2.5): httpx in main, httpx[http2] and pytest in
+# the dev group. `poetry show --tree` lists the same 16 packages; the lockfile's own `groups` put h2,
+# hpack and hyperframe in dev only.
+POETRY_EXTRAS = {
+    "pkg:pypi/httpx@0.28.1": ("runtime", "", 1),
+    "pkg:pypi/pytest@8.4.2": ("dev", "", 1),
+    "pkg:pypi/anyio@4.16.0": ("runtime", "", 2),
+    "pkg:pypi/certifi@2026.10.19.post1": ("runtime", "", 2),
+    "pkg:pypi/httpcore@1.0.9": ("runtime", "", 2),
+    "pkg:pypi/idna@3.20": ("runtime", "", 2),
+    "pkg:pypi/h11@0.16.0": ("runtime", "", 3),
+    "pkg:pypi/typing-extensions@4.16.0": ("runtime", "", 3),
+    "pkg:pypi/h2@4.4.1": ("dev", "", 2),  # the http2 extra, asked for by the dev group only
+    "pkg:pypi/hpack@4.2.0": ("dev", "", 3),
+    "pkg:pypi/hyperframe@6.1.0": ("dev", "", 3),
+    "pkg:pypi/colorama@0.4.6": ("dev", "", 2),  # pytest's, on Windows
+    "pkg:pypi/iniconfig@2.3.1": ("dev", "", 2),
+    "pkg:pypi/packaging@26.4": ("dev", "", 2),
+    "pkg:pypi/pluggy@1.7.0": ("dev", "", 2),
+    "pkg:pypi/pygments@2.21.0": ("dev", "", 2),
+}
+
+
+def test_poetry_lock_extras_on_a_group_dependency() -> None:
+    inventory = read_file(PY / "poetry-extras" / "poetry.lock")
+    assert (inventory.format, inventory.name) == ("poetry-lock", "poetry-extras")
+    assert table(inventory) == POETRY_EXTRAS
+    assert ("pkg:pypi/httpx@0.28.1", "pkg:pypi/h2@4.4.1") in edges(inventory)
+    assert len(inventory.edges) == 16
+    assert inventory.skips == ()
+
+
+def test_poetry_lock_without_groups_walks_extras_from_the_declaring_group(tmp_path: Path) -> None:
+    # Before Poetry 2 the lockfile had no `groups`: scopes come from the pyproject.toml's roots.
+    folder = PY / "poetry-extras"
+    lock = "\n".join(
+        line for line in (folder / "poetry.lock").read_text().splitlines() if not line.startswith("groups =")
+    )
+    (tmp_path / "poetry.lock").write_text(lock)
+    (tmp_path / "pyproject.toml").write_text((folder / "pyproject.toml").read_text())
+    assert table(read_file(tmp_path / "poetry.lock")) == POETRY_EXTRAS
