@@ -101,3 +101,31 @@ def test_poetry_lock_without_groups_walks_extras_from_the_declaring_group(tmp_pa
     (tmp_path / "poetry.lock").write_text(lock)
     (tmp_path / "pyproject.toml").write_text((folder / "pyproject.toml").read_text())
     assert table(read_file(tmp_path / "poetry.lock")) == POETRY_EXTRAS
+
+
+def test_pip_compile_via_comments_decide_direct_pins_and_edges() -> None:
+    # pip-compile (pip-tools) from pip-compile/requirements.in (requests, click, httpx): 11 pins, 3 of
+    # them "# via -r requirements.in"; the other "# via" lines give 12 dependent -> pin edges.
+    inventory = read_file(PY / "pip-compile" / "requirements.txt")
+    assert {f"{r.purl}@{r.version}" for r in inventory.roots} == {
+        "pkg:pypi/click@8.5.1",
+        "pkg:pypi/httpx@0.28.1",
+        "pkg:pypi/requests@2.34.2",
+    }
+    depth = {purl: d for purl, (_, _, d) in table(inventory).items()}
+    assert depth == {
+        "pkg:pypi/click@8.5.1": 1,
+        "pkg:pypi/httpx@0.28.1": 1,
+        "pkg:pypi/requests@2.34.2": 1,
+        "pkg:pypi/anyio@4.16.0": 2,
+        "pkg:pypi/certifi@2026.10.19.post1": 2,  # via httpcore, httpx, requests (one per line)
+        "pkg:pypi/charset-normalizer@3.5.3": 2,
+        "pkg:pypi/httpcore@1.0.9": 2,
+        "pkg:pypi/idna@3.20": 2,
+        "pkg:pypi/urllib3@2.8.0": 2,
+        "pkg:pypi/h11@0.16.0": 3,
+        "pkg:pypi/typing-extensions@4.16.0": 3,
+    }
+    assert len(inventory.edges) == 12
+    assert ("pkg:pypi/anyio@4.16.0", "pkg:pypi/idna@3.20") in edges(inventory)
+    assert inventory.skips == ()
