@@ -10,7 +10,9 @@ from collectors.inventory import (
     cyclonedx,
     npmlock,
     packagejson,
+    pipfilelock,
     pnpmlock,
+    pylock,
     poetrylock,
     pyproject,
     requirements,
@@ -32,6 +34,8 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "package-json": packagejson.parse,
     "pnpm-lock": pnpmlock.parse,
     "yarn-lock": yarnlock.parse,
+    "pipfile-lock": pipfilelock.parse,
+    "pylock": pylock.parse,
 }
 
 

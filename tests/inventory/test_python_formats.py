@@ -129,3 +129,66 @@ def test_pip_compile_via_comments_decide_direct_pins_and_edges() -> None:
     assert len(inventory.edges) == 12
     assert ("pkg:pypi/anyio@4.16.0", "pkg:pypi/idna@3.20") in edges(inventory)
     assert inventory.skips == ()
+
+
+def test_pipfile_lock_with_its_pipfile() -> None:
+    # `pipenv lock` (pipenv 2026.10) from pipenv/Pipfile: requests and click, dev pytest. The lockfile
+    # lists 6 packages in default and 5 in develop, flat: below the direct ones, depth is not known.
+    inventory = read_file(PY / "pipenv" / "Pipfile.lock")
+    assert inventory.format == "pipfile-lock"
+    assert table(inventory) == {
+        "pkg:pypi/requests@2.34.2": ("runtime", ">=2.32", 1),
+        "pkg:pypi/click@8.5.1": ("runtime", "", 1),
+        "pkg:pypi/pytest@9.2.0": ("dev", ">=8", 1),
+        "pkg:pypi/certifi@2026.10.19.post1": ("runtime", "", None),
+        "pkg:pypi/charset-normalizer@3.5.3": ("runtime", "", None),
+        "pkg:pypi/idna@3.20": ("runtime", "", None),
+        "pkg:pypi/urllib3@2.8.0": ("runtime", "", None),
+        "pkg:pypi/iniconfig@2.3.1": ("dev", "", None),
+        "pkg:pypi/packaging@26.4": ("dev", "", None),
+        "pkg:pypi/pluggy@1.7.0": ("dev", "", None),
+        "pkg:pypi/pygments@2.21.0": ("dev", "", None),
+    }
+    assert inventory.edges == ()
+    assert inventory.skips == ()
+
+
+def test_pipfile_lock_alone_says_direct_is_not_known(tmp_path: Path) -> None:
+    (tmp_path / "Pipfile.lock").write_text((PY / "pipenv" / "Pipfile.lock").read_text())
+    inventory = read_file(tmp_path / "Pipfile.lock")
+    assert (len(inventory.components), inventory.roots) == (11, ())
+    assert [s.reason for s in inventory.skips] == [
+        "no Pipfile beside the lockfile: which packages are direct is not known"
+    ]
+
+
+def test_pylock_from_pip_lock_with_its_pyproject() -> None:
+    # `pip lock . -o pylock.toml` (pip 26.3) in pylock/: 7 [[packages]], one of them the project's own
+    # directory; pip records no edges, so only the declared requests and click have a depth.
+    inventory = read_file(PY / "pylock" / "pylock.toml")
+    assert (inventory.format, inventory.name) == ("pylock", "pylock-app")
+    assert table(inventory) == {
+        "pkg:pypi/requests@2.34.2": ("runtime", "", 1),
+        "pkg:pypi/click@8.5.1": ("runtime", "", 1),
+        "pkg:pypi/certifi@2026.10.19.post1": ("runtime", "", None),
+        "pkg:pypi/charset-normalizer@3.5.3": ("runtime", "", None),
+        "pkg:pypi/idna@3.20": ("runtime", "", None),
+        "pkg:pypi/urllib3@2.8.0": ("runtime", "", None),
+    }
+    assert inventory.skips == ()
+
+
+def test_pylock_from_uv_export_leaves_members_out() -> None:
+    # `uv export --format pylock.toml --all-groups --all-packages --all-extras` of uv-workspace/:
+    # 21 [[packages]], the members lib and svc as editable directories; the virtual root's
+    # pyproject.toml declares the groups' ruff, pytest and httpx (dev).
+    inventory = read_file(PY / "uv-workspace" / "pylock.toml")
+    assert len(inventory.components) == 19
+    assert {c.package.name for c in inventory.components} & {"lib", "svc"} == set()
+    assert {f"{r.purl}@{r.version}" for r in inventory.roots} == {
+        "pkg:pypi/httpx@0.28.1",
+        "pkg:pypi/pytest@9.2.0",
+        "pkg:pypi/ruff@0.17.6",
+    }
+    markers = {c.package.name: c.marker for c in inventory.components if c.marker}
+    assert markers == {"typing-extensions": "python_full_version < '3.15'"}
