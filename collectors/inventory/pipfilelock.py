@@ -11,7 +11,6 @@ and are documented skips.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from collectors.errors import InputError
 from collectors.inventory import jsonstream, tomlfile
