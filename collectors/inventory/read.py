@@ -7,6 +7,8 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory import (
+    condaenv,
+    condalock,
     cyclonedx,
     npmlock,
     packagejson,
@@ -36,6 +38,8 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "yarn-lock": yarnlock.parse,
     "pipfile-lock": pipfilelock.parse,
     "pylock": pylock.parse,
+    "conda-env": condaenv.parse,
+    "conda-lock": condalock.parse,
 }
 
 

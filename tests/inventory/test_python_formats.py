@@ -192,3 +192,46 @@ def test_pylock_from_uv_export_leaves_members_out() -> None:
     }
     markers = {c.package.name: c.marker for c in inventory.components if c.marker}
     assert markers == {"typing-extensions": "python_full_version < '3.15'"}
+
+
+def test_conda_environment_yml_direct_conda_and_pip_packages() -> None:
+    # conda is not installed here: conda/environment.yml is written by hand from conda's documentation.
+    inventory = read_file(PY / "conda" / "environment.yml")
+    assert (inventory.format, inventory.name) == ("conda-env", "conda-app")
+    assert table(inventory) == {
+        "pkg:conda/python@": ("runtime", "=3.12", 1),  # "=3.12" is 3.12.*, not a pin
+        "pkg:conda/numpy@2.1.3": ("runtime", "==2.1.3", 1),
+        "pkg:conda/pandas@": ("runtime", ">=2.2", 1),  # conda-forge::pandas>=2.2
+        "pkg:conda/pip@": ("runtime", "", 1),
+        "pkg:pypi/requests@2.32.3": ("runtime", "==2.32.3", 1),  # from the pip: list
+    }
+    assert [s.where for s in inventory.skips] == ["dependencies.pip[1]"]  # -r extra-requirements.txt
+
+
+def test_conda_lock_with_its_environment_yml() -> None:
+    # conda-lock is not installed here: conda/conda-lock.yml is written by hand from conda-lock's
+    # documentation of its unified lockfile: 17 entries (python and six for two platforms), 11 conda
+    # and 5 pip packages, pytest in the dev category; 18 distinct edges once platforms are merged
+    # (the virtual package __glibc is the machine, not an edge).
+    inventory = read_file(PY / "conda" / "conda-lock.yml")
+    assert (inventory.format, inventory.name) == ("conda-lock", "conda-app")
+    assert table(inventory) == {
+        "pkg:conda/python@3.12.7": ("runtime", "=3.12", 1),
+        "pkg:conda/numpy@2.1.3": ("runtime", "==2.1.3", 1),
+        "pkg:conda/pandas@2.2.3": ("runtime", ">=2.2", 1),
+        "pkg:conda/pip@24.3.1": ("runtime", "", 1),
+        "pkg:pypi/requests@2.32.3": ("runtime", "==2.32.3", 1),
+        "pkg:conda/libzlib@1.3.1": ("runtime", "", 2),
+        "pkg:conda/python_abi@3.12": ("runtime", "", 2),
+        "pkg:conda/python-dateutil@2.9.0.post0": ("runtime", "", 2),
+        "pkg:conda/pytz@2024.2": ("runtime", "", 2),
+        "pkg:conda/six@1.16.0": ("runtime", "", 3),
+        "pkg:pypi/certifi@2024.8.30": ("runtime", "", 2),
+        "pkg:pypi/charset-normalizer@3.4.0": ("runtime", "", 2),
+        "pkg:pypi/idna@3.10": ("runtime", "", 2),
+        "pkg:pypi/urllib3@2.2.3": ("runtime", "", 2),
+        "pkg:conda/pytest@8.3.4": ("dev", "", None),  # dev category: no declared root reaches it
+    }
+    assert len(inventory.edges) == 18
+    assert ("pkg:conda/pandas@2.2.3", "pkg:conda/numpy@2.1.3") in edges(inventory)
+    assert inventory.skips == ()
