@@ -24,9 +24,9 @@ _MANAGERS = {"conda": "conda", "pip": "pypi"}
 def parse(path: Path) -> Inventory:
     source = str(path)
     doc = yamlfile.load_mapping(path)
-    if doc.get("version") != 1:
+    if str(doc.get("version")) != "1":  # scalars stay strings (see yamlfile)
         raise InputError(
-            source, f"conda-lock version {doc.get('version')!r} is not supported (1 is)", where="version"
+            source, f"conda-lock version {doc.get('version')} is not supported (1 is)", where="version"
         )
     packages = doc.get("package")
     if not isinstance(packages, list) or not all(isinstance(p, dict) for p in packages):

@@ -1,9 +1,10 @@
 """Reading YAML inputs (pnpm-lock.yaml, yarn.lock Berry, conda files) safely, errors as one line.
 
-PyYAML's C loader (libyaml) when it is installed, the pure-Python safe loader otherwise: never a loader
-that builds arbitrary objects. Size, nesting depth and aliases are checked on the event stream *before*
-any Python object is built, so a hostile file cannot exhaust memory or the stack
-(https://pyyaml.org/wiki/PyYAMLDocumentation, "Events").
+PyYAML's C parser (libyaml) when it is installed, the pure-Python safe one otherwise, read as an event
+stream (https://pyyaml.org/wiki/PyYAMLDocumentation, "Events"): objects are built here from the events,
+only mappings, lists, strings, booleans and null, never arbitrary objects. Size is checked before
+parsing; nesting depth and aliases as the events come, before anything deeper is built, so a hostile
+file cannot exhaust memory or the stack.
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ MAX_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 1000
 
-_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-
 
 def _text(path: Path) -> str:
     source = str(path)
@@ -40,20 +38,10 @@ def _text(path: Path) -> str:
         raise InputError(source, f"cannot read ({exc.strerror})") from exc
 
 
-def _check_events(text: str, source: str) -> None:
-    depth = aliases = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, _OPEN):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark else "?"
-                raise InputError(source, f"YAML nested deeper than {MAX_DEPTH} levels", where=str(line))
-        elif isinstance(event, _CLOSE):
-            depth -= 1
-        elif isinstance(event, yaml.AliasEvent):
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise InputError(source, f"YAML with more than {MAX_ALIASES} aliases; refused")
+_PLAIN_VALUES: dict[str, Any] = {
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    "null": None, "Null": None, "NULL": None, "~": None, "": None,
+}  # fmt: skip
 
 
 def _error(source: str, exc: yaml.YAMLError) -> InputError:
@@ -63,13 +51,76 @@ def _error(source: str, exc: yaml.YAMLError) -> InputError:
     return InputError(source, f"invalid YAML ({problem})", where=where)
 
 
+def _build(text: str, source: str) -> Any:
+    """Objects straight from libyaml's events, bounds checked as they come.
+
+    One pass, and no type guessing beyond booleans and null: every other scalar stays the string the
+    file wrote, so a version ``3.10`` is ``"3.10"``, never the float 3.1 (YAML 1.1 resolution would
+    turn it into one), and the pure-Python constructor (most of a safe load's time) is not needed.
+    """
+    stack: list[tuple[Any, Any]] = []  # (container, pending key of a mapping or _NO_KEY)
+    anchors: dict[str, Any] = {}
+    aliases = 0
+    document: Any = None
+
+    def attach(value: Any) -> None:
+        nonlocal document
+        if not stack:
+            document = value
+            return
+        container, key = stack[-1]
+        if isinstance(container, list):
+            container.append(value)
+        elif key is _NO_KEY:
+            if isinstance(value, dict | list):
+                raise InputError(source, "YAML with a mapping or list as a key; refused")
+            stack[-1] = (container, value)
+        else:
+            container[key] = value
+            stack[-1] = (container, _NO_KEY)
+
+    events: Any = yaml.parse(text, Loader=_Loader)  # the stubs type events without their fields
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            value = event.value
+            if event.implicit[0] and event.style is None:  # plain, untagged
+                value = _PLAIN_VALUES.get(value, value)
+            if event.anchor:
+                anchors[event.anchor] = value
+            attach(value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if len(stack) >= MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise InputError(source, f"YAML nested deeper than {MAX_DEPTH} levels", where=str(line))
+            container: Any = {} if kind is yaml.MappingStartEvent else []
+            if event.anchor:
+                anchors[event.anchor] = container
+            attach(container)
+            stack.append((container, _NO_KEY))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise InputError(source, f"YAML with more than {MAX_ALIASES} aliases; refused")
+            if event.anchor not in anchors:
+                raise InputError(source, f"YAML alias *{event.anchor} to an unknown anchor")
+            attach(anchors[event.anchor])
+        elif kind is yaml.DocumentStartEvent and document is not None:
+            raise InputError(source, "YAML with more than one document; expected one")
+    return document
+
+
+_NO_KEY = object()
+
+
 def load(path: Path) -> Any:
     """The one YAML document of ``path``, bounded as this module says; raises :class:`InputError`."""
     source = str(path)
     text = _text(path)
     try:
-        _check_events(text, source)
-        return yaml.load(text, Loader=_Loader)  # a safe loader (C or Python)
+        return _build(text, source)
     except yaml.YAMLError as exc:
         raise _error(source, exc) from exc
 
