@@ -63,7 +63,11 @@ def inputs_of(path: Path) -> list[Path]:
 
 
 #: File names that say nothing about the application: it is named after their folder.
-_GENERIC_NAMES = ("uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml")
+_GENERIC_NAMES = (
+    "uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "pnpm-lock.yaml",
+    "yarn.lock", "npm-shrinkwrap.json", "Pipfile.lock", "environment.yml", "environment.yaml",
+    "conda-lock.yml",
+)  # fmt: skip
 
 
 def default_app_name(path: Path) -> str:
@@ -71,7 +75,7 @@ def default_app_name(path: Path) -> str:
     if path.is_dir():
         return path.resolve().name
     stem = path.name.split(".")[0]
-    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom"):
+    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom", "pylock"):
         return path.resolve().parent.name
     return stem
 

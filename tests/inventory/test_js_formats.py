@@ -119,3 +119,18 @@ def test_yarn_lock_without_package_json_takes_unreached_as_direct(tmp_path: Path
         "pkg:npm/react-dom@18.3.1",
         "pkg:npm/react@18.3.1",  # no dependency edge reaches it in yarn's view
     }
+
+
+def test_a_pnpm_workspace_folder_imports_as_one_application(db_path: Path) -> None:
+    from analysis.cli import main
+    from collectors.store import read_connection
+
+    # The folder holds pnpm-lock.yaml and package.json: the lockfile is preferred, named after the folder.
+    assert main(["import", "--db", str(db_path), str(JS / "pnpm9")]) == 0
+    with read_connection(db_path) as conn:
+        rows = conn.execute(
+            "SELECT a.name, a.format, count(*) FILTER (WHERE p.is_direct), count(*) FILTER (WHERE NOT p.is_direct), "
+            "count(*) FILTER (WHERE p.depth IS NULL), max(p.depth), count(*) FILTER (WHERE p.scope = 'dev') "
+            "FROM applications a JOIN app_packages p ON p.app = a.name GROUP BY ALL"
+        ).fetchall()
+    assert rows == [("pnpm9", "pnpm-lock", 7, 9, 0, 4, 1)]
