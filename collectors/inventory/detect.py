@@ -143,7 +143,7 @@ def _is_yarn_v1(s: Sniff) -> bool:
 
 
 def _is_yarn_berry(s: Sniff) -> bool:
-    return not s.is_json and s.yaml_key("__metadata") and "cacheKey" in s.head_text
+    return not s.is_json and s.yaml_key("__metadata")
 
 
 def _is_conda_lock(s: Sniff) -> bool:
