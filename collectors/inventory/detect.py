@@ -127,11 +127,11 @@ def _is_poetry_lock(s: Sniff) -> bool:
 
 
 def _is_pylock(s: Sniff) -> bool:
-    return bool(s.toml) and "lock-version" in s.toml and "packages" in s.toml  # type: ignore[operator]
+    return s.toml is not None and "lock-version" in s.toml and "packages" in s.toml
 
 
 def _is_pyproject(s: Sniff) -> bool:
-    return bool(s.toml) and bool({"project", "tool", "build-system", "dependency-groups"} & set(s.toml or ()))
+    return s.toml is not None and bool({"project", "tool", "build-system", "dependency-groups"} & set(s.toml))
 
 
 def _is_pnpm_lock(s: Sniff) -> bool:
