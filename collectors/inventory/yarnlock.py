@@ -42,8 +42,14 @@ def _descriptors(header: str) -> list[str]:
 
 
 def _name_of_descriptor(descriptor: str) -> str:
+    """The package a descriptor installs: ``alias@npm:real@^1`` (an alias) installs ``real``."""
     at = descriptor.find("@", 1)  # a scoped name starts with @
-    return descriptor if at < 0 else descriptor[:at]
+    if at < 0:
+        return descriptor
+    range_ = descriptor[at + 1 :]
+    if range_.startswith("npm:") and "@" in range_[5:]:
+        return _name_of_descriptor(range_[4:])
+    return descriptor[:at]
 
 
 def read_v1(path: Path, text: str) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ The workspace in fixtures/js/ (a root with ``ms`` and dev ``is-number``; members
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,49 @@ def test_a_pnpm_workspace_folder_imports_as_one_application(db_path: Path) -> No
             "FROM applications a JOIN app_packages p ON p.app = a.name GROUP BY ALL"
         ).fetchall()
     assert rows == [("pnpm9", "pnpm-lock", 7, 9, 0, 4, 1)]
+
+
+# real-size/: one package.json (react, react-dom, express, @babel/core, the alias
+# string-width-cjs -> string-width; dev vite and eslint; optional fsevents) locked by each tool.
+# `pnpm list --json --depth Infinity` (after `pnpm install --frozen-lockfile`): 258 packages,
+# 368 distinct edges, and these counts of packages at each shortest depth.
+REAL_SIZE_DEPTHS = {1: 8, 2: 87, 3: 115, 4: 28, 5: 7, 6: 12, 7: 1}
+
+
+@pytest.mark.parametrize(
+    ("lockfile", "packages", "edge_count", "depths", "scopes"),
+    [
+        ("pnpm/pnpm-lock.yaml", 258, 368, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
+        ("npm/package-lock.json", 258, 368, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
+        # yarn 1 records no peer dependencies as edges: 5 fewer (`yarn list` shows the same 258 packages)
+        ("yarn1/yarn.lock", 258, 363, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
+        # yarn 4 adds node-gyp (and its 19 dependencies) under fsevents, which has an install script.
+        # `yarn info --all --recursive --json`: 280 entries = the workspace, these 278 packages and
+        # fsevents' builtin patch counted again; 386 dependencies of packages = these 385 edges and the
+        # patched fsevents -> node-gyp again.
+        (
+            "berry/yarn.lock",
+            278,
+            385,
+            {**REAL_SIZE_DEPTHS, 2: 88, 3: 125, 4: 37},
+            {"runtime": 118, "dev": 139, "optional": 21},
+        ),
+    ],
+)
+def test_real_size_lockfiles_match_their_tools(
+    lockfile: str, packages: int, edge_count: int, depths: dict[int, int], scopes: dict[str, int]
+) -> None:
+    inventory = read_file(JS / "real-size" / lockfile)
+    rows = table(inventory).values()
+    assert (inventory.name, len(inventory.components), len(inventory.edges)) == (
+        "big-app",
+        packages,
+        edge_count,
+    )
+    assert Counter(depth for _, _, depth in rows) == depths
+    assert Counter(scope for scope, _, _ in rows) == scopes
+    names = {c.package.purl for c in inventory.components}
+    assert (
+        "pkg:npm/string-width" in names and "pkg:npm/string-width-cjs" not in names
+    )  # the alias's real name
+    assert inventory.skips == ()
