@@ -148,6 +148,8 @@ REAL_SIZE_DEPTHS = {1: 8, 2: 87, 3: 115, 4: 28, 5: 7, 6: 12, 7: 1}
     ("lockfile", "packages", "edge_count", "depths", "scopes"),
     [
         ("pnpm/pnpm-lock.yaml", 258, 368, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
+        # the same package.json locked by pnpm 8 (lockfile v6)
+        ("pnpm8/pnpm-lock.yaml", 258, 368, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
         ("npm/package-lock.json", 258, 368, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
         # yarn 1 records no peer dependencies as edges: 5 fewer (`yarn list` shows the same 258 packages)
         ("yarn1/yarn.lock", 258, 363, REAL_SIZE_DEPTHS, {"runtime": 118, "dev": 139, "optional": 1}),
