@@ -164,7 +164,8 @@ def parse(path: Path) -> Inventory:
                     continue
                 child = lookup(str(name), str(range_))
                 if child is None:
-                    builder.skip(f"{manifest.name}:{section}.{name}", "declared but not in the lockfile")
+                    where = f"{manifest.relative_to(path.parent).as_posix()}:{section}.{name}"
+                    builder.skip(where, "declared but not in the lockfile")
                     continue
                 builder.root(child)
                 builder.set_specifier(child, str(range_))
