@@ -81,9 +81,15 @@ class Sniff:
             return "not UTF-8 text"
         return None
 
+    @cached_property
+    def top_level_keys(self) -> frozenset[str]:
+        """The keys of lines that start a top-level YAML mapping entry (column 0) in the head."""
+        found = re.findall(r"(?m)^['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*:(?:[ \t]|$)", self.head_text)
+        return frozenset(found)
+
     def yaml_key(self, key: str) -> bool:
-        """Whether a top-level YAML mapping key ``key:`` starts one of the first lines."""
-        return any(re.match(rf"['\"]?{re.escape(key)}['\"]?\s*:", line) for line in self.first_lines)
+        """Whether ``key:`` starts a top-level line of the head (after any comment header)."""
+        return key in self.top_level_keys
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,12 @@ def test_anything_else_is_one_line_naming_what_it_looks_like(
     assert message.endswith(f"that format is not supported (supported: {SUPPORTED})")
     assert "\n" not in message
     assert "pip would reject" not in message and "TOML" not in message.split(";")[0].replace(kind, "")
+
+
+def test_yaml_keys_are_found_after_a_long_comment_header(tmp_path: Path) -> None:
+    # conda-lock writes a header of about 25 comment lines before `version:`; keys are read anywhere in
+    # the first 64 KB, at column 0 only.
+    header = "".join(f"# header line {i}\n" for i in range(120))
+    path = tmp_path / "conda-lock.yml"
+    path.write_text(header + (PY / "conda" / "conda-lock.yml").read_text())
+    assert detect_format(path) == "conda-lock"
