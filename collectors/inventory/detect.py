@@ -82,14 +82,14 @@ class Sniff:
         return None
 
     @cached_property
-    def top_level_keys(self) -> frozenset[str]:
+    def yaml_top_keys(self) -> frozenset[str]:
         """The keys of lines that start a top-level YAML mapping entry (column 0) in the head."""
         found = re.findall(r"(?m)^['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*:(?:[ \t]|$)", self.head_text)
         return frozenset(found)
 
     def yaml_key(self, key: str) -> bool:
         """Whether ``key:`` starts a top-level line of the head (after any comment header)."""
-        return key in self.top_level_keys
+        return key in self.yaml_top_keys
 
 
 @dataclass(frozen=True)
