@@ -57,7 +57,15 @@ async def collect_refs(
         # A collector bug on one package's answer becomes that package's error, not the end of the refresh.
         try:
             return await collector.collect(fetcher, ref, now=now)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            ArithmeticError,  # OverflowError from a date or number outside Python's range
+            RecursionError,
+        ) as exc:
             return Failed(ref.purl, f"unexpected answer ({type(exc).__name__}: {exc})", transient=False)
 
     tasks = [asyncio.ensure_future(guarded(ref)) for ref in refs]
