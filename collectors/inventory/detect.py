@@ -19,6 +19,7 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory.jsonstream import top_level_keys
+from collectors.inventory.textfile import bom_encoding, check_regular, read_text
 
 _SNIFF_BYTES = 64 * 1024
 _JSON_DECISIVE = {"bomFormat": "cyclonedx", "spdxVersion": "spdx", "lockfileVersion": "npm-lock"}
@@ -30,15 +31,23 @@ _NPM_PREFERENCE = ("package-lock.json", "package.json")
 _SBOM_GLOBS = ("*.cdx.json", "bom.json", "*.bom.json", "sbom.json", "*.spdx.json", "*sbom*.json")
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path) -> tuple[bytes, str | None]:
+    """The first bytes as UTF-8 (for sniffing), and the wide encoding (UTF-16/32) a byte-order mark named."""
     source = str(path)
+    check_regular(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
-    except IsADirectoryError as exc:
-        raise InputError(source, "is a directory") from exc
     except OSError as exc:
         raise InputError(source, f"cannot read ({exc.strerror})") from exc
+    bom = bom_encoding(head)
+    if bom is not None and bom[0] != "utf-8":
+        # UTF-16 or UTF-32 text has NUL bytes but is not binary: sniff its UTF-8 form.
+        encoding, skip = bom
+        sniffed = head[skip:].decode(encoding, errors="ignore").encode("utf-8")
+        if not sniffed.strip():
+            raise InputError(source, "empty file")
+        return sniffed, encoding
     if not head.strip():
         raise InputError(source, "empty file")
     if b"\x00" in head:
@@ -48,7 +57,7 @@ def _head(path: Path) -> bytes:
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sniffed block
             raise InputError(source, "binary file, not an SBOM or lockfile") from exc
-    return head
+    return head, None
 
 
 def _json_format(path: Path) -> str:
@@ -66,6 +75,8 @@ def _json_format(path: Path) -> str:
 def _toml_format(path: Path, text: str) -> str | None:
     try:
         doc = tomllib.loads(text)
+    except RecursionError as exc:
+        raise InputError(str(path), "TOML nested too deeply") from exc
     except tomllib.TOMLDecodeError as exc:
         if path.suffix in _TOML_SUFFIXES:
             raise InputError(str(path), f"invalid TOML: {exc}") from exc
@@ -85,16 +96,14 @@ def _toml_format(path: Path, text: str) -> str | None:
 
 def detect_format(path: Path) -> str:
     """The format of ``path`` read from its content; raises :class:`InputError` for unusable files."""
-    head = _head(path)
+    head, wide = _head(path)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{") or (stripped.startswith(b"[") and path.suffix == ".json"):
+        if wide:
+            raise InputError(str(path), f"JSON encoded as {wide.upper()}; save it as UTF-8 (RFC 8259)")
         return _json_format(path)
     if path.suffix in _TOML_SUFFIXES or stripped.startswith(b"[") or b" = " in head:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), "binary file, not an SBOM or lockfile") from exc
-        found = _toml_format(path, text)
+        found = _toml_format(path, read_text(path))
         if found is not None:
             return found
         if stripped.startswith(b"["):
