@@ -25,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
+import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator
@@ -114,7 +116,7 @@ def describe_transport_error(exc: httpx.HTTPError) -> str:
     """One line for a network failure, in words even when httpx's own message is empty."""
     name = type(exc).__name__
     words = _TRANSPORT_WORDS.get(name, f"network error ({name})")
-    detail = " ".join(str(exc).split())[:200]
+    detail = " ".join(str(exc).split())[:200].rstrip(".")
     return f"{words}: {detail}" if detail and detail not in words else words
 
 
@@ -272,7 +274,7 @@ class Fetcher:
         except TimeoutError as exc:
             if bound < self._settings.request_seconds:
                 raise TransientError(f"{url}: the refresh deadline passed while the answer arrived") from exc
-            raise TransientError(f"{url}: the answer took longer than {bound:.0f} s; abandoned") from exc
+            raise TransientError(f"{url}: the answer took longer than {bound:g} s; abandoned") from exc
 
     async def _follow(self, url: str, accept: str) -> Answer:
         origin = httpx.URL(url)
@@ -362,12 +364,19 @@ def _cached_transport(inner: httpx.AsyncBaseTransport, cache_dir: Path) -> httpx
     return AsyncCacheTransport(next_transport=inner, storage=storage, rfc=CacheOptions(shared=False))
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs about 0.15 s; a refresh builds a client per registry step.
+    return httpx.create_ssl_context()
+
+
 def build_client(
     settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """The configured ``httpx.AsyncClient``; ``transport`` replaces the network (tests)."""
     concurrency = min(settings.concurrency, MAX_CONCURRENCY)
     inner = transport or httpx.AsyncHTTPTransport(
+        verify=_tls_context(),
         http1=True,
         http2=False,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
