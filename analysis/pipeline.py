@@ -196,7 +196,6 @@ def shortfall(step: str, added: Mapping[str, int], warnings: int) -> str | None:
         tried = sum(v for k, v in added.items() if k.startswith("repositories_"))
         if tried and not added.get("repositories_ok", 0):
             return f"git: none of the {tried} repositories could be mined (all skipped or failed)"
-    elif step == "completion":
-        if warnings and not added.get("inferred_packages", 0):
-            return f"completion: {warnings} problem(s) and no dependency could be completed"
+    elif step == "completion" and warnings and not added.get("inferred_packages", 0):
+        return f"completion: {warnings} problem(s) and no dependency could be completed"
     return None

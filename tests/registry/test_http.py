@@ -242,7 +242,7 @@ def test_an_answer_dripping_past_the_request_bound_is_abandoned() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=_chunks([b"{"] + [b" "] * 1000 + [b"}"], pause=0.01))
 
-    with pytest.raises(TransientError, match="took longer than 0.2 s; abandoned"):
+    with pytest.raises(TransientError, match=r"took longer than 0\.2 s; abandoned"):
         fetch(handler, request_seconds=0.2)
 
 
@@ -277,6 +277,6 @@ def test_retry_after_beyond_the_deadline_is_one_attempt() -> None:
         calls.append(1)
         return httpx.Response(429, headers={"Retry-After": "3600"})
 
-    with pytest.raises(TransientError, match="HTTP 429 after 1 attempt$"):
+    with pytest.raises(TransientError, match=r"HTTP 429 after 1 attempt$"):
         fetch(handler)
     assert calls == [1]
