@@ -48,7 +48,7 @@ def _head(path: Path) -> tuple[bytes, str | None]:
         if not sniffed.strip():
             raise InputError(source, "empty file")
         return sniffed, encoding
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(source, "empty file")
     if b"\x00" in head:
         raise InputError(source, "binary file, not an SBOM or lockfile")

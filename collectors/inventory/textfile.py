@@ -64,4 +64,6 @@ def read_text(path: Path, *, what: str = "an SBOM or lockfile") -> str:
     try:
         return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(source, f"binary file, not {what}") from exc
+        raise InputError(
+            source, f"not UTF-8 text: binary, or saved in another encoding (not {what})"
+        ) from exc
