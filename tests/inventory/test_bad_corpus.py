@@ -88,3 +88,8 @@ def test_bad_input(
     assert re.search(case.says, err[0]), err[0]
     assert _snapshot(db) == before  # the application's earlier data is as it was
     assert not list(db.parent.glob(".*.tmp"))  # and no working copy was left behind
+
+
+def test_every_file_is_documented() -> None:
+    page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert [case.name for case in CORPUS if f"| `{case.name}` |" not in page] == []

@@ -81,3 +81,8 @@ def test_the_bombs_were_refused_within_the_memory_limit(results: dict[str, Any])
     for name in ("gzip-bomb", "deflate-bomb", "deep-nesting-100k", "body-60-mb-declared"):
         assert re.search(r"limit|nested", results[name]["err"][0]), results[name]
     assert max(r["peak_vm_mb"] for r in results.values()) * 1024 * 1024 < ADDRESS_SPACE
+
+
+def test_every_case_is_documented() -> None:
+    page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert [case.name for case in CASES if f"| `{case.name}` |" not in page] == []
