@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from collectors.base import Failed, PackageRef, Skipped, Unchanged, answer_signature
+from collectors.base import Collector, Failed, Outcome, PackageRef, Skipped, Unchanged, answer_signature
 from collectors.errors import InputError, SocleError, TransientError
 from collectors.http import Fetcher
 from collectors.registry.parsing import load_json
@@ -71,3 +72,27 @@ async def fetch_document(
         return Fetched(url, answer.body, signature, load_json(answer.body, ref.purl))
     except SocleError as exc:
         return failed(ref, exc)
+
+
+#: What a collector's parsing of a hostile answer can raise besides SocleError: a shape its checks did not
+#: foresee, a date or number outside Python's range (OverflowError), nesting past the recursion limit.
+UNEXPECTED_ANSWER = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    ArithmeticError,
+    RecursionError,
+)
+
+
+async def guarded_collect(
+    collector: Collector, fetcher: Fetcher, ref: PackageRef, *, now: datetime
+) -> Outcome:
+    """``collector.collect``, where a collector bug on one package's answer becomes that package's error."""
+    try:
+        return await collector.collect(fetcher, ref, now=now)
+    except UNEXPECTED_ANSWER as exc:
+        detail = " ".join(str(exc).split())[:300]
+        return Failed(ref.purl, f"unexpected answer ({type(exc).__name__}: {detail})", transient=False)
