@@ -24,6 +24,7 @@ from typing import Any
 
 from collectors.errors import InputError
 from collectors.inventory.jsonstream import top_level_keys
+from collectors.inventory.textfile import bom_encoding, check_regular, read_text
 
 _SNIFF_BYTES = 64 * 1024
 
@@ -68,17 +69,21 @@ class Sniff:
         if self.is_json:
             return None
         try:
-            return tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return tomllib.loads(read_text(self.path))  # a byte-order mark and UTF-16 read as pip reads them
+        except (tomllib.TOMLDecodeError, InputError):
             return None
+        except RecursionError as exc:
+            raise InputError(str(self.path), "TOML nested too deeply") from exc
 
     def toml_error(self) -> str | None:
         try:
-            tomllib.loads(self.path.read_text(encoding="utf-8"))
+            tomllib.loads(read_text(self.path))
         except tomllib.TOMLDecodeError as exc:
             return str(exc)
-        except UnicodeDecodeError:
-            return "not UTF-8 text"
+        except InputError as exc:
+            return exc.reason
+        except RecursionError:
+            return "TOML nested too deeply"
         return None
 
     @cached_property
@@ -237,16 +242,24 @@ def unsupported(s: Sniff) -> InputError:
     )
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path) -> tuple[bytes, str | None]:
+    """The first bytes as UTF-8 (for sniffing), and the wide encoding (UTF-16/32) a byte-order mark named."""
     source = str(path)
+    check_regular(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
-    except IsADirectoryError as exc:
-        raise InputError(source, "is a directory") from exc
     except OSError as exc:
         raise InputError(source, f"cannot read ({exc.strerror})") from exc
-    if not head.strip():
+    bom = bom_encoding(head)
+    if bom is not None and bom[0] != "utf-8":
+        # UTF-16 or UTF-32 text has NUL bytes but is not binary: sniff its UTF-8 form.
+        encoding, skip = bom
+        sniffed = head[skip:].decode(encoding, errors="ignore").encode("utf-8")
+        if not sniffed.strip():
+            raise InputError(source, "empty file")
+        return sniffed, encoding
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(source, "empty file")
     if b"\x00" in head:
         raise InputError(source, "binary file, not an SBOM or lockfile")
@@ -255,7 +268,7 @@ def _head(path: Path) -> bytes:
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sniffed block
             raise InputError(source, "binary file, not an SBOM or lockfile") from exc
-    return head
+    return head, None
 
 
 #: Names that promise TOML: a syntax error there is the file's own error, not a format question.
@@ -264,7 +277,10 @@ _TOML_NAMES = ("uv.lock", "poetry.lock", "pyproject.toml")
 
 def detect_format(path: Path) -> str:
     """The format key of ``path`` read from its content; raises :class:`InputError` for unusable files."""
-    sniff = Sniff(path, _head(path))
+    head, wide = _head(path)
+    sniff = Sniff(path, head)
+    if wide and sniff.is_json:
+        raise InputError(str(path), f"JSON encoded as {wide.upper()}; save it as UTF-8 (RFC 8259)")
     for candidate in FORMATS:
         if candidate.matches(sniff):
             return candidate.key

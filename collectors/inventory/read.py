@@ -24,6 +24,7 @@ from collectors.inventory import (
 )
 from collectors.inventory.detect import detect_format, files_in_directory
 from collectors.inventory.model import Inventory, InventoryBuilder, Skip
+from collectors.inventory.textfile import check_regular
 
 PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "cyclonedx": cyclonedx.parse,
@@ -45,14 +46,16 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
 
 def read_file(path: Path) -> Inventory:
     """Parse one file in the format its content shows. Raises :class:`InputError` naming the file."""
-    if not path.exists():
-        raise InputError(str(path), "no such file or directory")
+    check_regular(path)  # before any open: a FIFO would block the import while it holds the lock
     parser = PARSERS[detect_format(path)]
     try:
         return parser(path)
+    except RecursionError as exc:
+        raise InputError(str(path), "nested too deeply to be an inventory") from exc
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         # A shape the parser's checks did not foresee: still one line naming the file, never a traceback.
-        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {exc})") from exc
+        detail = " ".join(str(exc).split())[:200]
+        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {detail})") from exc
 
 
 def inputs_of(path: Path) -> list[Path]:
