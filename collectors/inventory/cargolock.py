@@ -70,7 +70,9 @@ def parse(path: Path) -> Inventory:
         if entry.get("source") is None:
             local.append(i)
         else:
-            keys[i] = builder.add(Component(package_id("cargo", entry["name"]), str(entry.get("version", ""))))
+            keys[i] = builder.add(
+                Component(package_id("cargo", entry["name"]), str(entry.get("version", "")))
+            )
 
     def resolve(spec: Any, where: str) -> int | None:
         if not isinstance(spec, str) or not spec.strip():
@@ -84,7 +86,9 @@ def parse(path: Path) -> Inventory:
             wanted = dep_source.strip("()")
             candidates = [c for c in candidates if entries[c].get("source") == wanted]
         if len(candidates) != 1:
-            builder.skip(where, f"dependency {spec!r} names {len(candidates)} packages of the lockfile; left out")
+            builder.skip(
+                where, f"dependency {spec!r} names {len(candidates)} packages of the lockfile; left out"
+            )
             return None
         return candidates[0]
 

@@ -3,8 +3,9 @@
 Read: ``metadata.component`` (the application itself), ``components`` (nested ``components`` too),
 each one's ``purl``, ``version`` and ``scope``, and the ``dependencies`` graph. The application's direct
 dependencies are what ``metadata.component`` depends on; without that entry, the components nothing
-depends on. Documented skips: a component without a purl or with one that does not parse, a duplicate
-bom-ref, a dependency naming an unknown bom-ref.
+depends on. A component without a purl (or with one that does not parse) stays in the graph as
+``pkg:generic/<name>``, with a skip saying so. Documented skips: a duplicate bom-ref, a dependency naming an
+unknown bom-ref.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from collectors.errors import InputError
 from collectors.inventory.jsonstream import stream_items
 from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
-from collectors.purls import PurlError, parse_purl
+from collectors.purls import PurlError, package_id, parse_purl
 
 SUPPORTED_SPECS = ("1.2", "1.3", "1.4", "1.5", "1.6")
 _SCOPES: dict[Any, Scope] = {
@@ -29,12 +30,11 @@ _SCOPES: dict[Any, Scope] = {
 
 @dataclass(frozen=True)
 class Found:
-    """One component of the document: its bom-ref, and the component, or None when it has no usable purl."""
+    """One component of the document and its bom-ref."""
 
     ref: str
-    component: Component | None
+    component: Component
     where: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -47,23 +47,39 @@ class DependencyEntry:
 
 
 def component_from(
-    *, purl: str | None, version: str | None, scope: str | None, ref: str | None, label: str, where: str,
+    *,
+    purl: str | None,
+    name: str | None,
+    group: str | None,
+    version: str | None,
+    scope: str | None,
+    ref: str | None,
+    where: str,
     builder: InventoryBuilder,
 ) -> Found:
-    """The component a CycloneDX entry describes (JSON and XML alike); without a usable purl it is still a
-    node of the graph (``component=None``), so what lies below it keeps its place."""
-    ref = ref if ref else (purl or "")
-    if purl is None:
-        builder.skip(where, f"component {label!r} has no purl, so it cannot be identified; kept in the graph")
-        return Found(ref, None, where, label)
-    try:
-        parsed = parse_purl(purl)
-    except PurlError as exc:
-        builder.skip(f"{where}.purl", f"{exc}; kept in the graph")
-        return Found(ref, None, where, label)
-    version = version if version else parsed.version or ""
-    component = Component(package=parsed.package, version=version, scope=_SCOPES.get(scope, "runtime"))
-    return Found(ref=ref, component=component, where=where, label=label)
+    """The component a CycloneDX entry describes (JSON and XML alike).
+
+    Without a usable purl it stays a node of the graph as ``pkg:generic/<name>``: it is most often the
+    application's own code (uv's export lists a local editable package so), and what lies below it keeps
+    its depth.
+    """
+    parsed = None
+    if purl is not None:
+        try:
+            parsed = parse_purl(purl)
+        except PurlError as exc:
+            builder.skip(f"{where}.purl", str(exc))
+    if parsed is None:
+        label = name or ref or purl or where
+        package = package_id("generic", label, group or None)
+        if purl is None:
+            builder.skip(where, f"component {label!r} has no purl: kept in the graph as {package.purl}")
+        version = version or ""
+    else:
+        package = parsed.package
+        version = version or parsed.version or ""
+    component = Component(package=package, version=version, scope=_SCOPES.get(scope, "runtime"))
+    return Found(ref=ref or purl or package.purl, component=component, where=where)
 
 
 def _component(raw: Any, where: str, source: str, builder: InventoryBuilder) -> Found:
@@ -73,13 +89,18 @@ def _component(raw: Any, where: str, source: str, builder: InventoryBuilder) -> 
     if purl is not None and not isinstance(purl, str):
         raise InputError(source, "JSON of the wrong shape: purl must be a string", where=f"{where}.purl")
     version = raw.get("version")
-    ref = raw.get("bom-ref")
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return value if isinstance(value, str) and value else None
+
     return component_from(
         purl=purl,
+        name=text("name"),
+        group=text("group"),
         version=str(version) if isinstance(version, str | int | float) and version != "" else None,
-        scope=raw.get("scope") if isinstance(raw.get("scope"), str) else None,
-        ref=ref if isinstance(ref, str) else None,
-        label=str(raw.get("name") or raw.get("bom-ref") or "?"),
+        scope=text("scope"),
+        ref=text("bom-ref"),
         where=where,
         builder=builder,
     )
@@ -141,82 +162,42 @@ def _dependency(entry: Any, where: str, source: str) -> DependencyEntry:
 def assemble(
     builder: InventoryBuilder, found: list[Found], dependencies: list[DependencyEntry], root_ref: str | None
 ) -> Inventory:
-    """Link the components through the dependency graph (shared by the JSON and XML readers).
-
-    A component without a usable purl stays a node of the graph: who depends on it depends on what it
-    depends on. Most often it is the application's own code (uv's export of an editable project lists
-    the project so), and its dependencies are then direct, as they are.
-    """
+    """Link the components through the dependency graph (shared by the JSON and XML readers)."""
     keys: dict[str, ComponentKey] = {}
-    unnamed: set[str] = set()
     first_seen: dict[str, str] = {}
     for item in found:
         if item.ref == root_ref:
             continue  # the application itself, listed among its components by some tools
-        if item.ref in first_seen:
+        if item.ref in keys:
             builder.skip(
                 item.where,
                 f"duplicate bom-ref {item.ref!r} (first at {first_seen[item.ref]}); kept the first",
             )
-            continue
-        first_seen[item.ref] = item.where
-        if item.component is None:
-            unnamed.add(item.ref)
             continue
         if builder.has(item.component.key):
             builder.skip(
                 item.where, f"duplicate component {item.component.key.purl}@{item.component.version}; merged"
             )
         keys[item.ref] = builder.add(item.component)
+        first_seen[item.ref] = item.where
 
-    graph: dict[str, list[tuple[str, str]]] = {}
     for entry in dependencies:
-        if entry.ref not in keys and entry.ref not in unnamed and entry.ref != root_ref:
-            builder.skip(f"{entry.where}.ref", f"unknown bom-ref {entry.ref!r}; its dependencies are left out")
+        parent = keys.get(entry.ref)
+        if parent is None and entry.ref != root_ref:
+            builder.skip(
+                f"{entry.where}.ref", f"unknown bom-ref {entry.ref!r}; its dependencies are left out"
+            )
             continue
-        targets = graph.setdefault(entry.ref, [])
         for j, child_ref in enumerate(entry.depends_on):
-            if child_ref in keys or child_ref in unnamed:
-                targets.append((child_ref, f"{entry.where}.dependsOn[{j}]"))
-            elif child_ref != root_ref:
-                builder.skip(f"{entry.where}.dependsOn[{j}]", f"unknown bom-ref {child_ref!r}; edge left out")
-
-    def named_children(ref: str) -> list[ComponentKey]:
-        """The identified components ``ref`` depends on, looking through unnamed ones (cycle-safe)."""
-        out: list[ComponentKey] = []
-        seen = {ref}
-        stack = [child for child, _ in graph.get(ref, ())]
-        while stack:
-            child = stack.pop()
-            if child in seen:
+            child = keys.get(child_ref)
+            if child is None:
+                if child_ref != root_ref:
+                    builder.skip(
+                        f"{entry.where}.dependsOn[{j}]", f"unknown bom-ref {child_ref!r}; edge left out"
+                    )
                 continue
-            seen.add(child)
-            if child in keys:
-                out.append(keys[child])
-            else:
-                stack.extend(grandchild for grandchild, _ in graph.get(child, ()))
-        return out
-
-    for ref in graph:
-        if ref in unnamed:
-            continue  # its edges are taken by those that depend on it
-        parent = keys.get(ref)
-        for child in named_children(ref):
             if parent is None:
                 builder.root(child)
             else:
                 builder.edge(parent, child)
-    if (root_ref is None or root_ref not in graph) and unnamed:
-        # No graph from the application: the unnamed components nothing depends on are its own code, and
-        # the identified components nothing depends on (directly or through them) are direct too.
-        children = {child for targets in graph.values() for child, _ in targets}
-        below_unnamed = {key for ref in unnamed for key in named_children(ref)}
-        has_parent = {edge.child for edge in builder.edges}
-        for ref in sorted(unnamed - children):
-            for child in named_children(ref):
-                builder.root(child)
-        if builder.roots:
-            for key in keys.values():
-                if key not in has_parent and key not in below_unnamed:
-                    builder.root(key)
     return builder.build()

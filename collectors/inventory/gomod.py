@@ -70,7 +70,9 @@ def parse_graph(path: Path) -> Inventory:
         if not fields:
             continue
         if len(fields) != 2 or "@" not in fields[1]:
-            raise InputError(source, "not `go mod graph` output (want 'module@version require@version')", where=f"line {n}")
+            raise InputError(
+                source, "not `go mod graph` output (want 'module@version require@version')", where=f"line {n}"
+            )
         parent, _, parent_version = fields[0].partition("@")
         child, _, child_version = fields[1].partition("@")
         main = main or (parent if not parent_version else None)
@@ -86,7 +88,7 @@ def parse_graph(path: Path) -> Inventory:
             if module != main and version_order(version) > version_order(selected.get(module, "")):
                 selected[module] = version
     keys = {m: builder.add(_component(m, v)) for m, v in selected.items()}
-    for parent, parent_version, child, child_version in pairs:
+    for parent, parent_version, child, _ in pairs:
         if child == main:
             continue
         if parent == main:
@@ -147,7 +149,9 @@ def parse_go_mod(path: Path) -> Inventory:
         if key_exact in replaced or key_any in replaced:
             target = replaced.get(key_exact, replaced.get(key_any))
             if target is None:
-                builder.skip(f"line {n}", f"{module} is replaced by a local directory: the application's own code")
+                builder.skip(
+                    f"line {n}", f"{module} is replaced by a local directory: the application's own code"
+                )
                 continue
             module, version = target
         key: ComponentKey = builder.add(_component(module, version))

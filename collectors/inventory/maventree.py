@@ -25,8 +25,14 @@ from collectors.inventory.jsonstream import load_object
 from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
 from collectors.purls import package_id
 
-_SCOPES: dict[str, Scope] = {"compile": "runtime", "runtime": "runtime", "provided": "runtime",
-                             "system": "runtime", "test": "dev", "import": "runtime"}
+_SCOPES: dict[str, Scope] = {
+    "compile": "runtime",
+    "runtime": "runtime",
+    "provided": "runtime",
+    "system": "runtime",
+    "test": "dev",
+    "import": "runtime",
+}
 _CONSOLE_PREFIX = re.compile(r"^\[(?:INFO|WARNING)\] ?")
 _BRANCH = re.compile(r"^((?:[| ]  )*)(?:\+- |\\- )(.*)$")
 _COORDINATES = re.compile(r"^[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+(?::[^:\s]+){1,3}")
@@ -44,7 +50,9 @@ def _artifact(text: str, source: str, where: str, *, root: bool) -> tuple[Compon
     parts = text.removesuffix(" (optional)").split(" ")[0].split(":")
     expected = (4, 5) if root else (5, 6)
     if len(parts) not in expected:
-        raise InputError(source, f"not a Maven artifact 'group:artifact:type:version:scope': {text!r}", where=where)
+        raise InputError(
+            source, f"not a Maven artifact 'group:artifact:type:version:scope': {text!r}", where=where
+        )
     version = parts[-1] if root else parts[-2]
     scope = "" if root else parts[-1]
     component = Component(package_id("maven", parts[1], parts[0]), version, _scope(scope, optional))
@@ -102,8 +110,9 @@ def parse_text(path: Path) -> Inventory:
     return builder.build(roots_if_none=False)
 
 
-def _walk_json(node: Any, parent: ComponentKey | None, builder: InventoryBuilder, source: str,
-               where: str, depth: int) -> None:
+def _walk_json(
+    node: Any, parent: ComponentKey | None, builder: InventoryBuilder, source: str, where: str, depth: int
+) -> None:
     children = node.get("children") or []
     if not isinstance(children, list):
         raise InputError(source, "JSON of the wrong shape: children must be a list", where=where)
@@ -114,7 +123,9 @@ def _walk_json(node: Any, parent: ComponentKey | None, builder: InventoryBuilder
         if not isinstance(child, dict) or not all(
             isinstance(child.get(k), str) for k in ("groupId", "artifactId", "version")
         ):
-            raise InputError(source, "JSON of the wrong shape: a dependency needs groupId, artifactId, version", where=at)
+            raise InputError(
+                source, "JSON of the wrong shape: a dependency needs groupId, artifactId, version", where=at
+            )
         optional = str(child.get("optional")) == "true"
         component = Component(
             package_id("maven", child["artifactId"], child["groupId"]),

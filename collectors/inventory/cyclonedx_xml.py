@@ -1,0 +1,119 @@
+"""CycloneDX XML 1.4, 1.5 and 1.6 (https://cyclonedx.org/docs/1.6/xml/), streamed.
+
+The same reading as the JSON form (:mod:`collectors.inventory.cyclonedx`): ``metadata/component`` is the
+application, ``components/component`` (nested ``components`` too) are its packages, and
+``dependencies/dependency`` the graph. Elements are read as they end and cleared at once, so a document
+of 10,000 components never sits whole in memory.
+
+Safety: defusedxml refuses a DTD, entity declarations and external references (no entity expansion, no
+network); nesting deeper than :data:`MAX_DEPTH` elements is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from collectors.errors import InputError
+from collectors.inventory.cyclonedx import (
+    SUPPORTED_SPECS,
+    DependencyEntry,
+    Found,
+    assemble,
+    component_from,
+)
+from collectors.inventory.model import Inventory, InventoryBuilder
+
+NAMESPACE_PREFIX = "http://cyclonedx.org/schema/bom/"
+#: Components nest inside components; nothing in a real SBOM goes past a few dozen levels.
+MAX_DEPTH = 64
+_FIELDS = ("name", "group", "version", "scope", "purl")
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _text(element: Element, namespace: str, field: str) -> str | None:
+    child = element.find(f"{{{namespace}}}{field}")
+    if child is None or child.text is None:
+        return None
+    value = child.text.strip()
+    return value or None
+
+
+def _is_component_path(path: list[str]) -> bool:
+    """bom/components/component, and components nested inside components (not tools, pedigree, ...)."""
+    if len(path) < 3 or path[:2] != ["bom", "components"]:
+        return False
+    return all(tag == ("components" if i % 2 == 0 else "component") for i, tag in enumerate(path[1:]))
+
+
+def parse(path: Path) -> Inventory:
+    source = str(path)
+    builder = InventoryBuilder(source, "cyclonedx")
+    found: list[Found] = []
+    dependencies: list[DependencyEntry] = []
+    root_ref: str | None = None
+    namespace = ""
+    tags: list[str] = []
+    counters: dict[str, int] = {}
+    where_stack: list[str] = []
+    try:
+        for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                tag = _local(element.tag)
+                if not tags:
+                    namespace = element.tag[1:].partition("}")[0] if element.tag.startswith("{") else ""
+                    if tag != "bom" or not namespace.startswith(NAMESPACE_PREFIX):
+                        raise InputError(source, "XML but not a CycloneDX document (want a <bom> in the CycloneDX namespace)")
+                    spec = namespace.removeprefix(NAMESPACE_PREFIX)
+                    if spec not in SUPPORTED_SPECS:
+                        raise InputError(source, f"CycloneDX specVersion {spec!r} is not supported")
+                tags.append(tag)
+                if len(tags) > MAX_DEPTH:
+                    raise InputError(source, f"XML nested deeper than {MAX_DEPTH} elements")
+                parent_where = where_stack[-1] if where_stack else ""
+                index_key = f"{parent_where}/{tag}"
+                n = counters.get(index_key, 0)
+                counters[index_key] = n + 1
+                where_stack.append(f"{parent_where}/{tag}[{n}]" if tag in ("component", "dependency") else f"{parent_where}/{tag}")
+                continue
+            where = where_stack.pop()
+            if tags == ["bom", "metadata", "component"]:
+                root_ref = element.get("bom-ref") or _text(element, namespace, "purl")
+                builder.name = _text(element, namespace, "name")
+                element.clear()
+            elif tags[-1] == "component" and _is_component_path(tags):
+                values = {field: _text(element, namespace, field) for field in _FIELDS}
+                found.append(
+                    component_from(
+                        purl=values["purl"],
+                        name=values["name"],
+                        group=values["group"],
+                        version=values["version"],
+                        scope=values["scope"],
+                        ref=element.get("bom-ref"),
+                        where=where.lstrip("/"),
+                        builder=builder,
+                    )
+                )
+                element.clear()  # nested components ended (and were read) before it
+            elif tags == ["bom", "dependencies", "dependency"]:
+                ref = element.get("ref")
+                if not ref:
+                    raise InputError(source, "a dependency needs a ref attribute", where=where.lstrip("/"))
+                children = [c.get("ref") or "" for c in element if _local(c.tag) == "dependency"]
+                dependencies.append(DependencyEntry(ref, tuple(children), where.lstrip("/")))
+                element.clear()
+            elif tags == ["bom", "components"]:
+                element.clear()
+            tags.pop()
+    except (ParseError, DefusedXmlException) as exc:
+        raise InputError(source, f"invalid or unsafe XML ({exc})") from exc
+    if not tags and not found and root_ref is None and not dependencies and namespace == "":
+        raise InputError(source, "empty XML document")
+    return assemble(builder, found, dependencies, root_ref)
