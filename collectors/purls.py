@@ -68,7 +68,10 @@ OS_TYPES = frozenset({"deb", "rpm", "apk"})
 _LOWERCASE_NAME = frozenset({"composer", "nuget", "deb", "apk"})
 _LOWERCASE_NAMESPACE = frozenset({"composer", "deb", "apk", "rpm"})
 #: ``debian-12.5`` -> ``debian-12``; ``alpine-3.20.3`` -> ``alpine-3.20`` (releases, not point releases).
-_POINT_RELEASE = {"debian": re.compile(r"(debian-\d+)\.[\d.]+"), "alpine": re.compile(r"(alpine-\d+\.\d+)\.[\d.]+")}
+_POINT_RELEASE = {
+    "debian": re.compile(r"(debian-\d+)\.[\d.]+"),
+    "alpine": re.compile(r"(alpine-\d+\.\d+)\.[\d.]+"),
+}
 
 
 def normalise_distro(distro: str) -> str:

@@ -69,7 +69,10 @@ def parse(path: Path) -> Inventory:
                 if not tags:
                     namespace = element.tag[1:].partition("}")[0] if element.tag.startswith("{") else ""
                     if tag != "bom" or not namespace.startswith(NAMESPACE_PREFIX):
-                        raise InputError(source, "XML but not a CycloneDX document (want a <bom> in the CycloneDX namespace)")
+                        raise InputError(
+                            source,
+                            "XML but not a CycloneDX document (want a <bom> in the CycloneDX namespace)",
+                        )
                     spec = namespace.removeprefix(NAMESPACE_PREFIX)
                     if spec not in SUPPORTED_SPECS:
                         raise InputError(source, f"CycloneDX specVersion {spec!r} is not supported")
@@ -80,7 +83,11 @@ def parse(path: Path) -> Inventory:
                 index_key = f"{parent_where}/{tag}"
                 n = counters.get(index_key, 0)
                 counters[index_key] = n + 1
-                where_stack.append(f"{parent_where}/{tag}[{n}]" if tag in ("component", "dependency") else f"{parent_where}/{tag}")
+                where_stack.append(
+                    f"{parent_where}/{tag}[{n}]"
+                    if tag in ("component", "dependency")
+                    else f"{parent_where}/{tag}"
+                )
                 continue
             where = where_stack.pop()
             if tags == ["bom", "metadata", "component"]:

@@ -14,6 +14,7 @@ file (uv.lock, then poetry.lock, then requirements.txt, then pyproject.toml) and
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -21,13 +22,40 @@ from collectors.errors import InputError
 from collectors.inventory.jsonstream import top_level_keys
 
 _SNIFF_BYTES = 64 * 1024
-_JSON_DECISIVE = {"bomFormat": "cyclonedx", "spdxVersion": "spdx", "lockfileVersion": "npm-lock"}
+_JSON_DECISIVE = {
+    "bomFormat": "cyclonedx",
+    "spdxVersion": "spdx",
+    "lockfileVersion": "npm-lock",
+    "@context": "spdx3",  # SPDX 3.0 JSON-LD; the parser checks the context is SPDX's
+    "content-hash": "composer-lock",
+    "groupId": "maven-tree-json",  # `mvn dependency:tree -DoutputType=json`
+}
 _PACKAGE_JSON_KEYS = {"name", "dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}
 _TOML_SUFFIXES = (".toml", ".lock")
 
 _PYTHON_PREFERENCE = ("uv.lock", "poetry.lock", "requirements.txt", "pyproject.toml")
 _NPM_PREFERENCE = ("package-lock.json", "package.json")
-_SBOM_GLOBS = ("*.cdx.json", "bom.json", "*.bom.json", "sbom.json", "*.spdx.json", "*sbom*.json")
+#: One file each for the other ecosystems (a lockfile over its manifest); the manifests beside them are
+#: read by their parsers (Cargo.toml, composer.json).
+_OTHER_PREFERENCES = (
+    ("Cargo.lock",),
+    ("go.mod", "go.sum"),
+    ("composer.lock",),
+    ("packages.lock.json",),
+    ("Gemfile.lock",),
+    ("gradle.lockfile",),
+)
+_SBOM_GLOBS = (
+    "*.cdx.json",
+    "bom.json",
+    "*.bom.json",
+    "sbom.json",
+    "*.spdx.json",
+    "*sbom*.json",
+    "*.cdx.xml",
+    "bom.xml",
+    "*.spdx",
+)
 
 
 def _head(path: Path) -> bytes:
@@ -56,6 +84,8 @@ def _json_format(path: Path) -> str:
     for key in keys:
         if key in _JSON_DECISIVE:
             return _JSON_DECISIVE[key]
+    if set(keys) == {"version", "dependencies"} or path.name == "packages.lock.json":
+        return "nuget-lock"
     if _PACKAGE_JSON_KEYS & set(keys):
         return "package-json"
     raise InputError(
@@ -75,11 +105,50 @@ def _toml_format(path: Path, text: str) -> str | None:
         metadata = doc.get("metadata")
         if isinstance(metadata, dict) and ("content-hash" in metadata or "lock-version" in metadata):
             return "poetry-lock"
-        return "uv-lock"
+        if all(isinstance(p.get("source"), dict) for p in packages):
+            return "uv-lock"  # uv gives every package a source table; Cargo a string, or none when local
+        return "cargo-lock"
     if {"project", "tool", "build-system", "dependency-groups"} & set(doc):
         return "pyproject"
     if path.suffix in _TOML_SUFFIXES:
         raise InputError(str(path), "TOML of the wrong shape: not a uv.lock, poetry.lock or pyproject.toml")
+    return None
+
+
+#: Line-based formats of other ecosystems, told apart by a pattern in their first 64 KiB (in this order).
+_TEXT_SIGNATURES: tuple[tuple[str, re.Pattern[bytes]], ...] = (
+    ("spdx-tag-value", re.compile(rb"^SPDXVersion:\s*SPDX-", re.MULTILINE)),
+    ("go-mod", re.compile(rb"\A(?:\s*//[^\n]*\n)*\s*module\s+\S+\s*$", re.MULTILINE)),
+    ("go-sum", re.compile(rb"\A\S+ v\S+ h1:\S+=\s*$", re.MULTILINE)),
+    ("go-mod-graph", re.compile(rb"\A\S+ \S+@v?\S+\s*$", re.MULTILINE)),
+    ("gemfile-lock", re.compile(rb"^(?:GEM|GIT|PATH)\n  remote: .*\n(?:  .*\n)*  specs:$", re.MULTILINE)),
+    (
+        "gradle-lockfile",
+        re.compile(rb"^# This is a Gradle generated file for dependency locking\.", re.MULTILINE),
+    ),
+    ("gradle-tree", re.compile(rb"^(?:[| ]    )*[+\\]--- \S+", re.MULTILINE)),
+    (
+        "maven-tree",
+        re.compile(rb"^(?:\[INFO\] )?(?:[| ]  )*[+\\]- [\w.-]+:[\w.-]+:[\w.-]+:\S+", re.MULTILINE),
+    ),
+)
+
+
+def _other_ecosystem_format(path: Path, head: bytes) -> str | None:
+    """JVM, Go, Ruby, SPDX tag-value and CycloneDX XML inputs, from their content."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        if b"cyclonedx.org/schema/bom/" in head:
+            return "cyclonedx-xml"
+        if b"maven.apache.org/POM/" in head:
+            raise InputError(
+                str(path),
+                "a Maven pom.xml lists what was asked for, not what Maven resolved: import "
+                "`mvn dependency:tree` output or the CycloneDX Maven plugin's bom.json or bom.xml",
+            )
+        raise InputError(str(path), "XML that is not a CycloneDX SBOM (no CycloneDX namespace)")
+    for name, pattern in _TEXT_SIGNATURES:
+        if pattern.search(head) is not None:
+            return name
     return None
 
 
@@ -89,6 +158,8 @@ def detect_format(path: Path) -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{") or (stripped.startswith(b"[") and path.suffix == ".json"):
         return _json_format(path)
+    if (other := _other_ecosystem_format(path, head)) is not None:
+        return other
     if path.suffix in _TOML_SUFFIXES or stripped.startswith(b"[") or b" = " in head:
         try:
             text = path.read_text(encoding="utf-8")
@@ -109,7 +180,7 @@ def files_in_directory(directory: Path) -> list[Path]:
             if candidate.is_file():
                 return [candidate]
     chosen: list[Path] = []
-    for preference in (_PYTHON_PREFERENCE, _NPM_PREFERENCE):
+    for preference in (_PYTHON_PREFERENCE, _NPM_PREFERENCE, *_OTHER_PREFERENCES):
         for name in preference:
             if (directory / name).is_file():
                 chosen.append(directory / name)

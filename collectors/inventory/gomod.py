@@ -2,7 +2,8 @@
 and go.sum (the modules checked, without a graph).
 
 - ``go mod graph`` (https://go.dev/ref/mod#go-mod-graph): one ``module@version requirement@version`` a
-  line, the main module without a version. Go builds with one version of each module, the highest any
+  line, the main module without a version. With the go.mod beside it, the main module's requirements it
+  marks ``// indirect`` are not direct (they are reached through the others). Go builds with one version of each module, the highest any
   path requires (minimal version selection, https://go.dev/ref/mod#minimal-version-selection): the graph
   is read with those versions only. The ``go`` and ``toolchain`` pseudo-modules are not packages.
 - go.mod (https://go.dev/ref/mod#go-mod-file): ``require`` lines or blocks; those marked ``// indirect``
@@ -39,7 +40,7 @@ def version_order(version: str) -> tuple[int, int, int, int, tuple[tuple[int, in
     if pre is None:
         return (int(major), int(minor), int(patch), 1, ())
     parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in pre.split("."))
-    return (int(major), int(minor), int(patch), 0, parts)  # type: ignore[return-value]
+    return (int(major), int(minor), int(patch), 0, parts)
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -88,14 +89,28 @@ def parse_graph(path: Path) -> Inventory:
             if module != main and version_order(version) > version_order(selected.get(module, "")):
                 selected[module] = version
     keys = {m: builder.add(_component(m, v)) for m, v in selected.items()}
+    indirect = _indirect_requirements(path.with_name("go.mod"))
     for parent, parent_version, child, _ in pairs:
         if child == main:
             continue
         if parent == main:
-            builder.root(keys[child])
+            if child not in indirect:
+                builder.root(keys[child])
         elif selected[parent] == parent_version:  # edges of versions MVS did not pick are not built
             builder.edge(keys[parent], keys[child])
     return builder.build(roots_if_none=False)
+
+
+def _indirect_requirements(go_mod: Path) -> set[str]:
+    """The modules the go.mod beside a graph marks ``// indirect`` (the graph lists them under the main
+    module too, since Go 1.17 records every module the build needs)."""
+    if not go_mod.is_file():
+        return set()
+    return {
+        args[0].strip('"')
+        for _, verb, args, indirect in _directives(go_mod)
+        if verb == "require" and indirect and args
+    }
 
 
 def _directives(path: Path) -> list[tuple[int, str, list[str], bool]]:

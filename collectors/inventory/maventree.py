@@ -34,6 +34,7 @@ _SCOPES: dict[str, Scope] = {
     "import": "runtime",
 }
 _CONSOLE_PREFIX = re.compile(r"^\[(?:INFO|WARNING)\] ?")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _BRANCH = re.compile(r"^((?:[| ]  )*)(?:\+- |\\- )(.*)$")
 _COORDINATES = re.compile(r"^[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+(?::[^:\s]+){1,3}")
 MAX_DEPTH = 200
@@ -71,7 +72,7 @@ def parse_text(path: Path) -> Inventory:
     previous_was_coordinates = False
     pending_root: str | None = None
     for n, raw in enumerate(text.splitlines(), start=1):
-        line = _CONSOLE_PREFIX.sub("", raw).rstrip()
+        line = _CONSOLE_PREFIX.sub("", _ANSI.sub("", raw)).rstrip()
         where = f"line {n}"
         branch = _BRANCH.match(line)
         if branch is None:

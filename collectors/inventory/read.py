@@ -7,13 +7,23 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory import (
+    cargolock,
+    composerlock,
     cyclonedx,
+    cyclonedx_xml,
+    gemfilelock,
+    gomod,
+    gradle,
+    maventree,
     npmlock,
+    nugetlock,
     packagejson,
     poetrylock,
     pyproject,
     requirements,
     spdx,
+    spdx3,
+    spdx_tagvalue,
     uvlock,
 )
 from collectors.inventory.detect import detect_format, files_in_directory
@@ -28,6 +38,21 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "npm-lock": npmlock.parse,
     "pyproject": pyproject.parse,
     "package-json": packagejson.parse,
+    # Other ecosystems and SBOM forms
+    "cyclonedx-xml": cyclonedx_xml.parse,
+    "spdx-tag-value": spdx_tagvalue.parse,
+    "spdx3": spdx3.parse,
+    "cargo-lock": cargolock.parse,
+    "go-mod": gomod.parse_go_mod,
+    "go-sum": gomod.parse_go_sum,
+    "go-mod-graph": gomod.parse_graph,
+    "maven-tree": maventree.parse_text,
+    "maven-tree-json": maventree.parse_json,
+    "gradle-lockfile": gradle.parse_lockfile,
+    "gradle-tree": gradle.parse_tree,
+    "composer-lock": composerlock.parse,
+    "nuget-lock": nugetlock.parse,
+    "gemfile-lock": gemfilelock.parse,
 }
 
 
@@ -51,7 +76,20 @@ def inputs_of(path: Path) -> list[Path]:
 
 
 #: File names that say nothing about the application: it is named after their folder.
-_GENERIC_NAMES = ("uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml")
+_GENERIC_NAMES = (
+    "uv.lock",
+    "poetry.lock",
+    "package-lock.json",
+    "package.json",
+    "pyproject.toml",
+    "Cargo.lock",
+    "go.mod",
+    "go.sum",
+    "composer.lock",
+    "packages.lock.json",
+    "Gemfile.lock",
+    "gradle.lockfile",
+)
 
 
 def default_app_name(path: Path) -> str:

@@ -48,6 +48,7 @@ RELATIONSHIPS: dict[str, tuple[bool, Scope]] = {
 }
 #: Read only from a described package (an image CONTAINS its packages); between packages it names files.
 _CONTAINS = "CONTAINS"
+SCOPE_RUNTIME: Scope = "runtime"
 
 
 @dataclass
@@ -168,7 +169,7 @@ def assemble(builder: InventoryBuilder, doc: SpdxDocument) -> Inventory:
         kind = rel.get("relationshipType")
         element, related = rel.get("spdxElementId"), rel.get("relatedSpdxElement")
         if kind == _CONTAINS and element in described:
-            forward, scope = True, "runtime"
+            forward, scope = True, SCOPE_RUNTIME
         elif kind in RELATIONSHIPS:
             forward, scope = RELATIONSHIPS[kind]
         else:
