@@ -140,7 +140,11 @@ MAVEN_TREE = {
     # `mvn dependency:tree`: 11 artifacts below ledger-service, 3 direct, 8 edges
     "pkg:maven/com.google.guava/guava@33.3.1-jre": ("runtime", "", 1),
     "pkg:maven/com.google.guava/failureaccess@1.0.2": ("runtime", "", 2),
-    "pkg:maven/com.google.guava/listenablefuture@9999.0-empty-to-avoid-conflict-with-guava": ("runtime", "", 2),
+    "pkg:maven/com.google.guava/listenablefuture@9999.0-empty-to-avoid-conflict-with-guava": (
+        "runtime",
+        "",
+        2,
+    ),
     "pkg:maven/com.google.code.findbugs/jsr305@3.0.2": ("runtime", "", 2),
     "pkg:maven/org.checkerframework/checker-qual@3.43.0": ("runtime", "", 2),
     "pkg:maven/com.google.errorprone/error_prone_annotations@2.28.0": ("runtime", "", 2),
