@@ -60,8 +60,7 @@ def parse(path: Path) -> Inventory:
     root_ref: str | None = None
     namespace = ""
     tags: list[str] = []
-    counters: dict[str, int] = {}
-    where_stack: list[str] = []
+    n_components = 0
     try:
         for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
             if event == "start":
@@ -79,22 +78,14 @@ def parse(path: Path) -> Inventory:
                 tags.append(tag)
                 if len(tags) > MAX_DEPTH:
                     raise InputError(source, f"XML nested deeper than {MAX_DEPTH} elements")
-                parent_where = where_stack[-1] if where_stack else ""
-                index_key = f"{parent_where}/{tag}"
-                n = counters.get(index_key, 0)
-                counters[index_key] = n + 1
-                where_stack.append(
-                    f"{parent_where}/{tag}[{n}]"
-                    if tag in ("component", "dependency")
-                    else f"{parent_where}/{tag}"
-                )
                 continue
-            where = where_stack.pop()
             if tags == ["bom", "metadata", "component"]:
                 root_ref = element.get("bom-ref") or _text(element, namespace, "purl")
                 builder.name = _text(element, namespace, "name")
                 element.clear()
             elif tags[-1] == "component" and _is_component_path(tags):
+                where = f"components/component[{n_components}]"  # in document order, nested ones too
+                n_components += 1
                 values = {field: _text(element, namespace, field) for field in _FIELDS}
                 found.append(
                     component_from(
@@ -104,17 +95,18 @@ def parse(path: Path) -> Inventory:
                         version=values["version"],
                         scope=values["scope"],
                         ref=element.get("bom-ref"),
-                        where=where.lstrip("/"),
+                        where=where,
                         builder=builder,
                     )
                 )
                 element.clear()  # nested components ended (and were read) before it
             elif tags == ["bom", "dependencies", "dependency"]:
+                where = f"dependencies/dependency[{len(dependencies)}]"
                 ref = element.get("ref")
                 if not ref:
-                    raise InputError(source, "a dependency needs a ref attribute", where=where.lstrip("/"))
+                    raise InputError(source, "a dependency needs a ref attribute", where=where)
                 children = [c.get("ref") or "" for c in element if _local(c.tag) == "dependency"]
-                dependencies.append(DependencyEntry(ref, tuple(children), where.lstrip("/")))
+                dependencies.append(DependencyEntry(ref, tuple(children), where))
                 element.clear()
             elif tags == ["bom", "components"]:
                 element.clear()

@@ -134,7 +134,7 @@ def test_cyclonedx_xml_nested_components_scopes_and_unknown_refs(tmp_path: Path)
         "pkg:npm/n@2": ("optional", "", 2),
         "pkg:pypi/t@3": ("dev", "", 1),
     }
-    assert [s.where for s in inventory.skips] == ["bom/dependencies/dependency[1].dependsOn[1]"]
+    assert [s.where for s in inventory.skips] == ["dependencies/dependency[1].dependsOn[1]"]
 
 
 @pytest.mark.parametrize(
