@@ -105,7 +105,7 @@ def _toml_format(path: Path, text: str) -> str | None:
         metadata = doc.get("metadata")
         if isinstance(metadata, dict) and ("content-hash" in metadata or "lock-version" in metadata):
             return "poetry-lock"
-        if all(isinstance(p.get("source"), dict) for p in packages):
+        if any(isinstance(p.get("source"), dict) for p in packages) or "requires-python" in doc:
             return "uv-lock"  # uv gives every package a source table; Cargo a string, or none when local
         return "cargo-lock"
     if {"project", "tool", "build-system", "dependency-groups"} & set(doc):
