@@ -2,14 +2,23 @@
 directory to import.
 
 Content rules: an empty file and a binary file are errors. A JSON object is CycloneDX if it has
-``bomFormat``, SPDX if it has ``spdxVersion``, a package-lock if it has ``lockfileVersion``, else a
-package.json if it has ``name`` or dependency maps. A TOML document is a uv.lock if its packages carry a
-``source``, a poetry.lock if it has ``[metadata] content-hash``, a pyproject.toml if it has ``[project]``,
-``[tool]`` or ``[build-system]``. Any other text is read as a pip requirements file.
+``bomFormat``, SPDX if it has ``spdxVersion``, SPDX 3 if it has ``@context``, a package-lock if it has
+``lockfileVersion``, a composer.lock if it has ``content-hash``, ``mvn dependency:tree`` JSON if it has
+``groupId``, a NuGet packages.lock.json if its keys are ``version`` and ``dependencies``, else a
+package.json if it has ``name`` or dependency maps. XML is CycloneDX if its namespace says so (a pom.xml
+is refused with what to give instead). Line formats are told by a signature (``_TEXT_SIGNATURES``):
+SPDX tag-value, go.mod, go.sum, ``go mod graph``, Gemfile.lock, gradle.lockfile, ``gradle dependencies``
+and ``mvn dependency:tree`` output. A TOML document is a poetry.lock if it has ``[metadata]
+content-hash``, a uv.lock if a package has a ``source`` table, else a Cargo.lock when it has packages; a
+pyproject.toml if it has ``[project]``, ``[tool]`` or ``[build-system]``. Any other text is read as a
+pip requirements file.
 
 Directory rule: an SBOM (CycloneDX or SPDX JSON) in the directory wins alone. Otherwise the best Python
 file (uv.lock, then poetry.lock, then requirements.txt, then pyproject.toml) and the best npm file
-(package-lock.json, then package.json) are read and merged into one application named after the directory.
+(package-lock.json, then package.json) are read and merged into one application named after the directory,
+with one file of each other ecosystem (Cargo.lock; go.mod, else go.sum; composer.lock; packages.lock.json;
+Gemfile.lock; gradle.lockfile). CycloneDX XML (``*.cdx.xml``, ``bom.xml``) and SPDX tag-value (``*.spdx``)
+count as SBOMs.
 """
 
 from __future__ import annotations
@@ -129,9 +138,16 @@ _TEXT_SIGNATURES: tuple[tuple[str, re.Pattern[bytes]], ...] = (
     ("gradle-tree", re.compile(rb"^(?:[| ]    )*[+\\]--- \S+", re.MULTILINE)),
     (
         "maven-tree",
-        re.compile(rb"^(?:\[INFO\] )?(?:[| ]  )*[+\\]- [\w.-]+:[\w.-]+:[\w.-]+:\S+", re.MULTILINE),
+        re.compile(rb"^(?:\[INFO\] )?(?:[| ]  )*[+\\]- \(?[\w.-]+:[\w.-]+:\S+", re.MULTILINE),
     ),
 )
+#: Names that settle a tie when the content matched no signature (a go.mod without its module line).
+_NAMED_FORMATS = {
+    "go.mod": "go-mod",
+    "go.sum": "go-sum",
+    "Gemfile.lock": "gemfile-lock",
+    "gradle.lockfile": "gradle-lockfile",
+}
 
 
 def _other_ecosystem_format(path: Path, head: bytes) -> str | None:
@@ -149,7 +165,7 @@ def _other_ecosystem_format(path: Path, head: bytes) -> str | None:
     for name, pattern in _TEXT_SIGNATURES:
         if pattern.search(head) is not None:
             return name
-    return None
+    return _NAMED_FORMATS.get(path.name)
 
 
 def detect_format(path: Path) -> str:
