@@ -30,10 +30,11 @@ _SCOPES: dict[Any, Scope] = {
 
 @dataclass(frozen=True)
 class Found:
-    """One component of the document and its bom-ref."""
+    """One component of the document and its bom-ref; ``component`` is None for an operating system,
+    which the graph is read through (its packages are what the image depends on)."""
 
     ref: str
-    component: Component
+    component: Component | None
     where: str
 
 
@@ -56,13 +57,17 @@ def component_from(
     ref: str | None,
     where: str,
     builder: InventoryBuilder,
+    kind: str | None = None,
 ) -> Found:
     """The component a CycloneDX entry describes (JSON and XML alike).
 
     Without a usable purl it stays a node of the graph as ``pkg:generic/<name>``: it is most often the
     application's own code (uv's export lists a local editable package so), and what lies below it keeps
-    its depth.
+    its depth. An ``operating-system`` component (container SBOMs: syft, trivy) is not a package: the
+    graph is read through it, so the distribution's packages are the image's direct dependencies.
     """
+    if kind == "operating-system":
+        return Found(ref=ref or purl or where, component=None, where=where)
     parsed = None
     if purl is not None:
         try:
@@ -103,6 +108,7 @@ def _component(raw: Any, where: str, source: str, builder: InventoryBuilder) -> 
         ref=text("bom-ref"),
         where=where,
         builder=builder,
+        kind=text("type"),
     )
 
 
@@ -164,38 +170,63 @@ def assemble(
 ) -> Inventory:
     """Link the components through the dependency graph (shared by the JSON and XML readers)."""
     keys: dict[str, ComponentKey] = {}
+    through: set[str] = set()
     first_seen: dict[str, str] = {}
     for item in found:
         if item.ref == root_ref:
             continue  # the application itself, listed among its components by some tools
-        if item.ref in keys:
+        if item.ref in first_seen:
             builder.skip(
                 item.where,
                 f"duplicate bom-ref {item.ref!r} (first at {first_seen[item.ref]}); kept the first",
             )
+            continue
+        first_seen[item.ref] = item.where
+        if item.component is None:
+            through.add(item.ref)
             continue
         if builder.has(item.component.key):
             builder.skip(
                 item.where, f"duplicate component {item.component.key.purl}@{item.component.version}; merged"
             )
         keys[item.ref] = builder.add(item.component)
-        first_seen[item.ref] = item.where
 
+    graph: dict[str, list[tuple[str, str]]] = {}
     for entry in dependencies:
-        parent = keys.get(entry.ref)
-        if parent is None and entry.ref != root_ref:
+        if entry.ref not in keys and entry.ref not in through and entry.ref != root_ref:
             builder.skip(
                 f"{entry.where}.ref", f"unknown bom-ref {entry.ref!r}; its dependencies are left out"
             )
             continue
+        targets = graph.setdefault(entry.ref, [])
         for j, child_ref in enumerate(entry.depends_on):
-            child = keys.get(child_ref)
-            if child is None:
-                if child_ref != root_ref:
-                    builder.skip(
-                        f"{entry.where}.dependsOn[{j}]", f"unknown bom-ref {child_ref!r}; edge left out"
-                    )
+            where = f"{entry.where}.dependsOn[{j}]"
+            if child_ref in keys or child_ref in through:
+                targets.append((child_ref, where))
+            elif child_ref != root_ref:
+                builder.skip(where, f"unknown bom-ref {child_ref!r}; edge left out")
+
+    def children(ref: str) -> list[ComponentKey]:
+        """The components ``ref`` depends on, read through operating-system components (cycle-safe)."""
+        out: list[ComponentKey] = []
+        seen = {ref}
+        stack = [child for child, _ in reversed(graph.get(ref, ()))]
+        while stack:
+            child = stack.pop()
+            if child in seen:
                 continue
+            seen.add(child)
+            if child in keys:
+                out.append(keys[child])
+            else:
+                stack.extend(grandchild for grandchild, _ in reversed(graph.get(child, ())))
+        return out
+
+    for ref in graph:
+        if ref in through:
+            continue  # read through by those that depend on it
+        parent = keys.get(ref)
+        for child in children(ref):
             if parent is None:
                 builder.root(child)
             else:

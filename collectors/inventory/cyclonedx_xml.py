@@ -97,6 +97,7 @@ def parse(path: Path) -> Inventory:
                         ref=element.get("bom-ref"),
                         where=where,
                         builder=builder,
+                        kind=element.get("type"),
                     )
                 )
                 element.clear()  # nested components ended (and were read) before it

@@ -141,9 +141,16 @@ def assemble(builder: InventoryBuilder, doc: SpdxDocument) -> Inventory:
         # is then the package named as the document, if there is one.
         builder.skip("documentDescribes", "the document describes every package: read them as the inventory")
         described = {raw["SPDXID"] for _, raw in doc.packages if doc.name and raw.get("name") == doc.name}
+    # An image's operating system (trivy writes it as a package of purpose OPERATING-SYSTEM, without a
+    # purl) is not a package: what it contains is what the image ships, read as direct dependencies.
+    platform = {
+        raw["SPDXID"] for _, raw in doc.packages if raw.get("primaryPackagePurpose") == "OPERATING-SYSTEM"
+    }
     keys: dict[str, ComponentKey] = {}
     for where, raw in doc.packages:
         spdx_id = raw["SPDXID"]
+        if spdx_id in platform:
+            continue
         if spdx_id in described:
             builder.name = builder.name or (raw.get("name") if isinstance(raw.get("name"), str) else None)
             continue
@@ -168,21 +175,21 @@ def assemble(builder: InventoryBuilder, doc: SpdxDocument) -> Inventory:
             raise InputError(source, "JSON of the wrong shape: a relationship must be an object", where=where)
         kind = rel.get("relationshipType")
         element, related = rel.get("spdxElementId"), rel.get("relatedSpdxElement")
-        if kind == _CONTAINS and element in described:
+        if kind == _CONTAINS and (element in described or element in platform):
             forward, scope = True, SCOPE_RUNTIME
         elif kind in RELATIONSHIPS:
             forward, scope = RELATIONSHIPS[kind]
         else:
             continue
         parent_id, child_id = (element, related) if forward else (related, element)
-        if child_id in described:
+        if child_id in described or child_id in platform:
             continue
         child = keys.get(str(child_id))
         if child is None:
             if kind != _CONTAINS:
                 builder.skip(where, f"{kind} names unknown or skipped SPDXID {child_id!r}; left out")
             continue
-        if parent_id in described:
+        if parent_id in described or parent_id in platform:
             builder.root(child)
             root_scopes[child] = strongest(scope, root_scopes.get(child, scope))
         elif (parent := keys.get(str(parent_id))) is not None:
