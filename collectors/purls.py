@@ -17,7 +17,8 @@ Each other type follows its entry in the purl types list
 - deb, apk: vendor namespace (``debian``, ``ubuntu``, ``alpine``) and name lowercased; rpm: vendor
   lowercased, name kept. These three keep one qualifier, ``distro``: an operating-system package is a
   package of its distribution (Debian 12's openssl is maintained apart from Ubuntu's). Point releases
-  fold into their release (``debian-12.5`` -> ``debian-12``, ``alpine-3.20.3`` -> ``alpine-3.20``).
+  fold into their release (``debian-12.5`` -> ``debian-12``, ``alpine-3.20.3`` -> ``alpine-3.20``), and a
+  bare version takes the vendor's name (``distro=3.20.3`` of ``pkg:apk/alpine/...`` -> ``alpine-3.20``).
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def package_id(
     prefix = f"pkg:{kind}/{encoded_ns}/" if encoded_ns else f"pkg:{kind}/"
     qualifier = ""
     if distro and kind in OS_TYPES:
+        if distro.strip()[:1].isdigit() and namespace:
+            distro = f"{namespace}-{distro.strip()}"  # trivy writes Alpine's as a bare "3.20.3"
         qualifier = "?distro=" + quote(normalise_distro(distro), safe="")
     return PackageId(
         purl=CanonicalPurl(prefix + str(encoded_name) + qualifier),

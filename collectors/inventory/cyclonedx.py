@@ -63,10 +63,11 @@ def component_from(
 
     Without a usable purl it stays a node of the graph as ``pkg:generic/<name>``: it is most often the
     application's own code (uv's export lists a local editable package so), and what lies below it keeps
-    its depth. An ``operating-system`` component (container SBOMs: syft, trivy) is not a package: the
-    graph is read through it, so the distribution's packages are the image's direct dependencies.
+    its depth. An ``operating-system`` component (container SBOMs: syft, trivy) is not a package, nor is
+    an ``application`` without a purl (trivy groups an image's language packages under one, named after
+    their lockfile): the graph is read through them, so their packages are the image's direct dependencies.
     """
-    if kind == "operating-system":
+    if kind == "operating-system" or (kind == "application" and purl is None):
         return Found(ref=ref or purl or where, component=None, where=where)
     parsed = None
     if purl is not None:
