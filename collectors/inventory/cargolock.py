@@ -5,7 +5,7 @@ Read: every ``[[package]]`` (``name``, ``version``, ``source``) and its ``depend
 ``name``, ``name version`` or ``name version (source)`` when the short form would be ambiguous. A package
 without a ``source`` is local code (the crate itself, or a workspace member): it is the application, not a
 third-party package, and what it depends on is direct. The lockfile does not say which direct dependencies
-are normal, dev or build ones: the Cargo.toml beside it does (``[dependencies]`` -> runtime, or optional
+are normal, dev or build ones: the Cargo.toml beside it, and those of the workspace members it lists, do (``[dependencies]`` -> runtime, or optional
 with ``optional = true``; ``[dev-dependencies]`` and ``[build-dependencies]`` -> dev, since neither ships
 in the binary; the ``[target.'cfg(..)'.*]`` tables alike). Without it, direct dependencies are taken as
 runtime, and a skip says so. Transitive scopes follow from the direct dependencies that reach them.
@@ -55,6 +55,34 @@ def _crate_name(manifest: dict[str, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
+#: A workspace lists its members as paths or globs; more than this many is not a plausible workspace.
+MAX_MEMBERS = 500
+
+
+def _manifests(root: Path) -> dict[str, dict[str, Scope]]:
+    """Crate name -> its declared direct dependencies' scopes, for the Cargo.toml beside the lockfile and
+    the workspace members it lists (https://doc.rust-lang.org/cargo/reference/workspaces.html); the
+    root package first."""
+    if not root.is_file():
+        return {}
+    manifest = tomlfile.load(root)
+    found: dict[str, dict[str, Scope]] = {}
+    if (name := _crate_name(manifest)) is not None:
+        found[name] = _manifest_scopes(manifest)
+    workspace = manifest.get("workspace")
+    members = workspace.get("members") if isinstance(workspace, dict) else None
+    for pattern in members if isinstance(members, list) else []:
+        if not isinstance(pattern, str) or pattern.startswith(("/", "..")):
+            continue  # only members inside the workspace's folder are read
+        for member in sorted(root.parent.glob(pattern))[:MAX_MEMBERS]:
+            member_manifest = member / "Cargo.toml"
+            if member_manifest.is_file():
+                doc = tomlfile.load(member_manifest)
+                if (member_name := _crate_name(doc)) is not None:
+                    found.setdefault(member_name, _manifest_scopes(doc))
+    return found
+
+
 def parse(path: Path) -> Inventory:
     source = str(path)
     doc = tomlfile.load(path)
@@ -92,12 +120,15 @@ def parse(path: Path) -> Inventory:
             return None
         return candidates[0]
 
-    manifest_path = path.with_name("Cargo.toml")
-    manifest = tomlfile.load(manifest_path) if manifest_path.is_file() else None
-    crate = _crate_name(manifest) if manifest is not None else None
-    declared = _manifest_scopes(manifest) if manifest is not None else {}
-    if manifest is None and local:
+    manifests = _manifests(path.with_name("Cargo.toml"))
+    crate = next(iter(manifests), None)
+    if local and not manifests:
         builder.skip("", "no Cargo.toml beside the lockfile: direct dependencies taken as runtime")
+    unread = sorted({str(entries[i]["name"]) for i in local} - set(manifests)) if manifests else []
+    if unread:
+        builder.skip(
+            "", f"no Cargo.toml read for {', '.join(unread)}: its direct dependencies taken as runtime"
+        )
     root_scopes: dict[ComponentKey, Scope] = {}
     for i, entry in enumerate(entries):
         deps = entry.get("dependencies") or []
@@ -110,9 +141,7 @@ def parse(path: Path) -> Inventory:
             if i in keys:
                 builder.edge(keys[i], keys[child])
                 continue
-            scope: Scope = "runtime"
-            if entry["name"] == crate:
-                scope = declared.get(str(entries[child]["name"]), "runtime")
+            scope = manifests.get(entry["name"], {}).get(str(entries[child]["name"]), "runtime")
             key = keys[child]
             builder.root(key)
             root_scopes[key] = strongest(scope, root_scopes.get(key, scope))

@@ -289,3 +289,17 @@ def test_directory_rule_finds_each_ecosystem(directory: str, chosen: str) -> Non
 def test_a_pom_is_refused_with_what_to_give_instead() -> None:
     with pytest.raises(InputError, match="mvn dependency:tree"):
         read_file(FIXTURES / "maven" / "pom.xml")
+
+
+def test_cargo_workspace_members_are_own_code_with_their_manifests() -> None:
+    """cargo-workspace/: `cargo generate-lockfile` on a workspace of two crates (cli depends on core by
+    path). `cargo tree --target all -e normal,dev` lists anyhow under cli, itoa and diff (dev) under core;
+    memchr is an optional dependency whose feature is off, so cargo tree leaves it out."""
+    inventory = read_file(FIXTURES / "cargo-workspace" / "Cargo.lock")
+    assert table(inventory) == {
+        "pkg:cargo/anyhow@1.0.105": ("runtime", "", 1),
+        "pkg:cargo/itoa@1.0.19": ("runtime", "", 1),
+        "pkg:cargo/diff@0.1.13": ("dev", "", 1),
+        "pkg:cargo/memchr@2.8.3": ("optional", "", 1),
+    }
+    assert inventory.skips == ()
