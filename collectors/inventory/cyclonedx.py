@@ -20,6 +20,9 @@ from collectors.inventory.model import Component, ComponentKey, Inventory, Inven
 from collectors.purls import PurlError, package_id, parse_purl
 
 SUPPORTED_SPECS = ("1.2", "1.3", "1.4", "1.5", "1.6")
+#: Component types that are not packages (https://cyclonedx.org/docs/1.6/json/#components_items_type):
+#: an image's operating system, and the files syft lists when asked to catalogue them.
+_NOT_PACKAGES = ("operating-system", "file")
 _SCOPES: dict[Any, Scope] = {
     None: "runtime",
     "required": "runtime",
@@ -63,11 +66,11 @@ def component_from(
 
     Without a usable purl it stays a node of the graph as ``pkg:generic/<name>``: it is most often the
     application's own code (uv's export lists a local editable package so), and what lies below it keeps
-    its depth. An ``operating-system`` component (container SBOMs: syft, trivy) is not a package, nor is
+    its depth. An ``operating-system`` or ``file`` component (container SBOMs: syft, trivy) is not a package, nor is
     an ``application`` without a purl (trivy groups an image's language packages under one, named after
     their lockfile): the graph is read through them, so their packages are the image's direct dependencies.
     """
-    if kind == "operating-system" or (kind == "application" and purl is None):
+    if kind in _NOT_PACKAGES or (kind == "application" and purl is None):
         return Found(ref=ref or purl or where, component=None, where=where)
     parsed = None
     if purl is not None:
