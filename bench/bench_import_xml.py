@@ -67,6 +67,12 @@ def run(quick: bool) -> list[Figure]:
         ),
         Figure(f"{label}: peak RSS (median)", median([r.max_rss_mb for r in xml_runs]), "MB", GOAL_MB),
         Figure(f"{label}: wall time against the same SBOM as JSON", xml_wall, "s", json_wall),
+        Figure(
+            f"{label}: CPU against the same SBOM as JSON",
+            median([r.cpu_seconds for r in xml_runs]),
+            "s",
+            median([r.cpu_seconds for r in json_runs]),
+        ),
         Figure("XML SBOM size", size_mb, "MB"),
     ]
 

@@ -5,8 +5,9 @@ application, ``components/component`` (nested ``components`` too) are its packag
 ``dependencies/dependency`` the graph. Elements are read as they end and cleared at once, so a document
 of 10,000 components never sits whole in memory.
 
-Safety: defusedxml refuses a DTD, entity declarations and external references (no entity expansion, no
-network); nesting deeper than :data:`MAX_DEPTH` elements is refused.
+Safety: defusedxml refuses a document type declaration (the only place entities can be declared), so no
+entity is expanded and nothing external is fetched; an undeclared entity is a parse error. Nesting deeper
+than :data:`MAX_DEPTH` elements is refused.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import iterparse
 
 from collectors.errors import InputError
@@ -45,6 +46,16 @@ def _text(element: Element, namespace: str, field: str) -> str | None:
     return value or None
 
 
+def _fields(element: Element) -> dict[str, str | None]:
+    """The component's own text fields (name, group, version, scope, purl), read in one pass."""
+    values: dict[str, str | None] = dict.fromkeys(_FIELDS)
+    for child in element:
+        field = _local(child.tag)
+        if field in values and child.text is not None:
+            values[field] = child.text.strip() or None
+    return values
+
+
 def _is_component_path(path: list[str]) -> bool:
     """bom/components/component, and components nested inside components (not tools, pedigree, ...)."""
     if len(path) < 3 or path[:2] != ["bom", "components"]:
@@ -61,10 +72,11 @@ def parse(path: Path) -> Inventory:
     namespace = ""
     tags: list[str] = []
     n_components = 0
+    local_names: dict[str, str] = {}
     try:
         for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
             if event == "start":
-                tag = _local(element.tag)
+                tag = local_names.get(element.tag) or local_names.setdefault(element.tag, _local(element.tag))
                 if not tags:
                     namespace = element.tag[1:].partition("}")[0] if element.tag.startswith("{") else ""
                     if tag != "bom" or not namespace.startswith(NAMESPACE_PREFIX):
@@ -86,7 +98,7 @@ def parse(path: Path) -> Inventory:
             elif tags[-1] == "component" and _is_component_path(tags):
                 where = f"components/component[{n_components}]"  # in document order, nested ones too
                 n_components += 1
-                values = {field: _text(element, namespace, field) for field in _FIELDS}
+                values = _fields(element)
                 found.append(
                     component_from(
                         purl=values["purl"],
@@ -112,8 +124,10 @@ def parse(path: Path) -> Inventory:
             elif tags == ["bom", "components"]:
                 element.clear()
             tags.pop()
+    except DTDForbidden as exc:
+        raise InputError(
+            source, "XML with a document type declaration is refused (its entities could expand)"
+        ) from exc
     except (ParseError, DefusedXmlException) as exc:
         raise InputError(source, f"invalid or unsafe XML ({exc})") from exc
-    if not tags and not found and root_ref is None and not dependencies and namespace == "":
-        raise InputError(source, "empty XML document")
     return assemble(builder, found, dependencies, root_ref)
