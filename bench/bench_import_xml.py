@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from bench.bench_import import write_sbom
-from bench.common import Figure, check, median, run_child
+from bench.common import ChildRun, Figure, check, median, run_child
 
 GOAL_SECONDS = 3.0
 GOAL_MB = 400.0
@@ -50,7 +50,8 @@ def run(quick: bool) -> list[Figure]:
         write_sbom(json_sbom, 10_000, 50_000)
         xml_sbom = Path(tmp) / "bench.cdx.xml"
         write_xml_sbom(json_sbom, xml_sbom)
-        xml_runs, json_runs = [], []
+        xml_runs: list[ChildRun] = []
+        json_runs: list[ChildRun] = []
         for i in range(repeats):
             for sbom, runs in ((xml_sbom, xml_runs), (json_sbom, json_runs)):
                 db = Path(tmp) / f"bench-{sbom.suffix}-{i}.duckdb"
