@@ -56,11 +56,13 @@ def parse(path: Path) -> Inventory:
     sbom_roots: list[str] = []
     document_roots: list[str] = []
     context = ""
+    n_elements = 0
     for prefix, value in stream_items(path, ("@context", "@graph.item"), arrays=("@graph",)):
         if prefix == "@context":
             context = " ".join(_strings(value))
             continue
-        where = f"@graph[{len(doc.packages) + len(doc.relationships)}]"
+        where = f"@graph[{n_elements}]"
+        n_elements += 1
         if not isinstance(value, dict):
             raise InputError(
                 source, "JSON of the wrong shape: a graph element must be an object", where=where
