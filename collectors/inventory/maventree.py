@@ -5,8 +5,8 @@ from plugin 3.7.0).
 The tree is Maven's resolved graph: one version per artifact, each artifact under the first path that
 reached it (nearest wins). Text lines are ``groupId:artifactId:type[:classifier]:version:scope`` under
 ``+- `` / ``\\- `` branches, three characters an indentation level; the console form (``[INFO] `` before each
-line) reads the same, and several modules of a reactor build give several trees, each one the
-application's own code. With ``-Dverbose``, ``(... - omitted for duplicate)`` entries are kept as edges to
+line) reads the same, and several modules of a reactor build give several trees: each module is the
+application's own code, so one module under another is left out (its dependencies are in its own tree). With ``-Dverbose``, ``(... - omitted for duplicate)`` entries are kept as edges to
 the artifact already listed; other omitted entries (conflicts, cycles) were not built and are left out.
 
 Scopes (https://maven.apache.org/guides/introduction/introduction-to-dependency-mechanism.html):
@@ -17,6 +17,7 @@ container); test is dev; an ``optional`` dependency is optional.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,20 @@ def _artifact(text: str, source: str, where: str, *, root: bool) -> tuple[Compon
     return component, optional
 
 
+def _module_ids(lines: list[str]) -> set[tuple[str, str]]:
+    """(groupId, artifactId) of each module whose tree the output holds: the line above a first branch."""
+    modules = set()
+    for above, line in pairwise(lines):
+        if _BRANCH.match(line) and not _BRANCH.match(above) and _COORDINATES.match(above):
+            group, artifact = above.split(":")[:2]
+            modules.add((group, artifact))
+    return modules
+
+
+#: On the stack of open branches: a branch that is not read, nor is anything below it.
+_LEFT_OUT = "left out"
+
+
 def parse_text(path: Path) -> Inventory:
     source = str(path)
     builder = InventoryBuilder(source, "maven-tree")
@@ -67,17 +82,16 @@ def parse_text(path: Path) -> Inventory:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(source, "binary file, not `mvn dependency:tree` output") from exc
-    stack: list[ComponentKey | None] = []  # stack[0] is None: the module itself
+    lines = [_CONSOLE_PREFIX.sub("", _ANSI.sub("", raw)).rstrip() for raw in text.splitlines()]
+    modules = _module_ids(lines)
+    stack: list[ComponentKey | str | None] = []  # stack[0] is None: the module itself
     trees = 0
-    previous_was_coordinates = False
     pending_root: str | None = None
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = _CONSOLE_PREFIX.sub("", _ANSI.sub("", raw)).rstrip()
+    for n, line in enumerate(lines, start=1):
         where = f"line {n}"
         branch = _BRANCH.match(line)
         if branch is None:
-            previous_was_coordinates = _COORDINATES.match(line) is not None
-            pending_root = line if previous_was_coordinates else None
+            pending_root = line if _COORDINATES.match(line) is not None else None
             continue
         if pending_root is not None:  # the line above the first branch names the module
             module, _ = _artifact(pending_root, source, f"line {n - 1}", root=True)
@@ -92,18 +106,23 @@ def parse_text(path: Path) -> Inventory:
             raise InputError(source, f"tree indentation jumps to level {level}", where=where)
         entry = branch[2]
         del stack[level:]
+        parent = stack[level - 1]
         if entry.startswith("("):
             inner = entry.strip("()")
             if " - omitted for duplicate" not in inner:
-                stack.append(None)
+                stack.append(_LEFT_OUT)
                 continue
             entry = inner.split(" - ")[0]
+        if parent == _LEFT_OUT or tuple(entry.split(":")[:2]) in modules:
+            # Another module of the same build is the application's own code: its dependencies are
+            # read from its own tree.
+            stack.append(_LEFT_OUT)
+            continue
         component, _ = _artifact(entry, source, where, root=False)
         key = builder.add(component)
-        parent = stack[level - 1]
-        if parent is None and level == 1:
+        if parent is None:
             builder.root(key)
-        elif parent is not None:
+        elif isinstance(parent, ComponentKey):
             builder.edge(parent, key)
         stack.append(key)
     if trees == 0 and not builder.components:

@@ -303,3 +303,26 @@ def test_cargo_workspace_members_are_own_code_with_their_manifests() -> None:
         "pkg:cargo/memchr@2.8.3": ("optional", "", 1),
     }
     assert inventory.skips == ()
+
+
+def test_mvn_reactor_modules_are_own_code(tmp_path: Path) -> None:
+    """Two modules of one build, in the console form (the shape of maven-dependency-plugin's output):
+    web depends on core, which is own code, not a package; core's dependencies come from its own tree."""
+    tree = tmp_path / "tree.log"
+    tree.write_text(
+        "[INFO] --- dependency:3.8.1:tree (default-cli) @ core ---\n"
+        "[INFO] org.example:core:jar:1.0\n"
+        "[INFO] \\- org.slf4j:slf4j-api:jar:2.0.16:compile\n"
+        "[INFO] --- dependency:3.8.1:tree (default-cli) @ web ---\n"
+        "[INFO] org.example:web:war:1.0\n"
+        "[INFO] +- org.example:core:jar:1.0:compile\n"
+        "[INFO] |  \\- org.slf4j:slf4j-api:jar:2.0.16:compile\n"
+        "[INFO] \\- junit:junit:jar:4.13.2:test\n"
+        "[INFO]    \\- org.hamcrest:hamcrest-core:jar:1.3:test\n"
+    )
+    inventory = read_file(tree)
+    assert table(inventory) == {
+        "pkg:maven/org.slf4j/slf4j-api@2.0.16": ("runtime", "", 1),
+        "pkg:maven/junit/junit@4.13.2": ("dev", "", 1),
+        "pkg:maven/org.hamcrest/hamcrest-core@1.3": ("dev", "", 2),
+    }
