@@ -6,8 +6,9 @@ The tree is Maven's resolved graph: one version per artifact, each artifact unde
 reached it (nearest wins). Text lines are ``groupId:artifactId:type[:classifier]:version:scope`` under
 ``+- `` / ``\\- `` branches, three characters an indentation level; the console form (``[INFO] `` before each
 line) reads the same, and several modules of a reactor build give several trees: each module is the
-application's own code, so one module under another is left out (its dependencies are in its own tree). With ``-Dverbose``, ``(... - omitted for duplicate)`` entries are kept as edges to
-the artifact already listed; other omitted entries (conflicts, cycles) were not built and are left out.
+application's own code, so one module under another is left out (its dependencies are in its own
+tree). With ``-Dverbose``, ``(... - omitted for duplicate)`` entries are kept as edges to the artifact
+already listed; other omitted entries (conflicts, cycles) were not built and are left out.
 
 Scopes (https://maven.apache.org/guides/introduction/introduction-to-dependency-mechanism.html):
 compile, runtime, provided and system are runtime (provided ones are still needed at run time, from the
