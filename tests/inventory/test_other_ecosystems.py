@@ -326,3 +326,14 @@ def test_mvn_reactor_modules_are_own_code(tmp_path: Path) -> None:
         "pkg:maven/junit/junit@4.13.2": ("dev", "", 1),
         "pkg:maven/org.hamcrest/hamcrest-core@1.3": ("dev", "", 2),
     }
+
+
+def test_cyclonedx_gomod_sbom_agrees_with_go_mod_graph() -> None:
+    """go/gotool.cdx.json: `cyclonedx-gomod mod -json` (v1.9.0) on the same module. It lists the build
+    list only (cobra, and its two requirements the build needs), the same packages and depths as the
+    graph read with the go.mod beside it, with purls that carry type, goos and goarch qualifiers."""
+    inventory = read_file(FIXTURES / "go" / "gotool.cdx.json")
+    graph = table(read_file(FIXTURES / "go" / "go-mod-graph.txt"))
+    assert table(inventory) == {
+        purl: row for purl, row in graph.items() if "cobra" in purl or "mousetrap" in purl or "pflag" in purl
+    }
