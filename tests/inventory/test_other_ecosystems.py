@@ -274,7 +274,7 @@ def test_gemfile_lock() -> None:
     ("directory", "chosen"),
     [
         ("cargo", "Cargo.lock"),
-        ("go", "go.mod"),
+        ("go", "gotool.cdx.json"),  # an SBOM in the directory wins alone
         ("composer", "composer.lock"),
         ("nuget", "packages.lock.json"),
         ("ruby", "Gemfile.lock"),
@@ -284,6 +284,12 @@ def test_gemfile_lock() -> None:
 )
 def test_directory_rule_finds_each_ecosystem(directory: str, chosen: str) -> None:
     assert [p.name for p in files_in_directory(FIXTURES / directory)] == [chosen]
+
+
+def test_directory_rule_takes_go_mod_before_go_sum(tmp_path: Path) -> None:
+    for name in ("go.mod", "go.sum"):
+        (tmp_path / name).write_text((FIXTURES / "go" / name).read_text())
+    assert [p.name for p in files_in_directory(tmp_path)] == ["go.mod"]
 
 
 def test_a_pom_is_refused_with_what_to_give_instead() -> None:
