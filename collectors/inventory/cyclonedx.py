@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from collectors.errors import InputError
+from collectors.inventory.graph import depths
 from collectors.inventory.jsonstream import stream_items
 from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder, Scope
 from collectors.purls import PurlError, package_id, parse_purl
 
-SUPPORTED_SPECS = ("1.2", "1.3", "1.4", "1.5", "1.6")
+SUPPORTED_SPECS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")  # 1.7: what syft 1.57 writes
 #: Component types that are not packages (https://cyclonedx.org/docs/1.6/json/#components_items_type):
 #: an image's operating system, and the files syft lists when asked to catalogue them.
 _NOT_PACKAGES = ("operating-system", "file")
@@ -210,29 +211,45 @@ def assemble(
             elif child_ref != root_ref:
                 builder.skip(where, f"unknown bom-ref {child_ref!r}; edge left out")
 
-    def children(ref: str) -> list[ComponentKey]:
-        """The components ``ref`` depends on, read through operating-system components (cycle-safe)."""
-        out: list[ComponentKey] = []
+    def children(ref: str) -> list[tuple[ComponentKey, bool]]:
+        """The components ``ref`` depends on, read through operating-system and grouping components
+        (cycle-safe), each with whether it was reached through one."""
+        out: list[tuple[ComponentKey, bool]] = []
         seen = {ref}
-        stack = [child for child, _ in reversed(graph.get(ref, ()))]
+        stack = [(child, False) for child, _ in reversed(graph.get(ref, ()))]
         while stack:
-            child = stack.pop()
+            child, via = stack.pop()
             if child in seen:
                 continue
             seen.add(child)
             if child in keys:
-                out.append(keys[child])
+                out.append((keys[child], via))
             else:
-                stack.extend(grandchild for grandchild, _ in reversed(graph.get(child, ())))
+                stack.extend((grandchild, True) for grandchild, _ in reversed(graph.get(child, ())))
         return out
 
+    contained: list[ComponentKey] = []
     for ref in graph:
         if ref in through:
             continue  # read through by those that depend on it
         parent = keys.get(ref)
-        for child in children(ref):
-            if parent is None:
-                builder.root(child)
-            else:
+        for child, via in children(ref):
+            if parent is not None:
                 builder.edge(parent, child)
+            elif via:
+                contained.append(child)
+            else:
+                builder.root(child)
+    # What an image's operating system lists is what it ships; the direct ones are those no other
+    # package depends on (the rest sit at their depth in the packages' own graph), as syft's graph gives.
+    depended_on = {edge.child for edge in builder.edges}
+    for key in contained:
+        if key not in depended_on:
+            builder.root(key)
+    if contained:  # a dependency cycle no direct package reaches (libc6 <-> libgcc-s1 alone) is shipped too
+        reached = depths(builder.roots, builder.edges)
+        for key in contained:
+            if key not in reached:
+                builder.root(key)
+                reached = depths(builder.roots, builder.edges)
     return builder.build()

@@ -4,7 +4,8 @@ SPDX 3.0 read into the same shapes and linked here.
 Read: ``packages`` with their ``purl`` external reference (category PACKAGE-MANAGER) and ``versionInfo``;
 ``relationships`` DEPENDS_ON, DEPENDENCY_OF and their DEV_/OPTIONAL_/BUILD_/TEST_/RUNTIME_ variants,
 PREREQUISITE_FOR and HAS_PREREQUISITE (npm writes its peer dependencies so), and CONTAINS from a package
-the document describes (a container image contains its operating-system packages: they ship with it).
+the document describes (a container image contains its operating-system packages: they ship with it;
+those no other package depends on are direct, the others sit at their depth in the packages' graph).
 An OPTIONAL_ relationship makes what it reaches optional unless a runtime path reaches it too; DEV_,
 BUILD_ and TEST_ ones make it dev.
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from collectors.errors import InputError
+from collectors.inventory.graph import depths
 from collectors.inventory.jsonstream import stream_items
 from collectors.inventory.model import (
     SCOPE_RANK,
@@ -170,6 +172,7 @@ def assemble(builder: InventoryBuilder, doc: SpdxDocument) -> Inventory:
 
     root_scopes: dict[ComponentKey, Scope] = {}
     edge_scopes: dict[tuple[ComponentKey, ComponentKey], Scope] = {}
+    contained: list[ComponentKey] = []
     for where, rel in doc.relationships:
         if not isinstance(rel, dict):
             raise InputError(source, "JSON of the wrong shape: a relationship must be an object", where=where)
@@ -189,7 +192,9 @@ def assemble(builder: InventoryBuilder, doc: SpdxDocument) -> Inventory:
             if kind != _CONTAINS:
                 builder.skip(where, f"{kind} names unknown or skipped SPDXID {child_id!r}; left out")
             continue
-        if parent_id in described or parent_id in platform:
+        if kind == _CONTAINS:
+            contained.append(child)  # shipped; direct only if no other package depends on it (below)
+        elif parent_id in described or parent_id in platform:
             builder.root(child)
             root_scopes[child] = strongest(scope, root_scopes.get(child, scope))
         elif (parent := keys.get(str(parent_id))) is not None:
@@ -198,6 +203,18 @@ def assemble(builder: InventoryBuilder, doc: SpdxDocument) -> Inventory:
             edge_scopes[pair] = strongest(scope, edge_scopes.get(pair, scope))
         else:
             builder.skip(where, f"{kind} names unknown or skipped SPDXID {parent_id!r}; left out")
+    depended_on = {child for _, child in edge_scopes}
+    for key in contained:
+        if key not in depended_on and key not in root_scopes:
+            builder.root(key)
+            root_scopes[key] = SCOPE_RUNTIME
+    if contained:  # a dependency cycle no direct package reaches (libc6 <-> libgcc-s1 alone) is shipped too
+        reached = depths(builder.roots, builder.edges)
+        for key in contained:
+            if key not in reached:
+                builder.root(key)
+                root_scopes[key] = SCOPE_RUNTIME
+                reached = depths(builder.roots, builder.edges)
     if not root_scopes:
         children = {child for _, child in edge_scopes}
         root_scopes = {k: "runtime" for k in builder.components if k not in children}
