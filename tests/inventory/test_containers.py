@@ -65,9 +65,27 @@ def test_trivy_style_cyclonedx_debian_image() -> None:
     assert inventory.skips == ()  # neither the operating system nor the lockfile group is a package
 
 
+ALPINE_VIEW = {
+    "pkg:apk/alpine/busybox?distro=alpine-3.20@1.36.1-r29": ("runtime", "", 1),
+    "pkg:apk/alpine/ca-certificates-bundle?distro=alpine-3.20@20240705-r0": ("runtime", "", 1),
+    "pkg:apk/alpine/zlib?distro=alpine-3.20@1.3.1-r1": ("runtime", "", 1),
+    "pkg:apk/alpine/musl?distro=alpine-3.20@1.2.5-r0": ("runtime", "", 2),
+}
+
+
+def test_syft_scan_of_an_alpine_root_filesystem() -> None:
+    """container/alpinefs: an apk installed database of 4 packages, written by hand in apk's format
+    (no apk here), and Alpine 3.20.3's os-release; scanned by syft 1.57.2 into syft-alpinefs.cdx.json.
+    syft resolves busybox's and zlib's ``so:libc.musl-x86_64.so.1`` to musl: 2 edges."""
+    inventory = read_file(FIXTURES / "container" / "syft-alpinefs.cdx.json")
+    assert table(inventory) == ALPINE_VIEW
+    assert len(inventory.edges) == 2
+
+
 def test_trivy_style_spdx_alpine_image() -> None:
     inventory = read_file(FIXTURES / "container" / "trivy-style-alpine.spdx.json")
     assert inventory.name == "registry.example.org/estate/tiles:2.1"
+    assert table(inventory) == ALPINE_VIEW
     assert table(inventory) == {
         "pkg:apk/alpine/busybox?distro=alpine-3.20@1.36.1-r29": ("runtime", "", 1),
         "pkg:apk/alpine/ca-certificates-bundle?distro=alpine-3.20@20240705-r0": ("runtime", "", 1),
