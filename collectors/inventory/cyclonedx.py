@@ -1,4 +1,4 @@
-"""CycloneDX JSON 1.4, 1.5 and 1.6 (https://cyclonedx.org/docs/1.6/json/), streamed with ijson.
+"""CycloneDX JSON 1.4 to 1.7 (https://cyclonedx.org/docs/1.6/json/), streamed with ijson.
 
 Read: ``metadata.component`` (the application itself), ``components`` (nested ``components`` too),
 each one's ``purl``, ``version`` and ``scope``, and the ``dependencies`` graph. The application's direct

@@ -1,4 +1,4 @@
-"""CycloneDX XML 1.4, 1.5 and 1.6 (https://cyclonedx.org/docs/1.6/xml/), streamed.
+"""CycloneDX XML 1.4 to 1.7 (https://cyclonedx.org/docs/1.6/xml/), streamed.
 
 The same reading as the JSON form (:mod:`collectors.inventory.cyclonedx`): ``metadata/component`` is the
 application, ``components/component`` (nested ``components`` too) are its packages, and
