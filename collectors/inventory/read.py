@@ -7,10 +7,18 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory import (
+    cargolock,
+    composerlock,
     condaenv,
     condalock,
     cyclonedx,
+    cyclonedx_xml,
+    gemfilelock,
+    gomod,
+    gradle,
+    maventree,
     npmlock,
+    nugetlock,
     packagejson,
     pipfilelock,
     pnpmlock,
@@ -19,6 +27,8 @@ from collectors.inventory import (
     pyproject,
     requirements,
     spdx,
+    spdx3,
+    spdx_tagvalue,
     uvlock,
     yarnlock,
 )
@@ -41,6 +51,21 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "pylock": pylock.parse,
     "conda-env": condaenv.parse,
     "conda-lock": condalock.parse,
+    # Other ecosystems and SBOM forms
+    "cyclonedx-xml": cyclonedx_xml.parse,
+    "spdx-tag-value": spdx_tagvalue.parse,
+    "spdx3": spdx3.parse,
+    "cargo-lock": cargolock.parse,
+    "go-mod": gomod.parse_go_mod,
+    "go-sum": gomod.parse_go_sum,
+    "go-mod-graph": gomod.parse_graph,
+    "maven-tree": maventree.parse_text,
+    "maven-tree-json": maventree.parse_json,
+    "gradle-lockfile": gradle.parse_lockfile,
+    "gradle-tree": gradle.parse_tree,
+    "composer-lock": composerlock.parse,
+    "nuget-lock": nugetlock.parse,
+    "gemfile-lock": gemfilelock.parse,
 }
 
 
@@ -69,7 +94,8 @@ def inputs_of(path: Path) -> list[Path]:
 _GENERIC_NAMES = (
     "uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "pnpm-lock.yaml",
     "yarn.lock", "npm-shrinkwrap.json", "Pipfile.lock", "environment.yml", "environment.yaml",
-    "conda-lock.yml",
+    "conda-lock.yml", "Cargo.lock",
+    "go.mod", "go.sum", "composer.lock", "packages.lock.json", "Gemfile.lock", "gradle.lockfile",
 )  # fmt: skip
 
 
