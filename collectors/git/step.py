@@ -214,13 +214,13 @@ def _derive(
         mapped = identities.Identity(*mailmap.resolve(name, email)) if mailmap else raw
         raw_to_mapped[raw] = mapped
         counts[mapped] = counts.get(mapped, 0) + n
-    for value, _n in co:
+    for value, n in co:
         parsed = identities.split_name_email(value)
         if parsed is None:
             continue
         mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
         raw_to_mapped[parsed] = mapped
-        counts.setdefault(mapped, 0)
+        counts[mapped] = counts.get(mapped, 0) + n  # evidence for a shared address (identities docstring)
     people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
     rows = [
         {
