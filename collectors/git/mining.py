@@ -67,8 +67,12 @@ def open_repository(path: Path) -> pygit2.Repository:
 
 
 def resolve_revision(repo: pygit2.Repository, at: str | None) -> pygit2.Commit:
-    """The analysed commit: HEAD, a revision (sha, tag, branch), or a date ``YYYY-MM-DD`` (the last commit on
-    HEAD's history committed on or before the end of that day, like ``git rev-list -1 --before``)."""
+    """The analysed commit: HEAD, a revision (sha, tag, branch), or a date ``YYYY-MM-DD``: the last commit
+    of HEAD's first-parent chain committed on or before the end of that day (UTC).
+
+    The first-parent chain is what the default branch pointed at over time (each merge into it is one step);
+    ``git rev-list -1 --before`` would instead pick the newest commit of any merged side branch, which may
+    never have been on the default branch at that date."""
     try:
         head = repo.revparse_single("HEAD").peel(pygit2.Commit)
     except (KeyError, pygit2.GitError) as exc:
@@ -81,14 +85,22 @@ def resolve_revision(repo: pygit2.Repository, at: str | None) -> pygit2.Commit:
         day = None
     if day is not None:
         limit = int(day.timestamp()) + 86_399
-        for commit in repo.walk(head.id, SortMode.TIME):
+        commit: pygit2.Commit | None = head
+        while commit is not None:
             if commit.commit_time <= limit:
                 return commit
-        raise InputError(str(repo.path), f"no commit on or before {at}")
+            commit = repo[commit.parent_ids[0]].peel(pygit2.Commit) if commit.parent_ids else None
+        raise InputError(str(repo.path), f"no commit on or before {at} on the default branch")
     try:
         return repo.revparse_single(at).peel(pygit2.Commit)
     except (KeyError, ValueError, pygit2.GitError) as exc:
         raise InputError(str(repo.path), f"unknown revision {at!r}") from exc
+
+
+def describe_revision(commit: pygit2.Commit, at: str | None) -> str:
+    """Which commit ``--at`` chose, for the run's message: ``at 2015-02-28: 1a2b3c4d5e6f (2015-02-27)``."""
+    day = datetime.fromtimestamp(commit.commit_time, UTC).strftime("%Y-%m-%d")
+    return f"at {at}: {str(commit.id)[:12]} (committed {day})" if at else f"HEAD {str(commit.id)[:12]}"
 
 
 def is_ancestor(repo: pygit2.Repository, ancestor: str, descendant: str) -> bool:

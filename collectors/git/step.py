@@ -170,6 +170,7 @@ def _mine_at(
     repo = mining.open_repository(path)
     commit = mining.resolve_revision(repo, options.at)
     head = str(commit.id)
+    chosen = f"; {mining.describe_revision(commit, options.at)}" if options.at else ""
     state = store.repository_state(conn, url)
     last = state.last_mined_sha if state else None
     stop: str | None = None
@@ -191,10 +192,10 @@ def _mine_at(
     _funding(session, url, commit, settings)
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
-        status="ok", message=f"{new} new commits" + (" (full history)" if full else ""),
+        status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,
         run_id=session.run_id, mined=True,
     )  # fmt: skip
-    return MineResult(url, "ok", f"{new} new commits", engine, new, full)
+    return MineResult(url, "ok", f"{new} new commits{chosen}", engine, new, full)
 
 
 def _derive(

@@ -88,3 +88,26 @@ def test_tree_paths_and_blobs(project: Project) -> None:
     ]
     assert mining.read_blob(head, "docs/index.md") == b"# Tool\n"
     assert mining.read_blob(head, "missing") is None
+
+
+def test_at_date_follows_the_default_branchs_first_parent_chain(tmp_path: Path) -> None:
+    """A side-branch commit dated before the snapshot but merged after it was never on the default branch
+    at that date: --at must pick the default branch's last commit then, not the side commit."""
+    day = 86_400
+    b = RepoBuilder(tmp_path / "r")
+    start = 1_420_070_400  # 2015-01-01 00:00 UTC
+    base = b.commit("Ann", "ann@example.org", {"a.py": body(5, "a")}, at=start)
+    main_1 = b.commit("Ann", "ann@example.org", {"a.py": body(6, "a")}, at=start + 10 * day)  # 2015-01-11
+    side = b.commit("Bo", "bo@example.org", {"b.py": body(5, "b")}, parents=[base], ref=None, at=start + 20 * day)
+    main_2 = b.commit("Ann", "ann@example.org", {"a.py": body(7, "a")}, at=start + 40 * day)  # 2015-02-10
+    merge = b.commit("Ann", "ann@example.org", parents=[main_2, side], message="Merge", at=start + 41 * day)
+    repo = mining.open_repository(tmp_path / "r" / ".git")
+    # 2015-01-25: the side commit (2015-01-21) is the newest of any branch, but main then was main_1
+    chosen = mining.resolve_revision(repo, "2015-01-25")
+    assert str(chosen.id) == main_1 != side
+    assert mining.describe_revision(chosen, "2015-01-25") == f"at 2015-01-25: {main_1[:12]} (committed 2015-01-11)"
+    assert str(mining.resolve_revision(repo, "2015-02-10").id) == main_2
+    assert str(mining.resolve_revision(repo, "2015-02-11").id) == merge
+    assert str(mining.resolve_revision(repo, "2015-01-01").id) == base
+    with pytest.raises(InputError, match="default branch"):
+        mining.resolve_revision(repo, "2014-12-31")
