@@ -22,6 +22,7 @@ class MaintainerParams:
     min_commits: int = 10  # below this, scores are inconclusive
     active_min_commits: int = 5  # "active maintainer": at least this many commits in the window
     truck_factor_variant: str = "greedy"  # greedy | pruned
+    rename_history: str = "at-rename"  # at-rename | all-names (the reference tool's; authorship docstring)
     credit_co_authors: bool = True  # Co-authored-by trailers count as contributions (not for DOA)
     file_filter: FileFilter = field(default=NO_FILTER)
 
@@ -131,7 +132,10 @@ def _days_since(history: RepositoryHistory, now: datetime, common: dict[str, int
 
 def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score:
     commit_counts = {c.person: c.authored for c in history.credits}
-    histories = authorship.add_aggregated(authorship.file_histories(history.replay), history.aggregated)
+    if params.rename_history == "all-names":
+        histories = authorship.histories_all_names(history.aggregated, history.renames)
+    else:
+        histories = authorship.add_aggregated(authorship.file_histories(history.replay), history.aggregated)
     present = params.file_filter.counted(history.files)
     authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
     tf = authorship.truck_factor(authors, commit_counts, variant=params.truck_factor_variant)
@@ -150,7 +154,9 @@ def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score
     return Score(
         "truck_factor", VERSION, float(tf.value), Status.OK, reason,
         details={"developers": developers, "files_counted": tf.files_counted, "tie_break": authorship.TIE_BREAK,
-                 "variant": tf.variant, "files_present": len(history.files), "head": history.head_sha},
+                 "files_without_author": tf.files_without_author, "variant": tf.variant,
+                 "rename_history": params.rename_history, "files_present": len(history.files),
+                 "files_excluded": len(history.files) - len(present), "head": history.head_sha},
     )  # fmt: skip
 
 

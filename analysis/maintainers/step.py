@@ -49,7 +49,7 @@ def score_all(
             p = MaintainerParams(**{**p.__dict__, "file_filter": load_filter(url)})
         # --at: the scores describe the repository as of the analysed commit, not as of today
         reference = (queries.latest_commit_at(conn, url) or now) if at else now
-        history = queries.repository_history(conn, url, reference - p.window)
+        history = queries.repository_history(conn, url, reference - p.window, p.rename_history)
         for score in repository_scores(history, reference, p):
             rows.append(score.row("repository", url))
             for purl in links.get(url, []):

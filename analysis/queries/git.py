@@ -39,6 +39,9 @@ class RepositoryHistory:
     # path, old_path), oldest commit first, renames first within a commit.
     aggregated: list[tuple[str, str, bool, int]]
     replay: list[tuple[str, str, str, str | None]]
+    # The all-names rename history instead: totals of every path (a rename counts as a change of the new
+    # path) in ``aggregated``, no replay, and every (old_path, new_path) rename, by anyone, in ``renames``.
+    renames: list[tuple[str, str]]
     files: list[str]  # present at the analysed revision
     display_names: dict[str, str]
 
@@ -72,7 +75,9 @@ def _columns(rel: duckdb.DuckDBPyRelation, names: tuple[str, ...]) -> list[tuple
     return list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
 
 
-def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetime) -> RepositoryHistory:
+def repository_history(
+    conn: duckdb.DuckDBPyConnection, url: str, since: datetime, rename_history: str = "at-rename"
+) -> RepositoryHistory:
     head = next(iter(conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchall()), None)
     counts = conn.execute(
         """
@@ -115,6 +120,56 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetim
             {"url": url, "since": since},
         ).fetchall()
     ]
+    if rename_history == "all-names":
+        aggregated, replay = _path_totals(conn, url), []
+        renames = [
+            (str(a), str(b))
+            for a, b in conn.execute(
+                "SELECT DISTINCT old_path, path FROM commit_files "
+                "WHERE repository_url = ? AND status = 'R' ORDER BY ALL",
+                [url],
+            ).fetchall()
+        ]
+    else:
+        aggregated, replay = _moved_at_rename(conn, url)
+        renames = []
+    files = [
+        str(r[0])
+        for r in conn.execute("SELECT path FROM repository_files WHERE repository_url = ?", [url]).fetchall()
+    ]
+    names = {
+        str(p): str(d)
+        for p, d in conn.execute(
+            "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
+        ).fetchall()
+    }
+    return RepositoryHistory(
+        url=url, head_sha=head[0] if head else None, since=since, human_commits=int(counts[0]),
+        bot_commits=int(counts[1]), last_commit_at=counts[2], credits=credits, aggregated=aggregated,
+        replay=replay, renames=renames, files=files, display_names=names,
+    )  # fmt: skip
+
+
+def _path_totals(conn: duckdb.DuckDBPyConnection, url: str) -> list[tuple[Any, ...]]:
+    """(path, person, created, changes) of every path; a rename is a change of its new path."""
+    return _columns(
+        conn.sql(
+            f"""
+            WITH changes AS ({_HUMAN_CHANGES})
+            SELECT path, person, bool_or(status = 'A') AS created,
+                   (count(*) FILTER (WHERE status IN ('M', 'T', 'R')))::INTEGER AS changes
+            FROM changes WHERE status <> 'D' GROUP BY path, person
+            """,  # noqa: S608  (built from the constant _HUMAN_CHANGES only)
+            params={"url": url},
+        ),
+        ("path", "person", "created", "changes"),
+    )
+
+
+def _moved_at_rename(
+    conn: duckdb.DuckDBPyConnection, url: str
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Totals of the paths never involved in a rename, and the ordered replay of the others."""
     # built from the constant _HUMAN_CHANGES only
     renamed = f"""
         renamed AS (
@@ -150,21 +205,7 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetim
         ),
         ("person", "status", "path", "old_path"),
     )
-    files = [
-        str(r[0])
-        for r in conn.execute("SELECT path FROM repository_files WHERE repository_url = ?", [url]).fetchall()
-    ]
-    names = {
-        str(p): str(d)
-        for p, d in conn.execute(
-            "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
-        ).fetchall()
-    }
-    return RepositoryHistory(
-        url=url, head_sha=head[0] if head else None, since=since, human_commits=int(counts[0]),
-        bot_commits=int(counts[1]), last_commit_at=counts[2], credits=credits, aggregated=aggregated,
-        replay=replay, files=files, display_names=names,
-    )  # fmt: skip
+    return aggregated, replay
 
 
 def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -27,7 +27,12 @@ from collectors.errors import InputError, TerminalError
 from collectors.git.identities import co_authors
 
 RENAME_THRESHOLD = 50  # percent, git's default for -M
-RENAME_LIMIT = 1000  # git log's default diff.renameLimit
+#: Rename detection limit (git's ``diff.renameLimit``, ``-l``): 0 is no limit, as the reference truck-factor
+#: tool ran it; git's own default is 1,000 files per commit (a commit touching more skips the exhaustive
+#: rename search and reports deletions and additions instead).
+RENAME_LIMIT = 0
+#: libgit2 has no "unlimited": a limit no commit reaches.
+_PYGIT2_UNLIMITED = 1 << 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +170,14 @@ class _Reader(threading.Thread):
 
 
 def mine_git_log(
-    path: Path, head: str, stop: str | None = None, git: str | None = None
+    path: Path, head: str, stop: str | None = None, git: str | None = None, rename_limit: int = RENAME_LIMIT
 ) -> Iterator[CommitRecord]:
     """Start ``git log`` now and return the parsed commits (newest first) as they stream in."""
     exe = git or git_executable()
     if exe is None:
         raise TerminalError("no git executable found")
     args = [
-        exe, f"--git-dir={path}", "-c", "core.quotePath=false", "-c", f"diff.renameLimit={RENAME_LIMIT}",
+        exe, f"--git-dir={path}", "-c", "core.quotePath=false", "-c", f"diff.renameLimit={rename_limit}",
         "-c", "log.showSignature=false", "-c", "log.showRoot=true", "log", "--no-merges", "-M",
         "--name-status", "-z", "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8",
         f"--format={_FORMAT}", head,
@@ -251,7 +256,9 @@ def _file_key(change: FileChange) -> tuple[str, str, str]:
     return (change.path, change.status, change.old_path or "")
 
 
-def mine_pygit2(repo: pygit2.Repository, head: str, stop: str | None = None) -> Iterator[CommitRecord]:
+def mine_pygit2(
+    repo: pygit2.Repository, head: str, stop: str | None = None, rename_limit: int = RENAME_LIMIT
+) -> Iterator[CommitRecord]:
     """libgit2 tree diffs, one per commit; commits newest first."""
     walker = repo.walk(head, SortMode.TIME)
     if stop:
@@ -265,7 +272,9 @@ def mine_pygit2(repo: pygit2.Repository, head: str, stop: str | None = None) -> 
         else:
             diff = commit.tree.diff_to_tree(swap=True)
         diff.find_similar(
-            flags=DiffFind.FIND_RENAMES, rename_threshold=RENAME_THRESHOLD, rename_limit=RENAME_LIMIT
+            flags=DiffFind.FIND_RENAMES,
+            rename_threshold=RENAME_THRESHOLD,
+            rename_limit=rename_limit or _PYGIT2_UNLIMITED,
         )
         files = []
         for delta in diff.deltas:
@@ -308,7 +317,11 @@ def _path(file: pygit2.DiffFile) -> str:
 
 
 def mine(
-    repo: pygit2.Repository, head: str, stop: str | None = None, engine: str = "auto"
+    repo: pygit2.Repository,
+    head: str,
+    stop: str | None = None,
+    engine: str = "auto",
+    rename_limit: int = RENAME_LIMIT,
 ) -> tuple[str, Iterator[CommitRecord]]:
     """Commits reachable from ``head`` and not from ``stop``. Returns the engine used and the records."""
     if engine not in ("auto", "git", "pygit2"):
@@ -317,5 +330,5 @@ def mine(
     if engine == "git" and exe is None:
         raise TerminalError("engine git asked for, but no git executable found")
     if exe is not None:
-        return "git", mine_git_log(Path(repo.path), head, stop, exe)
-    return "pygit2", mine_pygit2(repo, head, stop)
+        return "git", mine_git_log(Path(repo.path), head, stop, exe, rename_limit)
+    return "pygit2", mine_pygit2(repo, head, stop, rename_limit)
