@@ -120,8 +120,9 @@ def repository_history(
             {"url": url, "since": since},
         ).fetchall()
     ]
+    replay: list[tuple[Any, ...]] = []
     if rename_history == "all-names":
-        aggregated, replay = _path_totals(conn, url), []
+        aggregated = _path_totals(conn, url)
         renames = [
             (str(a), str(b))
             for a, b in conn.execute(

@@ -250,7 +250,11 @@ def merge_identities(
         best = max(members, key=lambda i: (counts.get(i, 0), i.name != "", i.name, i.email))
         bot = any(is_bot(m, rules) for m in members)
         orgs = sorted(
-            {o for m in members if not is_generic_email(m.email, rules) and (o := organisation(m.email, rules))}
+            {
+                o
+                for m in members
+                if not is_generic_email(m.email, rules) and (o := organisation(m.email, rules))
+            }
         )
         person = Person(key=root[2:], display_name=best.name or best.email, org=_pick_org(orgs), is_bot=bot)
         for member in members:

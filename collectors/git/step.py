@@ -40,6 +40,7 @@ class GitSettings:
 
     engine: str = "auto"  # auto | git | pygit2
     use_mailmap: bool = True  # the 2015 truck-factor study did not apply .mailmap
+    rename_limit: int = mining.RENAME_LIMIT  # git's diff.renameLimit; 0: no limit (the reference tool's)
     aliases: tuple[tuple[str, str], ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     network: bool = True  # clone/fetch repositories missing from the mirror folder
@@ -182,12 +183,10 @@ def _mine_at(
             stop, full = last, False
         else:
             store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
-        engine, records = mining.mine(repo, head, stop, settings.engine)
-        store.warm_up()
-        buffer = store.HistoryBuffer(url, session.run_id)
-        for record in records:
-            buffer.add(record)
-        new = buffer.write(conn)
+        engine, columns = mining.mine(
+            repo, head, stop, settings.engine, settings.rename_limit, meanwhile=store.warm_up
+        )
+        new = store.write_history(conn, url, session.run_id, columns)
     _derive(session, url, repo, commit, settings, rules)
     _funding(session, url, commit, settings)
     store.upsert_repository(

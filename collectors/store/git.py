@@ -171,67 +171,37 @@ def warm_up() -> None:
     pa.table({"x": pa.array([], pa.string())})
 
 
-class HistoryBuffer:
-    """Column lists for commits and commit_files, filled while history streams in."""
-
-    def __init__(self, url: str, run_id: int) -> None:
-        self.url = url
-        self.run_id = run_id
-        self.sha: list[str] = []
-        self.name: list[str] = []
-        self.email: list[str] = []
-        self.authored: list[int] = []
-        self.committed: list[int] = []
-        self.co_authors: list[list[str] | None] = []
-        self.f_sha: list[str] = []
-        self.f_status: list[str] = []
-        self.f_path: list[str] = []
-        self.f_old: list[str | None] = []
-
-    def add(self, record: Any) -> None:
-        sha = record.sha
-        self.sha.append(sha)
-        self.name.append(record.author_name)
-        self.email.append(record.author_email)
-        self.authored.append(record.authored_at)
-        self.committed.append(record.committed_at)
-        self.co_authors.append(list(record.co_authors) if record.co_authors else None)
-        files = record.files
-        self.f_sha.extend([sha] * len(files))
-        for change in files:
-            self.f_status.append(change.status)
-            self.f_path.append(change.path)
-            self.f_old.append(change.old_path)
-
-    def write(self, conn: duckdb.DuckDBPyConnection) -> int:
-        """Insert through typed Arrow columns (epoch seconds typed as timestamps)."""
-        n, m = len(self.sha), len(self.f_sha)
-        seconds = pa.timestamp("s")
-        commits = pa.table(
-            {
-                "repository_url": pa.array([self.url] * n, pa.string()),
-                "sha": pa.array(self.sha, pa.string()),
-                "author_name": pa.array(self.name, pa.string()),
-                "author_email": pa.array(self.email, pa.string()),
-                "authored_at": pa.array(self.authored, seconds),
-                "committed_at": pa.array(self.committed, seconds),
-                "co_authors": pa.array(self.co_authors, pa.list_(pa.string())),
-                "run_id": pa.array([self.run_id] * n, pa.int64()),
-            }
-        )
-        files = pa.table(
-            {
-                "repository_url": pa.array([self.url] * m, pa.string()),
-                "sha": pa.array(self.f_sha, pa.string()),
-                "status": pa.array(self.f_status, pa.string()),
-                "path": pa.array(self.f_path, pa.string()),
-                "old_path": pa.array(self.f_old, pa.string()),
-                "run_id": pa.array([self.run_id] * m, pa.int64()),
-            }
-        )
-        _insert_arrow(conn, COMMITS, commits)
-        _insert_arrow(conn, COMMIT_FILES, files)
-        return n
+def write_history(conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Any) -> int:
+    """Insert mined history given as columns (``collectors.git.records.HistoryColumns``: sha, author_name,
+    author_email, authored_at, committed_at, co_authors, file_sha, file_status, file_path, file_old_path)
+    through typed Arrow columns, epoch seconds typed as timestamps. Returns the number of commits."""
+    n, m = len(columns.sha), len(columns.file_sha)
+    seconds = pa.timestamp("s")
+    commits = pa.table(
+        {
+            "repository_url": pa.array([url] * n, pa.string()),
+            "sha": pa.array(columns.sha, pa.string()),
+            "author_name": pa.array(columns.author_name, pa.string()),
+            "author_email": pa.array(columns.author_email, pa.string()),
+            "authored_at": pa.array(columns.authored_at, seconds),
+            "committed_at": pa.array(columns.committed_at, seconds),
+            "co_authors": pa.array(columns.co_authors, pa.list_(pa.string())),
+            "run_id": pa.array([run_id] * n, pa.int64()),
+        }
+    )
+    files = pa.table(
+        {
+            "repository_url": pa.array([url] * m, pa.string()),
+            "sha": pa.array(columns.file_sha, pa.string()),
+            "status": pa.array(columns.file_status, pa.string()),
+            "path": pa.array(columns.file_path, pa.string()),
+            "old_path": pa.array(columns.file_old_path, pa.string()),
+            "run_id": pa.array([run_id] * m, pa.int64()),
+        }
+    )
+    _insert_arrow(conn, COMMITS, commits)
+    _insert_arrow(conn, COMMIT_FILES, files)
+    return n
 
 
 def _insert_arrow(conn: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
