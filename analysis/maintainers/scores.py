@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,8 +58,19 @@ SHARE_SCORES = (
 )  # fmt: skip
 
 
-def repository_scores(history: RepositoryHistory, now: datetime, params: MaintainerParams) -> list[Score]:
-    """Every maintainer score of one repository; ``now`` is the reference time (the --at commit's time)."""
+def params_fingerprint(params: MaintainerParams) -> str:
+    """Everything in the parameters the truck factor depends on (with the score's version)."""
+    flt = params.file_filter
+    parts = [VERSION, params.truck_factor_variant, params.rename_history,
+             [(c, p.pattern, p.flags) for c, p in flt.exclude], [(p.pattern, p.flags) for p in flt.include]]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def repository_scores(
+    history: RepositoryHistory, now: datetime, params: MaintainerParams, *, truck_factor: Score | None = None
+) -> list[Score]:
+    """Every maintainer score of one repository; ``now`` is the reference time (the --at commit's time).
+    ``truck_factor``: one already computed from the same inputs (its computation is the costly part)."""
     common = {"commits": history.human_commits, "bot_commits_excluded": history.bot_commits}
     scores = [_days_since(history, now, common)]
     if history.human_commits < params.min_commits:
@@ -68,7 +80,7 @@ def repository_scores(history: RepositoryHistory, now: datetime, params: Maintai
         )
         scores += [Score.inconclusive(name, VERSION, reason, **common) for name in SHARE_SCORES]
         return scores
-    scores.append(_truck_factor(history, params))
+    scores.append(truck_factor or _truck_factor(history, params))
     share = f"{'at least' if params.operator == '>=' else 'more than'} {params.threshold:.0%}"
     details = {**common, "threshold": params.threshold, "operator": params.operator,
                "co_authors_credited": params.credit_co_authors, "window_start": history.since.isoformat()}  # fmt: skip

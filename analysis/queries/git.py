@@ -75,9 +75,38 @@ def _columns(rel: duckdb.DuckDBPyRelation, names: tuple[str, ...]) -> list[tuple
     return list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
 
 
+def derived_key(conn: duckdb.DuckDBPyConnection, url: str) -> str | None:
+    """The fingerprint of what the repository's derived tables were made from (0013_git_mining_state.sql)."""
+    rows = conn.execute("SELECT derived_key FROM repositories WHERE url = ?", [url]).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def stored_scores(
+    conn: duckdb.DuckDBPyConnection, names: tuple[str, ...]
+) -> dict[tuple[str, str, str], tuple[Any, ...]]:
+    """(subject_kind, subject, name) -> (version, value, status, label, reason, details as JSON text) of the
+    stored scores with these names."""
+    placeholders = ", ".join("?" for _ in names)
+    return {
+        (str(k), str(s), str(n)): tuple(rest)
+        for k, s, n, *rest in conn.execute(
+            f"SELECT subject_kind, subject, name, version, value, status, label, reason, details::VARCHAR "  # noqa: S608
+            f"FROM scores WHERE name IN ({placeholders})",
+            list(names),
+        ).fetchall()
+    }
+
+
 def repository_history(
-    conn: duckdb.DuckDBPyConnection, url: str, since: datetime, rename_history: str = "at-rename"
+    conn: duckdb.DuckDBPyConnection,
+    url: str,
+    since: datetime,
+    rename_history: str = "at-rename",
+    *,
+    truck_factor_inputs: bool = True,
 ) -> RepositoryHistory:
+    """What the maintainer scores need; without ``truck_factor_inputs`` (a truck factor computed from the
+    same inputs is reused) the per-file history, its costliest part, is not read."""
     head = next(iter(conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchall()), None)
     counts = conn.execute(
         """
@@ -121,7 +150,9 @@ def repository_history(
         ).fetchall()
     ]
     replay: list[tuple[Any, ...]] = []
-    if rename_history == "all-names":
+    aggregated: list[tuple[Any, ...]] = []
+    renames: list[tuple[str, str]] = []
+    if truck_factor_inputs and rename_history == "all-names":
         aggregated = _path_totals(conn, url)
         renames = [
             (str(a), str(b))
@@ -131,13 +162,18 @@ def repository_history(
                 [url],
             ).fetchall()
         ]
-    else:
+    elif truck_factor_inputs:
         aggregated, replay = _moved_at_rename(conn, url)
-        renames = []
-    files = [
-        str(r[0])
-        for r in conn.execute("SELECT path FROM repository_files WHERE repository_url = ?", [url]).fetchall()
-    ]
+    files = (
+        [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT path FROM repository_files WHERE repository_url = ?", [url]
+            ).fetchall()
+        ]
+        if truck_factor_inputs
+        else []
+    )
     names = {
         str(p): str(d)
         for p, d in conn.execute(

@@ -22,6 +22,7 @@ Two guards keep unrelated people apart (socle's rules, beyond the study's):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -91,6 +92,16 @@ def load_rules(data_dir: Path = DATA_DIR, aliases: Iterable[tuple[str, str]] = (
         generic_locals=frozenset(e.lower() for e in generic.get("local_parts", [])),
         generic_domains=frozenset(d.lower() for d in generic.get("domains", [])),
     )
+
+
+def rules_fingerprint(rules: IdentityRules) -> str:
+    """A stable digest of every rule and alias: a change of reference data means identities are merged again."""
+    parts = [
+        sorted(rules.bot_names), sorted(rules.bot_emails), sorted(rules.public_domains),
+        sorted(rules.org_domains.items()), sorted(rules.aliases), sorted(rules.generic_names),
+        sorted(rules.generic_locals), sorted(rules.generic_domains), SHARED_ADDRESS_MIN_COMMITS,
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def load_aliases(path: Path) -> list[tuple[str, str]]:

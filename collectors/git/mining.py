@@ -112,6 +112,14 @@ def tree_paths(commit: pygit2.Commit) -> list[str]:
     return out
 
 
+def blob_id(commit: pygit2.Commit, path: str) -> str | None:
+    """The blob id of ``path`` in the commit's tree (what changes when its content does), or None."""
+    try:
+        return str(commit.tree[path].id)
+    except KeyError:
+        return None
+
+
 def read_blob(commit: pygit2.Commit, path: str) -> bytes | None:
     try:
         obj = commit.tree[path]

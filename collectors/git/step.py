@@ -7,6 +7,7 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,9 @@ def _mine_at(
     head = str(commit.id)
     chosen = f"; {mining.describe_revision(commit, options.at)}" if options.at else ""
     state = store.repository_state(conn, url)
-    last = state.last_mined_sha if state else None
+    mined_with = f"rename-limit={settings.rename_limit}"
+    # history mined under other parameters (or before they were recorded) is mined again
+    last = state.last_mined_sha if state and state.mined_with == mined_with else None
     stop: str | None = None
     full = True
     if last == head:
@@ -187,14 +190,29 @@ def _mine_at(
             repo, head, stop, settings.engine, settings.rename_limit, meanwhile=store.warm_up
         )
         new = store.write_history(conn, url, session.run_id, columns)
-    _derive(session, url, repo, commit, settings, rules)
-    _funding(session, url, commit, settings)
+    derived_key = _derived_key(commit, settings, rules)
+    current = state is not None and state.status == "ok" and state.derived_key == derived_key
+    if not (current and last == head):
+        _derive(session, url, repo, commit, settings, rules)
+        _funding(session, url, commit, settings)
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
         status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,
-        run_id=session.run_id, mined=True,
+        run_id=session.run_id, mined=True, mined_with=mined_with, derived_key=derived_key,
     )  # fmt: skip
     return MineResult(url, "ok", f"{new} new commits{chosen}", engine, new, full)
+
+
+#: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
+DERIVE_VERSION = "2"
+
+
+def _derived_key(commit: pygit2.Commit, settings: GitSettings, rules: identities.IdentityRules) -> str:
+    """Fingerprint of what the derived tables are made from: the analysed commit, the .mailmap it holds (when
+    used), the identity rules and aliases. Equal keys: nothing to derive again."""
+    mailmap = mining.blob_id(commit, ".mailmap") if settings.use_mailmap else "not used"
+    parts = [DERIVE_VERSION, str(commit.id), str(mailmap), identities.rules_fingerprint(rules)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _derive(

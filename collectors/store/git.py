@@ -37,12 +37,16 @@ class RepositoryState:
     head_sha: str | None
     last_mined_sha: str | None
     status: str
+    mined_with: str | None = None  # mining parameters of the stored history (0013_git_mining_state.sql)
+    derived_key: str | None = None  # fingerprint of the inputs of the derived tables
 
 
 def repository_state(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryState | None:
     # fetchall, not fetchone: an unfinished result would block the next statement on this connection
     rows = conn.execute(
-        "SELECT url, local_path, head_sha, last_mined_sha, status FROM repositories WHERE url = ?", [url]
+        "SELECT url, local_path, head_sha, last_mined_sha, status, mined_with, derived_key "
+        "FROM repositories WHERE url = ?",
+        [url],
     ).fetchall()
     return RepositoryState(*rows[0]) if rows else None
 
@@ -136,16 +140,19 @@ def upsert_repository(
     message: str | None,
     run_id: int,
     mined: bool,
+    mined_with: str | None = None,
+    derived_key: str | None = None,
 ) -> None:
     previous = repository_state(conn, url)
     conn.execute("DELETE FROM repositories WHERE url = ?", [url])
     if not mined and previous is not None:
-        # a skipped or failed refresh keeps what was mined before
+        # a skipped or failed refresh keeps what was mined before (a failed derivation is not current)
         head_sha = head_sha or previous.head_sha
         last_mined_sha = previous.last_mined_sha
+        mined_with = previous.mined_with
     conn.execute(
         "INSERT INTO repositories (url, host, local_path, head_sha, last_mined_sha, mined_at, status, message, "
-        "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "run_id, mined_with, derived_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             url,
             host,
@@ -156,6 +163,8 @@ def upsert_repository(
             status,
             message,
             run_id,
+            mined_with,
+            derived_key if mined else None,
         ],
     )
 
