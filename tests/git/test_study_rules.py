@@ -155,9 +155,9 @@ def test_a_run_with_nothing_new_repeats_no_work_and_a_changed_input_redoes_it(tm
     _mine(db, mirror)
     _, first = _truck_factor(db)
 
-    def runs() -> tuple[int, int, int]:
+    def runs() -> tuple[Any, ...]:
         with read_connection(db) as conn:
-            return tuple(  # type: ignore[return-value]
+            return tuple(
                 conn.execute(
                     "SELECT (SELECT max(run_id) FROM contributors), (SELECT max(run_id) FROM repository_files),"
                     " (SELECT run_id FROM scores WHERE subject = ? AND name = 'truck_factor')",
