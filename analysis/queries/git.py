@@ -71,8 +71,11 @@ _HUMAN_CHANGES = """
 
 
 def _columns(rel: duckdb.DuckDBPyRelation, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    table = rel.to_arrow_table()
-    return list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
+    """The rows of ``rel`` (whose columns are ``names``, in order) as tuples. Fetched directly, not through
+    Arrow: the first Arrow conversion imports pandas, a cost a run with few new commits need not pay."""
+    if tuple(rel.columns) != names:
+        raise ValueError(f"expected columns {names}, got {tuple(rel.columns)}")
+    return rel.fetchall()
 
 
 def derived_key(conn: duckdb.DuckDBPyConnection, url: str) -> str | None:

@@ -186,8 +186,14 @@ def _mine_at(
             stop, full = last, False
         else:
             store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
+        # a full history is written through Arrow, whose first use imports pandas: done while git works
         engine, columns = mining.mine(
-            repo, head, stop, settings.engine, settings.rename_limit, meanwhile=store.warm_up
+            repo,
+            head,
+            stop,
+            settings.engine,
+            settings.rename_limit,
+            meanwhile=None if stop else store.warm_up,
         )
         new = store.write_history(conn, url, session.run_id, columns)
     derived_key = _derived_key(commit, settings, rules)

@@ -145,3 +145,31 @@ def test_at_date_follows_the_default_branchs_first_parent_chain(tmp_path: Path) 
     assert str(mining.resolve_revision(repo, "2015-01-01").id) == base
     with pytest.raises(InputError, match="default branch"):
         mining.resolve_revision(repo, "2014-12-31")
+
+
+def test_few_and_many_new_commits_are_stored_alike(
+    tmp_path: Path, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A few new commits are inserted from Python lists, many through Arrow: the same rows either way."""
+    from collectors.store import git as store
+    from collectors.store import write_session
+
+    repo = mining.open_repository(project.mirror / "acme+tool")
+    _, columns = mining.mine(repo, project.shas["c7"], engine="git")
+    stored = []
+    for threshold in (1_000_000, 0):
+        monkeypatch.setattr(store, "ARROW_MIN_ROWS", threshold)
+        db = tmp_path / f"{threshold}.duckdb"
+        with write_session(db, "test") as session:
+            assert store.write_history(session.conn, "u", 1, columns) == 7
+            stored.append(
+                (
+                    session.conn.execute("SELECT * EXCLUDE (run_id) FROM commits ORDER BY sha").fetchall(),
+                    session.conn.execute(
+                        "SELECT * EXCLUDE (run_id) FROM commit_files ORDER BY ALL"
+                    ).fetchall(),
+                )
+            )
+    assert stored[0] == stored[1]
+    assert len(stored[0][0]) == 7 and len(stored[0][1]) == 8
+    assert str(stored[0][0][0][4].year) == "2020"
