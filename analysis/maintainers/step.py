@@ -48,7 +48,9 @@ def score_all(
     params: MaintainerParams | None = None,
 ) -> ScoreSummary:
     conn = session.conn
-    now = (now or utcnow()).replace(tzinfo=None)
+    # as of the start of the day (UTC): two runs on one day give the same windows, so a run with nothing new
+    # finds every score unchanged and writes none
+    now = (now or utcnow()).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
     links = queries.package_links(conn)
     stored = queries.stored_scores(conn, queries.MAINTAINER_SCORES)
     rows: list[dict[str, Any]] = []

@@ -282,20 +282,23 @@ def replace_derived(
     monthly series in SQL (bots kept in contributors with is_bot, left out of the monthly series)."""
     for table in _DERIVED_TABLES:
         conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
-    insert_columns(
-        conn,
-        REPOSITORY_FILES,
-        {"repository_url": [url] * len(files), "path": list(files), "run_id": [run_id] * len(files)},
-    )
-    insert_columns(
-        conn,
-        IDENTITIES,
-        {
-            "repository_url": [url] * len(identities),
-            **{key: [i[key] for i in identities] for key in ("name", "email", "person", "is_bot", "org")},
-            "run_id": [run_id] * len(identities),
-        },
-    )
+    # thousands of rows: from Python lists in one statement each (no Arrow, whose first use imports pandas)
+    if files:
+        conn.execute(
+            "INSERT INTO repository_files (repository_url, path, run_id) SELECT ?, unnest(?::VARCHAR[]), ?",
+            [url, list(files), run_id],
+        )
+    if identities:
+        conn.execute(
+            "INSERT INTO repository_identities (repository_url, name, email, person, is_bot, org, run_id) "
+            "SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), "
+            "unnest(?::VARCHAR[]), ?",
+            [
+                url,
+                *([i[key] for i in identities] for key in ("name", "email", "person", "is_bot", "org")),
+                run_id,
+            ],
+        )
     conn.execute(
         """
         INSERT INTO contributors
