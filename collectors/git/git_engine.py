@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from sys import intern
 from typing import IO
 
 from collectors.errors import TerminalError
@@ -221,8 +222,9 @@ def _parse_block(block: bytes, out: HistoryColumns) -> None:
         sha = parts[0].strip()
         body = parts[5]
         sha_col.append(sha)
-        name_col.append(parts[1])
-        email_col.append(parts[2])
+        # names, addresses and paths repeat across commits: one string each (a third of the peak memory)
+        name_col.append(intern(parts[1]))
+        email_col.append(intern(parts[2]))
         at_col.append(int(parts[3]))
         ct_col.append(int(parts[4]))
         co_col.append(
@@ -236,17 +238,17 @@ def _parse_block(block: bytes, out: HistoryColumns) -> None:
                 continue
             kind = status.lstrip("\n")[0]
             if kind == "R":
-                f_old.append(parts[i])
-                f_path.append(parts[i + 1])
+                f_old.append(intern(parts[i]))
+                f_path.append(intern(parts[i + 1]))
                 i += 2
             elif kind == "C":  # a copy is an addition of the new path
                 f_old.append(None)
-                f_path.append(parts[i + 1])
+                f_path.append(intern(parts[i + 1]))
                 kind = "A"
                 i += 2
             else:
                 f_old.append(None)
-                f_path.append(parts[i])
+                f_path.append(intern(parts[i]))
                 i += 1
             f_sha.append(sha)
             f_status.append(kind)
