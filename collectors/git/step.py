@@ -200,7 +200,7 @@ def _mine_at(
     current = state is not None and state.status == "ok" and state.derived_key == derived_key
     if not (current and last == head):
         _derive(session, url, repo, commit, settings, rules)
-        _funding(session, url, commit, settings)
+    _funding(session, url, commit, settings)  # a few blobs read; written only when the links changed
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
         status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,

@@ -328,13 +328,21 @@ def replace_derived(
 def replace_repository_funding(
     conn: duckdb.DuckDBPyConnection, url: str, links: Iterable[tuple[str, str | None, str, str]], run_id: int
 ) -> None:
-    """links: (url, platform, label, source)."""
+    """links: (url, platform, label, source). Nothing is written when the stored links are these (a run with
+    nothing new then writes nothing, and never imports pandas for Arrow)."""
+    rows = list(links)
+    stored = conn.execute(
+        "SELECT url, platform, label, source FROM funding_links WHERE subject_kind = 'repository' "
+        "AND subject = ? AND source IN ('funding-yml', 'funding-json')",
+        [url],
+    ).fetchall()
+    if sorted(stored, key=repr) == sorted(rows, key=repr):
+        return
     conn.execute(
         "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
         "AND source IN ('funding-yml', 'funding-json')",
         [url],
     )
-    rows = list(links)
     insert_columns(
         conn,
         "funding_links",
