@@ -170,11 +170,13 @@ def child(db: Path, at: str | None) -> None:
         at: str | None = None
 
     start = time.perf_counter()
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
     with write_session(db, "bench") as session:
         results = mine_all(session, Options(db, at=at), GitSettings(network=False))
         score_all(session, utcnow(), at=at)
     wall = time.perf_counter() - start
-    print(json.dumps({"wall": wall, "commits": sum(r.new_commits for r in results)}))
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
+    print(json.dumps({"wall": wall, "cpu": cpu, "commits": sum(r.new_commits for r in results)}))
 
 
 def _new_commits(out: str) -> str:
@@ -210,10 +212,13 @@ def measure(name: str, repo: Path, work: Path) -> list[Figure]:
         Figure(f"git {name}: socle mine full, peak memory", round(full["peak_mb"]), "MB", 500),
         Figure(f"git {name}: no new commit, whole process", round(again["wall"], 2), "s", None),
         Figure(f"git {name}: no new commit, work beyond process start", round(again_work["wall"], 3), "s", 0.3),
+        Figure(f"git {name}: no new commit, work CPU", round(again_work["cpu"], 3), "s", 0.3),
         Figure(f"git {name}: {_new_commits(newer['out'])} new commits, whole process", round(newer["wall"], 2),
                "s", None),
         Figure(f"git {name}: {int(newer_work['commits'])} new commits, work beyond process start",
                round(newer_work["wall"], 3), "s", 1.0),
+        Figure(f"git {name}: {int(newer_work['commits'])} new commits, work CPU (with its git)",
+               round(newer_work["cpu"], 3), "s", 1.0),
     ]  # fmt: skip
 
 
