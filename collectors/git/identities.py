@@ -233,7 +233,7 @@ def merge_identities(
     names_of_address: dict[str, set[str]] = {}
     for identity in unique:
         email_key = _email_key(identity, rules)
-        if email_key is not None:
+        if email_key is not None and not is_generic_name(identity.name, rules):
             names_of_address.setdefault(email_key, set()).add(fold_name(identity.name))
     uf = _UnionFind()
     first_key: dict[Identity, str] = {}
@@ -241,7 +241,7 @@ def merge_identities(
         keys = _name_keys(identity, rules)
         email_key = _email_key(identity, rules)
         if email_key is not None:
-            shared = len(names_of_address[email_key]) > 1
+            shared = len(names_of_address.get(email_key, ())) > 1  # generic names do not make it shared
             if not shared or counts.get(identity, 0) >= SHARED_ADDRESS_MIN_COMMITS or not keys:
                 keys.insert(0, email_key)
         if not keys:

@@ -122,3 +122,10 @@ def test_an_address_used_under_one_name_always_joins() -> None:
     once = Identity("ann lee", "ann@old.example")  # the same folded name: not a shared address
     people = merge_identities([old, new, once], RULES, commit_counts={old: 1, new: 1, once: 1})
     assert people[old] == people[new] == people[once]
+
+
+def test_a_generic_name_does_not_make_an_address_shared() -> None:
+    ann = Identity("Ann", "ann@acme.example")
+    unknown = Identity("unknown", "ann@acme.example")  # a commit from a machine without user.name
+    people = merge_identities([ann, unknown], RULES, commit_counts={ann: 1, unknown: 1})
+    assert people[ann] == people[unknown]
