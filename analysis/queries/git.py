@@ -209,7 +209,8 @@ def _path_totals(conn: duckdb.DuckDBPyConnection, url: str) -> list[tuple[Any, .
 def _moved_at_rename(
     conn: duckdb.DuckDBPyConnection, url: str
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Totals of the paths never involved in a rename, and the ordered replay of the others."""
+    """Totals of the paths never involved in a rename that are present at the analysed commit (only those
+    count), and the ordered replay of the paths involved in a rename."""
     # built from the constant _HUMAN_CHANGES only; materialised: the join runs once per query, not thrice
     renamed = """
         renamed AS (
@@ -224,6 +225,7 @@ def _moved_at_rename(
             SELECT path, person, bool_or(status = 'A') AS created,
                    (count(*) FILTER (WHERE status IN ('M', 'T')))::INTEGER AS changes
             FROM changes WHERE path NOT IN (SELECT path FROM renamed)
+              AND path IN (SELECT path FROM repository_files WHERE repository_url = $url)
             GROUP BY path, person
             """,  # noqa: S608
             params={"url": url},
