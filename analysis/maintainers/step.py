@@ -48,9 +48,7 @@ def score_all(
     params: MaintainerParams | None = None,
 ) -> ScoreSummary:
     conn = session.conn
-    # as of the start of the day (UTC): two runs on one day give the same windows, so a run with nothing new
-    # finds every score unchanged and writes none
-    now = (now or utcnow()).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    now = (now or utcnow()).replace(tzinfo=None)
     links = queries.package_links(conn)
     stored = queries.stored_scores(conn, queries.MAINTAINER_SCORES)
     rows: list[dict[str, Any]] = []
@@ -63,8 +61,11 @@ def score_all(
         reference = (queries.latest_commit_at(conn, url) or now) if at else now
         inputs = _truck_factor_inputs(queries.derived_key(conn, url), p)
         reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
+        # the windows start at the start of a day (UTC): two runs on one day count the same commits, so a run
+        # with nothing new finds those scores unchanged and writes none
+        since = reference.replace(hour=0, minute=0, second=0, microsecond=0) - p.window
         history = queries.repository_history(
-            conn, url, reference - p.window, p.rename_history, truck_factor_inputs=reused is None
+            conn, url, since, p.rename_history, truck_factor_inputs=reused is None
         )
         for score in repository_scores(history, reference, p, truck_factor=reused):
             if score.name == "truck_factor" and inputs is not None and reused is None:
