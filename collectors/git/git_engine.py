@@ -27,7 +27,7 @@ from collectors.git.records import CommitRecord, FileChange, HistoryColumns, fil
 #: Commits per batch handed to one diff-tree process; small enough to balance the processes, large enough
 #: that the feeder thread wakes up rarely.
 BATCH = 256
-#: diff-tree processes: two keep both cores of a small machine busy (performance.md in the project notes).
+#: diff-tree processes: two keep both cores of a two-core machine busy (`make bench` measures it).
 WORKERS = 2
 
 #: Each commit starts with a marker no commit message contains in practice; fields are NUL-separated.

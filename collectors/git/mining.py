@@ -1,9 +1,10 @@
 """Reading history: every non-merge commit reachable from a revision, with per-file status against its first
 parent (A, M, D, T, and R with rename detection like ``git -M``: 50% similarity).
 
-Two engines give identical records. ``git log --no-merges --name-status -M -z`` streamed and parsed here is
-about ten times faster than a libgit2 tree diff per commit (0.4 ms each from Python); pygit2 is the engine
-that works where no git executable is installed. Pick with :func:`mine` (``engine="auto"``).
+Two engines give identical records. The git executable (:mod:`collectors.git.git_engine`: ``git rev-list``
+feeding two ``git diff-tree --stdin`` processes, parsed while they run) is about ten times faster than a
+libgit2 tree diff per commit (0.4 ms each from Python); pygit2 is the engine that works where no git
+executable is installed. Pick with :func:`mine` (``engine="auto"``).
 """
 
 from __future__ import annotations
@@ -31,9 +32,6 @@ RENAME_THRESHOLD = 50  # percent, git's default for -M
 RENAME_LIMIT = 0
 #: libgit2 has no "unlimited": a limit no commit reaches.
 _PYGIT2_UNLIMITED = 1 << 30
-
-
-_text = text
 
 
 def git_executable() -> str | None:
@@ -188,7 +186,7 @@ def _encoding(declared: str | None) -> str:
 
 def _path(file: pygit2.DiffFile) -> str:
     raw = file.raw_path
-    return _text(raw) if isinstance(raw, bytes) else str(file.path)
+    return text(raw) if isinstance(raw, bytes) else str(file.path)
 
 
 def mine(
