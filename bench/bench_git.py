@@ -8,7 +8,8 @@ For each repository, with BASE the commit 100 commits below HEAD on its first-pa
 
 1. ``git log --no-merges --name-status -M BASE``: the baseline, measured in the same run;
 2. ``socle mine --at BASE`` on a fresh store, as a whole process (interpreter start and imports included):
-   full mining plus every maintainer score; its peak memory (socle and its git processes);
+   full mining plus every maintainer score; its peak resident memory (the largest of socle and its git
+   processes, as wait4 reports it);
 3. ``socle mine --at BASE`` again (no new commit): whole process, and the work beyond starting the process
    (measured inside the process, after imports);
 4. ``socle mine`` at HEAD (about 100 new commits): the same two figures.
