@@ -22,6 +22,7 @@ Two guards keep unrelated people apart (socle's rules, beyond the study's):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -110,6 +111,7 @@ def load_aliases(path: Path) -> list[tuple[str, str]]:
     return [(str(a), str(b)) for a, b in doc.get("aliases", [])]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each name is folded several times while merging
 def fold_name(name: str) -> str:
     """Case- and accent-insensitive form of a name, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFKD", name)
