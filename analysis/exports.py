@@ -25,9 +25,20 @@ LINE_COLUMNS = ("project", "packages", "amount", "currency", "channel", "rationa
 SPONSORS_COLUMNS = ("Maintainer username", "Sponsorship amount in USD")
 
 
+#: Control characters XML 1.0 (hence XLSX) cannot hold; tab, newline and carriage return it can.
+_NOT_IN_XML = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], "\ufffd")
+
+
+def printable(text: str) -> str:
+    """Registry and inventory text with control characters shown as U+FFFD, so every export can hold it."""
+    return text.translate(_NOT_IN_XML)
+
+
 def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 

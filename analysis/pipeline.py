@@ -18,6 +18,7 @@ import httpx
 
 from analysis.budget import step as budget_step
 from analysis.maintainers import step as maintainers_step
+from analysis.signals import step as signals_step
 from analysis.standards import step as standards_step
 from collectors.base import Collector, Outcome, collector_for
 from collectors.completion import complete_ecosystem
@@ -136,11 +137,13 @@ STEPS: list[Step] = [
     # Scores: maintainers first (exit options quote truck factors), then standards, then what combines them.
     Step("maintainers", maintainers_step.run),
     Step("standards", standards_step.run),
+    # Vulnerabilities, lifecycle and libyear from the registry answers stored above; risk reads them.
+    Step("signals", signals_step.run),
     Step("criticality", budget_step.run_criticality),
     Step("risk", budget_step.run_risk),
 ]
 
-SCORE_STEPS = frozenset({"maintainers", "standards", "criticality", "risk"})
+SCORE_STEPS = frozenset({"maintainers", "standards", "signals", "criticality", "risk"})
 
 #: ``--only pypi`` also runs completion for PyPI applications: it needs the same registry; ``--only git``
 #: also scores what it mined; ``--only scores`` recomputes every score from the store without the network.
@@ -171,5 +174,31 @@ def run_refresh(options: RefreshOptions) -> WriteSession:
     }
     with write_session(options.db_path, "refresh", params) as session:
         for step in selected_steps(options.only):
+            before, warnings_before = dict(session.counts), session.warnings
             step.run(session, options)
+            added = {k: v - before.get(k, 0) for k, v in session.counts.items() if v != before.get(k, 0)}
+            reason = shortfall(step.name, added, session.warnings - warnings_before)
+            if reason:
+                session.fell_short(reason)
     return session
+
+
+def shortfall(step: str, added: Mapping[str, int], warnings: int) -> str | None:
+    """Why a step that had work achieved nothing, from the counts it added (None: it achieved something).
+
+    A registry step whose every package failed, a git step whose every repository was skipped or failed,
+    and a completion whose every look-up became a warning leave the run ``partial`` (exit 1), so a cron
+    job is never told "ok" when nothing worked. A step with nothing to do is not a shortfall.
+    """
+    if step in ("pypi", "npm"):
+        failed = added.get(f"{step}_failed", 0)
+        good = sum(added.get(f"{step}_{k}", 0) for k in ("collected", "unchanged", "skipped"))
+        if failed and not good:
+            return f"{step}: all {failed} package look-ups failed; nothing was updated"
+    elif step == "git":
+        tried = sum(v for k, v in added.items() if k.startswith("repositories_"))
+        if tried and not added.get("repositories_ok", 0):
+            return f"git: none of the {tried} repositories could be mined (all skipped or failed)"
+    elif step == "completion" and warnings and not added.get("inferred_packages", 0):
+        return f"completion: {warnings} problem(s) and no dependency could be completed"
+    return None

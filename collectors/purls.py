@@ -20,6 +20,10 @@ from packaging.utils import canonicalize_name
 CanonicalPurl = NewType("CanonicalPurl", str)
 
 
+#: Longest package name (or namespace) accepted; npm's own limit is 214 characters.
+MAX_NAME_LENGTH = 512
+
+
 class PurlError(ValueError):
     """A purl or package name that cannot be turned into a canonical purl."""
 
@@ -58,7 +62,13 @@ def package_id(ecosystem: str, name: str, namespace: str | None = None) -> Packa
     name = name.strip()
     namespace = namespace.strip() if namespace else None
     if not ecosystem or not name:
-        raise PurlError(f"empty package type or name ({ecosystem!r}, {name!r})")
+        raise PurlError(f"empty package type or name ({ecosystem[:50]!r}, {name[:50]!r})")
+    for part in (ecosystem, name, namespace or ""):
+        if len(part) > MAX_NAME_LENGTH:
+            raise PurlError(f"a package name of {len(part)} characters (the limit is {MAX_NAME_LENGTH})")
+        if any(ord(c) < 32 or ord(c) == 127 for c in part):
+            # Control characters break spreadsheets and terminals downstream; no registry allows them.
+            raise PurlError(f"control character in package name {part[:100]!r}")
     if ecosystem == "pypi":
         name, namespace = canonicalize_name(name), None
     elif ecosystem == "npm":
@@ -72,7 +82,7 @@ def package_id(ecosystem: str, name: str, namespace: str | None = None) -> Packa
             ecosystem, namespace, name, None, None, None, encode=True
         )
     except ValueError as exc:
-        raise PurlError(f"cannot build a purl for {ecosystem}/{name}: {exc}") from exc
+        raise PurlError(f"cannot build a purl for {ecosystem}/{name[:100]}: {exc}") from exc
     if not kind or not encoded_name:
         raise PurlError(f"empty package type or name ({ecosystem!r}, {name!r})")
     prefix = f"pkg:{kind}/{encoded_ns}/" if encoded_ns else f"pkg:{kind}/"
@@ -112,7 +122,7 @@ def _parse_general(text: str) -> ParsedPurl:
     try:
         parsed = PackageURL.from_string(text.strip())
     except ValueError as exc:
-        raise PurlError(f"not a valid purl {text!r}: {exc}") from exc
+        raise PurlError(f"not a valid purl {text[:200]!r}: {exc}") from exc
     package = package_id(parsed.type, parsed.name, parsed.namespace)
     return ParsedPurl(package=package, version=parsed.version or None)
 

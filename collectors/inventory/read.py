@@ -7,17 +7,24 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory import (
+    condaenv,
+    condalock,
     cyclonedx,
     npmlock,
     packagejson,
+    pipfilelock,
+    pnpmlock,
     poetrylock,
+    pylock,
     pyproject,
     requirements,
     spdx,
     uvlock,
+    yarnlock,
 )
 from collectors.inventory.detect import detect_format, files_in_directory
 from collectors.inventory.model import Inventory, InventoryBuilder, Skip
+from collectors.inventory.textfile import check_regular
 
 PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "cyclonedx": cyclonedx.parse,
@@ -28,19 +35,27 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "npm-lock": npmlock.parse,
     "pyproject": pyproject.parse,
     "package-json": packagejson.parse,
+    "pnpm-lock": pnpmlock.parse,
+    "yarn-lock": yarnlock.parse,
+    "pipfile-lock": pipfilelock.parse,
+    "pylock": pylock.parse,
+    "conda-env": condaenv.parse,
+    "conda-lock": condalock.parse,
 }
 
 
 def read_file(path: Path) -> Inventory:
     """Parse one file in the format its content shows. Raises :class:`InputError` naming the file."""
-    if not path.exists():
-        raise InputError(str(path), "no such file or directory")
+    check_regular(path)  # before any open: a FIFO would block the import while it holds the lock
     parser = PARSERS[detect_format(path)]
     try:
         return parser(path)
+    except RecursionError as exc:
+        raise InputError(str(path), "nested too deeply to be an inventory") from exc
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         # A shape the parser's checks did not foresee: still one line naming the file, never a traceback.
-        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {exc})") from exc
+        detail = " ".join(str(exc).split())[:200]
+        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {detail})") from exc
 
 
 def inputs_of(path: Path) -> list[Path]:
@@ -51,7 +66,11 @@ def inputs_of(path: Path) -> list[Path]:
 
 
 #: File names that say nothing about the application: it is named after their folder.
-_GENERIC_NAMES = ("uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml")
+_GENERIC_NAMES = (
+    "uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "pnpm-lock.yaml",
+    "yarn.lock", "npm-shrinkwrap.json", "Pipfile.lock", "environment.yml", "environment.yaml",
+    "conda-lock.yml",
+)  # fmt: skip
 
 
 def default_app_name(path: Path) -> str:
@@ -59,7 +78,7 @@ def default_app_name(path: Path) -> str:
     if path.is_dir():
         return path.resolve().name
     stem = path.name.split(".")[0]
-    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom"):
+    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom", "pylock"):
         return path.resolve().parent.name
     return stem
 

@@ -82,7 +82,12 @@ def server(fixture_db: Path) -> Iterator[str]:
 
 @pytest.mark.browser
 def test_every_page_in_headless_chromium(server: str) -> None:
-    assert CHROMIUM.exists(), "install Debian's chromium (apt-get install -y chromium); .ci/run does"
+    if not CHROMIUM.exists():
+        # `make test` installs it when it can (scripts/ensure-browser); CI insists on the real browser.
+        message = "install Debian's chromium (apt-get install -y chromium) to run the browser test"
+        if os.environ.get("SOCLE_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
