@@ -407,6 +407,10 @@ def write_session(
 # ---------------------------------------------------------------------------------------------- scores
 
 
+#: Up to this many score rows are staged without Arrow (see write_scores).
+_SMALL_SCORE_WRITE = 5_000
+
+
 def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> int:
     """Upsert current scores and append a history row where value, status or version changed.
 
@@ -424,15 +428,28 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
         for key in columns:
             columns[key].append(row.get(key))
         details.append(json.dumps(row.get("details") or {}, default=str, sort_keys=True))
-    staged = pa.table(
-        {
-            **{
-                k: pa.array(v, type=pa.float64() if k == "value" else pa.string()) for k, v in columns.items()
-            },
-            "details": pa.array(details, type=pa.string()),
-        }
-    )
-    conn.register("_new_scores", staged)
+    small = len(rows) <= _SMALL_SCORE_WRITE
+    if small:
+        # a few rows (a refresh with little new): staged from Python lists, as the first Arrow table imports
+        # pandas (about 0.3 s, more than the whole write)
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _new_scores AS SELECT unnest(?::VARCHAR[]) AS subject_kind, "
+            "unnest(?::VARCHAR[]) AS subject, unnest(?::VARCHAR[]) AS name, unnest(?::VARCHAR[]) AS version, "
+            "unnest(?::DOUBLE[]) AS value, unnest(?::VARCHAR[]) AS status, unnest(?::VARCHAR[]) AS label, "
+            "unnest(?::VARCHAR[]) AS reason, unnest(?::VARCHAR[]) AS details",
+            [*columns.values(), details],
+        )
+    else:
+        staged = pa.table(
+            {
+                **{
+                    k: pa.array(v, type=pa.float64() if k == "value" else pa.string())
+                    for k, v in columns.items()
+                },
+                "details": pa.array(details, type=pa.string()),
+            }
+        )
+        conn.register("_new_scores", staged)
     try:
         conn.execute(
             """
@@ -455,7 +472,10 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
         )
     finally:
         with contextlib.suppress(duckdb.Error):
-            conn.unregister("_new_scores")
+            if small:
+                conn.execute("DROP TABLE IF EXISTS _new_scores")
+            else:
+                conn.unregister("_new_scores")
     return len(rows)
 
 
