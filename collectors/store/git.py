@@ -323,7 +323,7 @@ def replace_repository_funding(
     """links: (url, platform, label, source)."""
     conn.execute(
         "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
-        "AND source IN ('funding-yml', 'funding-json')",
+        "AND source IN ('funding-yml', 'funding-json', 'drips')",
         [url],
     )
     rows = list(links)
