@@ -13,12 +13,18 @@ from rich.text import Text
 from analysis import exports
 from analysis.budget import compare as comparing
 from analysis.budget import eligibility, methods, plan
-from analysis.budget.proposal import Options, Proposal, propose, suggested_total
+from analysis.budget.proposal import (
+    DEFAULT_FLOOR,
+    UNREACHABLE,
+    Proposal,
+    default_floor,
+    propose,
+    suggested_total,
+)
 from analysis.commands.common import db_option, resolve_db
 from analysis.queries import budget as queries
-from analysis.risk import load_weights
 from collectors.errors import InputError
-from collectors.store import read_connection, utcnow, write_session
+from collectors.store import read_connection, write_session
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -50,11 +56,8 @@ def _company_evidence(value: str) -> frozenset[str]:
 
 
 def _print_table(proposal: Proposal, console: Console) -> None:
-    as_of = f"{proposal.data_as_of:%Y-%m-%d %H:%M} UTC" if proposal.data_as_of else "unknown"
-    console.print(
-        f"Budget proposal: {proposal.total:,} {proposal.currency}, method {proposal.method}, "
-        f"{len(proposal.lines)} lines, data as of {as_of}"
-    )
+    for sentence in exports.summary_sentences(proposal):
+        console.print(sentence, markup=False, highlight=False)
     table = Table(show_lines=False)
     for name, justify in (("#", "right"), ("project", "left"), ("packages", "left"), ("amount", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -70,10 +73,21 @@ def _print_table(proposal: Proposal, console: Console) -> None:
             line.rationale,
         )
         table.add_row(str(i), *(Text(c) for c in cells))
-    table.add_row("", "total", "", f"{sum(line.amount for line in proposal.lines):,}", "", "")
+    table.add_row("", "total", "", f"{proposal.allocated:,}", "", "")
     console.print(table, markup=False)
-    for subject, why in proposal.left_out:
-        console.print(f"left out: {subject}: {why}", markup=False, highlight=False)
+    if proposal.outreach:
+        console.print("Outreach (no funding channel known; contact them):", markup=False, highlight=False)
+        for item in proposal.outreach:
+            console.print(
+                f"  {item.project} ({', '.join(item.packages)}): {item.amount:,} {proposal.currency} "
+                f"with a channel; contact {' '.join(item.contacts) or 'not known'}",
+                markup=False,
+                highlight=False,
+            )
+    for reason, subjects in exports.left_out_groups(proposal):
+        console.print(
+            f"left out ({len(subjects)}): {reason}: {', '.join(subjects)}", markup=False, highlight=False
+        )
     for note in proposal.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
 
@@ -83,8 +97,14 @@ def _print_table(proposal: Proposal, console: Console) -> None:
 @click.option("--total", type=click.IntRange(min=1), help="The yearly amount to allocate, in whole units.")
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code of the total.")
 @click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True)
-@click.option("--min", "floor", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Smallest line; projects under it are dropped and their share redistributed.")  # fmt: skip
+@click.option("--min", "floor", type=click.IntRange(min=0), default=None,
+              help=f"Smallest line (default {DEFAULT_FLOOR:,}, or the total if smaller); projects under it are "
+              "dropped and their share redistributed.")  # fmt: skip
+@click.option("--max-lines", type=click.IntRange(min=1), default=None,
+              help="At most N lines; the smaller ones are dropped and their share redistributed.")  # fmt: skip
+@click.option("--unreachable", type=click.Choice(UNREACHABLE), default="redistribute", show_default=True,
+              help="The share of eligible projects without a funding channel (the outreach list): "
+              "redistributed to the payable lines, or held in reserve.")  # fmt: skip
 @click.option("--cap", type=click.FloatRange(min=0, max=1, min_open=True), default=None,
               help="Largest line as a fraction of the total (0.1 = 10%); the excess is redistributed.")  # fmt: skip
 @click.option(
@@ -99,7 +119,9 @@ def _print_table(proposal: Proposal, console: Console) -> None:
               default=None, help="Risk weights TOML (default data/risk_weights.toml).")  # fmt: skip
 @click.option("--company-evidence", default="elephant,steward", show_default=True,
               help="What marks a single-company project as ineligible: elephant, steward, both or none.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True,
+              help="table, csv, json, xlsx (a workbook finance can file), github-sponsors (bulk CSV), "
+              "pledge (an Open Source Pledge report, in USD, with --developers).")  # fmt: skip
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here, not stdout."
 )
@@ -112,7 +134,9 @@ def budget(
     total: int | None,
     currency: str,
     method: str,
-    floor: int,
+    floor: int | None,
+    max_lines: int | None,
+    unreachable: str,
     cap: float | None,
     exclude: tuple[str, ...],
     boost: tuple[str, ...],
@@ -147,31 +171,29 @@ def budget(
             f"suggested total: {total:,} {currency} a year ({developers} developers x 2,000, Open Source Pledge)",
             err=True,
         )
-    if floor > total:
-        raise InputError("--min", f"the floor {floor} is larger than the total {total}")
+    choices = plan.Choices(
+        total=total,
+        currency=currency,
+        method=method,
+        floor=default_floor(total) if floor is None else floor,
+        cap=cap,
+        exclude=frozenset(exclude),
+        boost=_boosts(boost),
+        per=per,
+        company_evidence=_company_evidence(company_evidence),
+        weights_path=weights_path,
+        max_lines=max_lines,
+        unreachable=unreachable,
+    )
     db = resolve_db(db_path)
     with read_connection(db) as conn:
         data = plan.read(conn, method)
         old = queries.saved_proposal(conn, compare_id) if compare_id is not None else None
     if compare_id is not None and old is None:
         raise InputError("--compare", f"no saved proposal {compare_id} in {db}")
-    assert data.now is not None
-    options = Options(
-        total=total,
-        currency=currency,
-        weights=load_weights(weights_path),
-        now=data.now,
-        created_at=utcnow(),
-        method=method,
-        floor=floor,
-        cap=cap,
-        exclude=frozenset(exclude),
-        boost=_boosts(boost),
-        per=per,
-        rules=eligibility.Rules(_company_evidence(company_evidence)),
-    )
+    options = plan.options(choices, data)
     proposal = propose(data, options)
-    if not proposal.lines:
+    if not proposal.lines and not proposal.outreach:
         if not data.usage:
             raise InputError(
                 str(db), "no eligible project to fund: no application imported yet (`socle import`)"
@@ -188,7 +210,7 @@ def budget(
         with output.open("w", encoding="utf-8") as handle:
             _print_table(proposal, Console(file=handle, width=200))
     else:
-        text = exports.render(proposal, fmt, output)
+        text = exports.render(proposal, fmt, output, developers=developers)
         if text is not None:
             click.echo(text, nl=False)
     if old is not None:
