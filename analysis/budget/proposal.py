@@ -422,10 +422,15 @@ def propose(data: BudgetData, options: Options) -> Proposal:
             + f"; {held}"
         )
     held_for_outreach = sum(o.amount for o in outreach_list) if options.unreachable == "reserve" else 0
-    if reserve > held_for_outreach:
+    if not amounts and groups:
+        notes.append(
+            f"no eligible project has a funding channel we know of: the whole {options.total:,} "
+            f"{options.currency} is held in reserve until the outreach list is answered"
+        )
+    elif reserve > held_for_outreach:
         notes.append(
             f"{reserve - held_for_outreach:,} {options.currency} could not be given to any line "
-            "(every payable project reached its ask or the floor) and is held in reserve"
+            "(every payable project reached its funding.json ask) and is held in reserve"
         )
     lines = []
     unknown = Fraction(0)

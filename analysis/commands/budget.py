@@ -27,6 +27,7 @@ from collectors.errors import InputError
 from collectors.store import read_connection, write_session
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SHOWN = 8  # left-out subjects named per reason on screen (every one is in the exports)
 
 
 def _boosts(values: tuple[str, ...]) -> dict[str, float]:
@@ -85,9 +86,8 @@ def _print_table(proposal: Proposal, console: Console) -> None:
                 highlight=False,
             )
     for reason, subjects in exports.left_out_groups(proposal):
-        console.print(
-            f"left out ({len(subjects)}): {reason}: {', '.join(subjects)}", markup=False, highlight=False
-        )
+        more = f" and {len(subjects) - _SHOWN} more" if len(subjects) > _SHOWN else ""
+        console.print(f"left out: {', '.join(subjects[:_SHOWN])}{more}: {reason}", markup=False, highlight=False)
     for note in proposal.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
 
