@@ -368,13 +368,12 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         if ask is not None and options.per == "project":
             asks[key] = ask
     cap_units = math.floor(options.cap * options.total) if options.cap is not None else None
-    everyone, first = _allocate(weights, options.total, options.floor, cap_units, options.max_lines, asks)
+    floor = max(options.floor, 1)  # a line of 0 is no grant: even without a floor, each line gets a unit
+    everyone, first = _allocate(weights, options.total, floor, cap_units, options.max_lines, asks)
     unreachable = {k for k in groups if channel_of[k] is None}
     if options.unreachable == "redistribute":
         payable_weights = {k: w for k, w in weights.items() if k not in unreachable}
-        amounts, result = _allocate(
-            payable_weights, options.total, options.floor, cap_units, options.max_lines, asks
-        )
+        amounts, result = _allocate(payable_weights, options.total, floor, cap_units, options.max_lines, asks)
     else:
         amounts, result = {k: a for k, a in everyone.items() if k not in unreachable}, first
     reserve = options.total - sum(amounts.values())
@@ -390,7 +389,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         reason = (
             f"beyond the {options.max_lines} largest lines (--max-lines); its share was redistributed"
             if beyond
-            else f"under the floor of {options.floor:,} {options.currency}; its share was redistributed"
+            else f"under the floor of {floor:,} {options.currency}; its share was redistributed"
         )
         left_out.append((key, reason))
     for key in sorted(k for k, w in weights.items() if w <= 0):

@@ -87,7 +87,9 @@ def _print_table(proposal: Proposal, console: Console) -> None:
             )
     for reason, subjects in exports.left_out_groups(proposal):
         more = f" and {len(subjects) - _SHOWN} more" if len(subjects) > _SHOWN else ""
-        console.print(f"left out: {', '.join(subjects[:_SHOWN])}{more}: {reason}", markup=False, highlight=False)
+        console.print(
+            f"left out: {', '.join(subjects[:_SHOWN])}{more}: {reason}", markup=False, highlight=False
+        )
     for note in proposal.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
 

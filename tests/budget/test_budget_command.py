@@ -34,7 +34,9 @@ def _csv(text: str) -> list[dict[str, str]]:
 def test_every_method_allocates_the_whole_total_with_channel_and_rationale(
     store: Path, capsys: pytest.CaptureFixture[str], method: str
 ) -> None:
-    code, out, _ = _run(capsys, "--db", str(store), "--total", "20000", "--method", method, "--format", "json")
+    code, out, _ = _run(
+        capsys, "--db", str(store), "--total", "20000", "--method", method, "--format", "json"
+    )
     assert code == 0
     proposal = json.loads(out)
     rows = proposal["lines"]
@@ -55,13 +57,25 @@ def test_every_method_allocates_the_whole_total_with_channel_and_rationale(
 
 def test_table_output_and_channel_preference(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
-        capsys, "--db", str(store), "--total", "20000", "--min", "100", "--currency", "EUR", "--format", "json"
+        capsys,
+        "--db",
+        str(store),
+        "--total",
+        "20000",
+        "--min",
+        "100",
+        "--currency",
+        "EUR",
+        "--format",
+        "json",
     )
     assert code == 0
     proposal = json.loads(out)
     by_project = {line["project"]: line for line in proposal["lines"]}
     starlette = by_project["https://github.com/encode/starlette"]
-    assert starlette["channel"]["platform"] == "github-sponsors"  # invoices: ranked over the funding.json channel
+    assert (
+        starlette["channel"]["platform"] == "github-sponsors"
+    )  # invoices: ranked over the funding.json channel
     axios = by_project["https://github.com/axios/axios"]
     assert axios["channel"]["platform"] == "open-collective"
     dateutil = by_project["https://github.com/dateutil/dateutil"]
@@ -122,7 +136,9 @@ def test_xlsx_has_summary_and_lines(store: Path, tmp_path: Path, capsys: pytest.
     assert book.sheetnames == ["Summary", "Lines", "Outreach", "Left out"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0] != "In short"}
     assert summary["Total"] == 20000 and summary["Allocated"] == 20000
-    assert summary["Method"].startswith("need: each project's weight is how much the organisation relies on it")
+    assert summary["Method"].startswith(
+        "need: each project's weight is how much the organisation relies on it"
+    )
     assert summary["Data as of"] == "2026-11-01 12:00 UTC"
     assert summary["Minimum grant"].startswith("1,000 EUR: smaller shares are dropped")
     assert summary["Risk weights"] == "risk_weights.toml"  # never a path of the server
@@ -142,7 +158,17 @@ def test_xlsx_has_summary_and_lines(store: Path, tmp_path: Path, capsys: pytest.
 
 def test_github_sponsors_bulk_csv(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
-        capsys, "--db", str(store), "--total", "9999", "--min", "100", "--currency", "USD", "--format", "github-sponsors"
+        capsys,
+        "--db",
+        str(store),
+        "--total",
+        "9999",
+        "--min",
+        "100",
+        "--currency",
+        "USD",
+        "--format",
+        "github-sponsors",
     )
     assert code == 0
     rows = _csv(out)
