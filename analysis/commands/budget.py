@@ -215,6 +215,10 @@ def budget(
         text = exports.render(proposal, fmt, output, developers=developers)
         if text is not None:
             click.echo(text, nl=False)
+    if output is not None:
+        click.echo(
+            f"wrote {output}: {len(proposal.lines)} lines, {proposal.allocated:,} {proposal.currency}", err=True
+        )
     if old is not None:
         # With a machine-readable export on stdout, the comparison goes to stderr so the export stays clean.
         to_stderr = fmt != "table" and output is None
