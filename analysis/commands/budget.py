@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -94,6 +97,34 @@ def _print_table(proposal: Proposal, console: Console) -> None:
         console.print(f"note: {note}", markup=False, highlight=False)
 
 
+def _print_history(rows: list[queries.YearAmount], fmt: str) -> None:
+    """One row per project and currency, one column per year, and the total across years."""
+    years = sorted({r.year for r in rows})
+    table: dict[tuple[str, str], dict[int, int]] = {}
+    for r in rows:
+        table.setdefault((r.project, r.currency), {})[r.year] = r.amount
+    header = ["project", "currency", *map(str, years), "total"]
+    body = [
+        [project, currency, *(by_year.get(y, 0) for y in years), sum(by_year.values())]
+        for (project, currency), by_year in sorted(
+            table.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])
+        )
+    ]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(body)
+    elif fmt == "json":
+        click.echo(json.dumps([dict(zip(header, row, strict=True)) for row in body], indent=2))
+    elif not body:
+        click.echo("no proposal saved yet: `socle budget --total N --save` saves one")
+    else:
+        out = Table(*header)
+        for row in body:
+            out.add_row(*(Text(f"{v:,}" if isinstance(v, int) else str(v)) for v in row))
+        Console(width=200).print(out)
+
+
 @click.command()
 @db_option
 @click.option("--total", type=click.IntRange(min=1), help="The yearly amount to allocate, in whole units.")
@@ -128,6 +159,8 @@ def _print_table(proposal: Proposal, console: Console) -> None:
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here, not stdout."
 )
 @click.option("--save", is_flag=True, help="Save the proposal in the store, to compare later runs with it.")
+@click.option("--history", is_flag=True,
+              help="Show what each project received across years (the last proposal saved in each year).")  # fmt: skip
 @click.option(
     "--compare", "compare_id", type=int, default=None, help="Show what changed since saved proposal ID."
 )
@@ -149,6 +182,7 @@ def budget(
     fmt: str,
     output: Path | None,
     save: bool,
+    history: bool,
     compare_id: int | None,
 ) -> None:
     """Propose a contribution budget: who to fund, how much, through which channel, and why.
@@ -161,7 +195,12 @@ def budget(
         socle budget --total 50000 --currency EUR --min 250 --cap 0.1
         socle budget --developers 12 --method stackaid --format xlsx --output budget.xlsx
         socle budget --total 20000 --save && socle budget --total 25000 --compare 1
+        socle budget --history
     """
+    if history:
+        with read_connection(resolve_db(db_path)) as conn:
+            _print_history(queries.received_by_year(conn), fmt)
+        return
     currency = currency.upper()
     if not _CURRENCY.match(currency):
         raise InputError("--currency", f"expected an ISO 4217 code such as EUR or USD, got {currency!r}")
@@ -217,7 +256,8 @@ def budget(
             click.echo(text, nl=False)
     if output is not None:
         click.echo(
-            f"wrote {output}: {len(proposal.lines)} lines, {proposal.allocated:,} {proposal.currency}", err=True
+            f"wrote {output}: {len(proposal.lines)} lines, {proposal.allocated:,} {proposal.currency}",
+            err=True,
         )
     if old is not None:
         # With a machine-readable export on stdout, the comparison goes to stderr so the export stays clean.

@@ -591,3 +591,32 @@ def proposals(conn: duckdb.DuckDBPyConnection) -> list[tuple[int, datetime, str,
             "ORDER BY proposal_id DESC"
         ).fetchall()
     ]
+
+
+@dataclass(frozen=True)
+class YearAmount:
+    """What one project received in one year: its line in the last proposal saved that year."""
+
+    project: str
+    year: int
+    currency: str
+    amount: int
+    proposal_id: int
+
+
+def received_by_year(conn: duckdb.DuckDBPyConnection) -> list[YearAmount]:
+    """Per project and year, its amount in the last proposal saved in that year (drafts saved earlier in the
+    year are replaced by the later one: a year has one budget), by project then year."""
+    if not {"budget_proposals", "budget_lines"} <= set(table_names(conn)):
+        return []
+    rows = conn.execute(
+        """
+        WITH last AS (
+            SELECT year(created_at) AS year, max(proposal_id) AS proposal_id FROM budget_proposals GROUP BY 1
+        )
+        SELECT l.project, last.year, p.currency, l.amount, p.proposal_id
+        FROM last JOIN budget_proposals p USING (proposal_id) JOIN budget_lines l USING (proposal_id)
+        ORDER BY l.project, last.year
+        """
+    ).fetchall()
+    return [YearAmount(str(pr), int(y), str(c), int(a), int(i)) for pr, y, c, a, i in rows]

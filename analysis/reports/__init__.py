@@ -69,7 +69,9 @@ def sort_rows(table: ReportTable, sort: str | None) -> ReportTable:
     return ReportTable(table.columns, present + missing)
 
 
-def sort_and_limit(table: ReportTable, options: ReportOptions, default_sort: str | None = None) -> ReportTable:
+def sort_and_limit(
+    table: ReportTable, options: ReportOptions, default_sort: str | None = None
+) -> ReportTable:
     """``--sort`` (or the report's default order) then ``--limit``: what every report does with its rows."""
     table = sort_rows(table, options.sort or default_sort)
     if options.limit is not None:

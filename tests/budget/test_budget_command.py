@@ -278,3 +278,35 @@ def test_catalogue_steward_company_is_left_out(store: Path, capsys: pytest.Captu
         capsys, "--db", str(store), "--total", "20000", "--format", "json", "--company-evidence", "elephant"
     )
     assert "https://github.com/facebook/react" not in {o["subject"] for o in json.loads(out)["left_out"]}
+
+
+def test_history_shows_what_each_project_received_across_years(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contextlib
+
+    import duckdb
+
+    assert _run(capsys, "--db", str(store), "--total", "10000", "--save")[0] == 0  # a 2025 draft ...
+    assert _run(capsys, "--db", str(store), "--total", "20000", "--save")[0] == 0  # ... replaced by this one
+    assert _run(capsys, "--db", str(store), "--total", "30000", "--save")[0] == 0  # 2026
+    with contextlib.closing(duckdb.connect(str(store))) as conn:
+        conn.execute("UPDATE budget_proposals SET created_at = '2025-03-01' WHERE proposal_id = 1")
+        conn.execute("UPDATE budget_proposals SET created_at = '2025-06-01' WHERE proposal_id = 2")
+        conn.execute("UPDATE budget_proposals SET created_at = '2026-03-01' WHERE proposal_id = 3")
+        saved = {
+            (pid, project): amount
+            for pid, project, amount in conn.execute(
+                "SELECT proposal_id, project, amount FROM budget_lines"
+            ).fetchall()
+        }
+    code, out, _ = _run(capsys, "--db", str(store), "--history", "--format", "json")
+    assert code == 0
+    rows = {row["project"]: row for row in json.loads(out)}
+    dateutil = rows["https://github.com/dateutil/dateutil"]
+    project = "https://github.com/dateutil/dateutil"
+    assert dateutil["2025"] == saved[2, project] and dateutil["2026"] == saved[3, project]
+    assert dateutil["total"] == saved[2, project] + saved[3, project]
+    assert sum(row["total"] for row in rows.values()) == 20000 + 30000
+    code, out, _ = _run(capsys, "--db", str(store), "--history")
+    assert code == 0 and "2025" in out and "2026" in out and "dateutil" in out
