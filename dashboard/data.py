@@ -273,6 +273,17 @@ def short_name(project: str) -> str:
     return project
 
 
+def outreach_frame(proposal: Proposal) -> pd.DataFrame:
+    """Projects without a funding channel: what they would receive with one, and whom to contact."""
+    return pd.DataFrame(
+        [
+            (o.project, ", ".join(o.packages), o.amount, " ".join(o.contacts), o.rationale)
+            for o in proposal.outreach
+        ],
+        columns=["project", "packages", "amount", "contacts", "rationale"],
+    )
+
+
 def left_out_frame(proposal: Proposal) -> pd.DataFrame:
     return pd.DataFrame(proposal.left_out, columns=["subject", "reason"])
 
