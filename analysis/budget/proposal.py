@@ -421,7 +421,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
             + f"; {held}"
         )
     held_for_outreach = sum(o.amount for o in outreach_list) if options.unreachable == "reserve" else 0
-    if not amounts and groups:
+    if not amounts and unreachable:
         notes.append(
             f"no eligible project has a funding channel we know of: the whole {options.total:,} "
             f"{options.currency} is held in reserve until the outreach list is answered"
