@@ -129,7 +129,8 @@ def _print_history(rows: list[queries.YearAmount], fmt: str) -> None:
 @db_option
 @click.option("--total", type=click.IntRange(min=1), help="The yearly amount to allocate, in whole units.")
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code of the total.")
-@click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True)
+@click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True,
+              help="How the total is shared out: need, equal, stackaid or usage (see docs/budget.md).")  # fmt: skip
 @click.option("--min", "floor", type=click.IntRange(min=0), default=None,
               help=f"Smallest line (default {DEFAULT_FLOOR:,}, or the total if smaller); projects under it are "
               "dropped and their share redistributed.")  # fmt: skip
@@ -153,8 +154,8 @@ def _print_history(rows: list[queries.YearAmount], fmt: str) -> None:
 @click.option("--company-evidence", default="elephant,steward", show_default=True,
               help="What marks a single-company project as ineligible: elephant, steward, both or none.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True,
-              help="table, csv, json, xlsx (a workbook finance can file), github-sponsors (bulk CSV), "
-              "pledge (an Open Source Pledge report, in USD, with --developers).")  # fmt: skip
+              help="table for the terminal, or an export: csv, json, xlsx (a workbook finance can file), "
+              "github-sponsors (bulk CSV), pledge (an Open Source Pledge report, in USD, with --developers).")  # fmt: skip
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here, not stdout."
 )
