@@ -12,7 +12,7 @@ from typing import Any
 
 from analysis import criticality, risk
 from analysis.budget import channels, eligibility, facts, methods, outreach
-from analysis.budget.allocate import Allocation, allocate
+from analysis.budget.asks import allocate_within_asks, funding_ask
 from analysis.budget.decide import decide, matches, package_name
 from analysis.gcpause import gc_paused
 from analysis.queries.budget import BudgetData
@@ -238,66 +238,6 @@ _METHODS: dict[str, Callable[[BudgetData, Mapping[str, Sequence[str]], Mapping[s
 _ASSESSED = frozenset({"need"})
 
 
-def _ask(data: BudgetData, project: str, currency: str) -> tuple[int | None, str]:
-    """What the project's funding.json asks a year in ``currency`` (the largest active plan), and a phrase
-    for the rationale: the ask, or why a plan could not be used, and the history it reports."""
-    parts: list[str] = []
-    asks: list[float] = []
-    other: list[str] = []
-    for plan in data.plans.get(project, ()):
-        yearly = plan.yearly
-        if plan.status != "active" or yearly is None:
-            continue
-        if plan.currency == currency:
-            asks.append(yearly)
-        else:
-            other.append(f"{yearly:,.0f} {plan.currency}")
-    ask = math.floor(max(asks)) if asks else None
-    if ask is not None:
-        parts.append(f"its funding.json asks {ask:,} {currency} a year")
-    elif other:
-        parts.append(f"its funding.json asks {other[0]} a year (another currency: not used as a cap)")
-    history = data.history.get(project, ())
-    if history:
-        last = max(h.year for h in history)
-        received = "; ".join(f"{h.amount:,.0f} {h.currency}" for h in history if h.year == last)
-        parts.append(f"it reports receiving {received} in {last}")
-    return ask, "; ".join(parts)
-
-
-def _allocate(
-    weights: Mapping[str, float],
-    total: int,
-    floor: int,
-    cap: int | None,
-    max_lines: int | None,
-    asks: Mapping[str, int],
-) -> tuple[dict[str, int], Allocation]:
-    """``allocate`` where a line never exceeds its funding.json ask: a line over its ask is fixed at it and
-    the rest is shared again among the others, until none is over (an ask under the floor is not a cap)."""
-    fixed: dict[str, int] = {}
-    remaining_weights = dict(weights)
-    while True:
-        remaining = total - sum(fixed.values())
-        slots = None if max_lines is None else max_lines - len(fixed)
-        if (
-            remaining <= 0
-            or floor > remaining
-            or slots == 0
-            or not any(w > 0 for w in remaining_weights.values())
-        ):
-            result = Allocation({}, tuple(k for k, w in remaining_weights.items() if w > 0), cap, False)
-            break
-        result = allocate(remaining_weights, remaining, floor=floor, cap=cap, max_lines=slots)
-        over = {k: asks[k] for k, a in result.amounts.items() if k in asks and a > asks[k] >= floor}
-        if not over:
-            break
-        fixed.update(over)
-        for key in over:
-            del remaining_weights[key]
-    return {**fixed, **result.amounts}, result
-
-
 @gc_paused
 def propose(data: BudgetData, options: Options) -> Proposal:
     """Build a proposal; pure given the data and options, so the same store and options give the same lines.
@@ -362,18 +302,20 @@ def propose(data: BudgetData, options: Options) -> Proposal:
     }
     asks: dict[str, int] = {}
     for key in groups:
-        ask, phrase = _ask(data, project_of[key], options.currency)
+        ask, phrase = funding_ask(data, project_of[key], options.currency)
         if phrase:
             why[key] += f"; {phrase}"
         if ask is not None and options.per == "project":
             asks[key] = ask
     cap_units = math.floor(options.cap * options.total) if options.cap is not None else None
     floor = max(options.floor, 1)  # a line of 0 is no grant: even without a floor, each line gets a unit
-    everyone, first = _allocate(weights, options.total, floor, cap_units, options.max_lines, asks)
+    everyone, first = allocate_within_asks(weights, options.total, floor, cap_units, options.max_lines, asks)
     unreachable = {k for k in groups if channel_of[k] is None}
     if options.unreachable == "redistribute":
         payable_weights = {k: w for k, w in weights.items() if k not in unreachable}
-        amounts, result = _allocate(payable_weights, options.total, floor, cap_units, options.max_lines, asks)
+        amounts, result = allocate_within_asks(
+            payable_weights, options.total, floor, cap_units, options.max_lines, asks
+        )
     else:
         amounts, result = {k: a for k, a in everyone.items() if k not in unreachable}, first
     reserve = options.total - sum(amounts.values())
@@ -382,6 +324,7 @@ def propose(data: BudgetData, options: Options) -> Proposal:
             f"the cap of {cap_units:,} {options.currency} cannot hold over {len(result.amounts)} lines; "
             f"raised to {result.cap:,} so the whole total is allocated"
         )
+    # --max-lines cut the dropped lines when it kept as many as it allows; otherwise the floor did.
     beyond = options.max_lines is not None and len(amounts) >= options.max_lines
     for key in result.dropped:
         if key in unreachable:
