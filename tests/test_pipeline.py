@@ -346,7 +346,9 @@ def test_budget_lines_sum_to_the_total_each_with_a_channel_and_a_rationale(world
     outreach = {o["project"]: o for o in proposal["outreach"]}
     assert REQUESTS not in lines and outreach[REQUESTS]["contacts"][0] == REQUESTS
     assert "truck factor 1" in outreach[REQUESTS]["rationale"]
-    assert "confidence 100%" in outreach[REQUESTS]["rationale"]  # "no channel" is known here, a fact
+    # The registry and the repository were both read: "no funding channel" is a fact, not an unknown.
+    reason = next(r["reason"] for r in _report(world, "risk") if r["package"] == "pkg:pypi/requests")
+    assert "funding" not in reason.partition("not known:")[2]
     assert outreach[REQUESTS]["amount_with_a_channel"] == max(
         o["amount_with_a_channel"] for o in outreach.values()
     )
