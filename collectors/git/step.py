@@ -22,6 +22,7 @@ from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
 from collectors.store import git as store
+from collectors.store.funding import replace_repository_plans
 
 
 class GitStepOptions(Protocol):
@@ -279,12 +280,23 @@ def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: G
             parsed = []
         links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
         break
-    content = mining.read_blob(commit, funding.FUNDING_JSON_PATH)
-    if content is not None:
+    plans: list[funding.FundingPlan] = []
+    history: list[funding.FundingHistory] = []
+    # funding.json (floss.fund) and a Drips FUNDING.json: two shapes, told apart by parse_funding_manifest.
+    for where in dict.fromkeys((funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)):
+        content = mining.read_blob(commit, where)
+        if content is None:
+            continue
         try:
-            parsed = funding.parse_funding_json(content, f"{url}:{funding.FUNDING_JSON_PATH}")
+            manifest = funding.parse_funding_manifest(content, f"{url}:{where}", url)
         except InputError as exc:
             session.event("warning", url, str(exc))
-            parsed = []
-        links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
+            continue
+        links += [
+            (link.url, settings.funding_platform(link.url), link.label, link.source)
+            for link in manifest.links
+        ]
+        plans += manifest.plans
+        history += manifest.history
     store.replace_repository_funding(session.conn, url, links, session.run_id)
+    replace_repository_plans(session.conn, url, plans, history, session.run_id)

@@ -340,7 +340,7 @@ def replace_repository_funding(
         return
     conn.execute(
         "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
-        "AND source IN ('funding-yml', 'funding-json')",
+        "AND source IN ('funding-yml', 'funding-json', 'drips')",
         [url],
     )
     insert_columns(

@@ -126,7 +126,7 @@ def test_every_page_in_headless_chromium(server: str) -> None:
             with page.expect_download(timeout=30_000) as xlsx_download:
                 page.get_by_role("button", name="Download XLSX").click()
             book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
-            assert book.sheetnames == ["Summary", "Lines"]
+            assert book.sheetnames == ["Summary", "Lines", "Outreach", "Left out"]
             assert sum(int(r[2]) for r in book["Lines"].iter_rows(min_row=2, values_only=True)) == 20000
             assert xlsx_download.value.suggested_filename == "socle-budget.xlsx"
             # A hostile package summary reaches the browser as literal text: no script runs, no link appears.
