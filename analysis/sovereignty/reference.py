@@ -7,10 +7,10 @@ Files are small TOML written by hand; a problem names the file and the entry, an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any

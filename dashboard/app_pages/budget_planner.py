@@ -88,34 +88,37 @@ if proposal is not None and not proposal.lines:
         st.warning("No application imported yet: `socle import` adds the organisation's dependencies.")
 funded = proposal if proposal is not None and proposal.lines else None
 
+#: The chart shows the largest lines only: hundreds of bars are unreadable; the table below has them all.
+CHART_LINES = 25
+
 if funded is not None:
     lines = data.proposal_frame(funded)
-    summary = st.columns(3)
+    summary = st.columns([1, 1, 1, 1, 1, 1])
     summary[0].metric("Allocated", f"{int(lines['amount'].sum()):,} {funded.currency}")
     summary[1].metric("Lines", len(lines))
     summary[2].metric("Without a channel", sum(line.channel is None for line in funded.lines))
-    as_of = f"{funded.data_as_of:%Y-%m-%d %H:%M} UTC" if funded.data_as_of else "unknown"
-    st.text(f"Method {funded.method}, data as of {as_of}; the lines sum exactly to the total.")
-    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
-    by_line = lines.assign(line=lines["project"].map(data.short_name))
-    ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=f"Proposal ({funded.currency})"))
-    for note in funded.notes:
-        st.text(f"Note: {note}")
-
-    actions = st.columns(3)
-    actions[0].download_button(
+    summary[3].download_button(
         "Download CSV", exports.to_csv(funded), file_name="socle-budget.csv", mime="text/csv", key="csv"
     )
-    actions[1].download_button(
+    summary[4].download_button(
         "Download XLSX", exports.to_xlsx(funded), file_name="socle-budget.xlsx", mime=XLSX, key="xlsx"
     )
-    if actions[2].button("Save proposal", key="save"):
+    if summary[5].button("Save proposal", key="save"):
         try:
             saved_id = data.save_proposal(funded)
         except StoreBusyError:
             st.warning("A refresh is running: try saving again in a few minutes.")
         else:
             st.success(f"Saved as proposal #{saved_id}.")
+    as_of = f"{funded.data_as_of:%Y-%m-%d %H:%M} UTC" if funded.data_as_of else "unknown"
+    st.text(f"Method {funded.method}, data as of {as_of}; the lines sum exactly to the total.")
+    for note in funded.notes:
+        st.text(f"Note: {note}")
+    largest = lines.nlargest(CHART_LINES, "amount")
+    by_line = largest.assign(line=largest["project"].map(data.short_name))
+    title = f"Largest {len(largest)} of {len(lines)} lines ({funded.currency})"
+    ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=title))
+    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
 
 if proposal is not None and proposal.left_out:
     with st.expander(f"Left out ({len(proposal.left_out)})"):
