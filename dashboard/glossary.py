@@ -12,7 +12,8 @@ GLOSSARY: dict[str, str] = {
     "truck factor": "Also called the bus factor: the smallest number of developers who together wrote more "
     "than half of the files (Avelino et al., 2016). 1 means one person's departure leaves most of the code "
     "without an author.",
-    "bus factor": "See truck factor.",
+    "bus factor": "Another name for the truck factor: how many people would have to leave before most of "
+    "the code has no author left.",
     "contributor absence factor": "The smallest number of people who made half of the commits (CHAOSS).",
     "pony factor": "The smallest number of committers whose commits make up at least half of all commits.",
     "elephant factor": "The smallest number of organisations (from commit e-mail domains) that made half of "

@@ -45,9 +45,9 @@ def test_overview_shows_the_organisation_and_freshness(open_page: OpenPage) -> N
     # Opens with the riskiest critical dependencies (criticality x risk) and the recommended actions.
     need = riskiest["criticality"] * riskiest["risk"]
     assert len(riskiest) == 5 and list(need) == sorted(need, reverse=True)
-    assert list(riskiest.columns)[0] == "package" and list(riskiest.columns)[-1] == "purl"
+    assert riskiest.columns[0] == "package" and riskiest.columns[-1] == "purl"
     assert riskiest.iloc[0]["package"] == "sqlalchemy" and riskiest["reason"].str.endswith(".").all()
-    assert list(actions["package"])[0] == "sqlalchemy" and actions["why"].str.len().min() > 20
+    assert actions.iloc[0]["package"] == "sqlalchemy" and actions["why"].str.len().min() > 20
     assert list(apps["application"]) == ["citizen-portal-api", "open-data-pipeline", "services-web"]
     direct_web = sum(1 for p in PACKAGES if p.apps == "s" and p.parent is None)
     assert dict(zip(apps["application"], apps["direct"], strict=True))["services-web"] == direct_web == 11

@@ -4,8 +4,8 @@ to each of its most critical packages (breadth-first over the application's own 
 from __future__ import annotations
 
 from collections import deque
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 import duckdb
 
