@@ -47,7 +47,7 @@ def show(card: Card) -> None:
                     for o in card.options
                 ]
             ),
-            **{
+            columns={
                 "truck factor": st.column_config.NumberColumn(format="%d"),
                 "active maintainers": st.column_config.NumberColumn(format="%d"),
             },

@@ -37,9 +37,12 @@ def wrapped_row_height(frame: pd.DataFrame, columns: list[str]) -> int | None:
     return None if lines <= 1 else max(70, lines * LINE_PIXELS + 14)
 
 
-def table(frame: pd.DataFrame, *, height: int | None = None, **column_config: Any) -> None:
+def table(
+    frame: pd.DataFrame, *, height: int | None = None, columns: dict[str, Any] | None = None, **column_config: Any
+) -> None:
     """A sortable, read-only table (cells are rendered as plain text); missing values read "not known", and
-    sentences wrap instead of being cut."""
+    sentences wrap instead of being cut. ``columns`` configures columns whose names have spaces."""
+    column_config = {**(columns or {}), **column_config}
     long = [c for c in frame.columns if c in LONG_TEXT and frame[c].dtype == object]
     for column in long:
         column_config.setdefault(

@@ -25,7 +25,7 @@ if summary.packages:
         ),
         criticality=st.column_config.NumberColumn(format="%.2f", help=term("criticality")),
         risk=st.column_config.NumberColumn(format="%.2f", help=term("risk")),
-        **{"truck factor": st.column_config.NumberColumn(format="%d", help=term("truck factor"))},
+        columns={"truck factor": st.column_config.NumberColumn(format="%d", help=term("truck factor"))},
     )
     st.subheader("Recommended actions")
     actions = data.exposure().actions[:5]

@@ -41,7 +41,7 @@ by_jurisdiction = pd.DataFrame(
 )
 left, right = st.columns([2, 3])
 with left:
-    ui.table(by_jurisdiction, **{"critical weight": st.column_config.NumberColumn(format="%.2f")})
+    ui.table(by_jurisdiction, columns={"critical weight": st.column_config.NumberColumn(format="%.2f")})
 with right:
     ui.chart(
         charts.horizontal_bar(
