@@ -38,7 +38,11 @@ def wrapped_row_height(frame: pd.DataFrame, columns: list[str]) -> int | None:
 
 
 def table(
-    frame: pd.DataFrame, *, height: int | None = None, columns: dict[str, Any] | None = None, **column_config: Any
+    frame: pd.DataFrame,
+    *,
+    height: int | None = None,
+    columns: dict[str, Any] | None = None,
+    **column_config: Any,
 ) -> None:
     """A sortable, read-only table (cells are rendered as plain text); missing values read "not known", and
     sentences wrap instead of being cut. ``columns`` configures columns whose names have spaces."""
