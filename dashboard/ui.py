@@ -47,7 +47,7 @@ def table(
     """A sortable, read-only table (cells are rendered as plain text); missing values read "not known", and
     sentences wrap instead of being cut. ``columns`` configures columns whose names have spaces."""
     column_config = {**(columns or {}), **column_config}
-    long = [c for c in frame.columns if c in LONG_TEXT and frame[c].dtype == object]
+    long = [c for c in frame.columns if c in LONG_TEXT and not pd.api.types.is_numeric_dtype(frame[c])]
     for column in long:
         column_config.setdefault(
             column, st.column_config.TextColumn(column.replace("_", " "), width=TEXT_WIDTH)

@@ -1,6 +1,8 @@
 """Budget planner: the options of ``socle budget`` as widgets, the proposal recomputed as they change,
 its exports, saving it, and what changed since a saved proposal."""
 
+import re
+
 import streamlit as st
 
 from analysis import exports
@@ -140,7 +142,8 @@ else:
         ui.table(data.proposal_lines(chosen), amount=st.column_config.NumberColumn(format="%d"))
     else:
         for change in comparison.parameters:
-            st.text(f"Parameter {change}")
+            # An unset parameter (no cap, no floor) is said, not printed as Python's None.
+            st.text("Parameter " + re.sub(r"\bNone\b", "not set", change))
         if comparison.changes.empty:
             st.text("Same amounts as the saved proposal.")
         else:
