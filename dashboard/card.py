@@ -8,7 +8,6 @@ import streamlit as st
 
 from analysis.sovereignty.report import Card
 from dashboard import ui
-from dashboard.glossary import term
 
 
 def show(card: Card) -> None:
@@ -16,12 +15,17 @@ def show(card: Card) -> None:
     st.subheader("Dependency card")
     st.text(f"{facts.name}  ({facts.purl}, {facts.ecosystem})")
     control = card.control
-    # Values only: help texts render Markdown, and these names come from commits and registries.
+    # Plain text that wraps (a metric would cut long names); names come from commits and registries.
     top = st.columns(4)
-    top[0].metric("Controlled by", control.controller.entity or ui.NOT_KNOWN, help=term("steward"))
-    top[1].metric("Controller's country", control.controller.country or ui.NOT_KNOWN)
-    top[2].metric("Forge operator", control.forge.entity or ui.NOT_KNOWN, help=term("cut-off"))
-    top[3].metric("Registry operator", control.registry.entity or ui.NOT_KNOWN, help=term("cut-off"))
+    facts_shown = (
+        ("Controlled by", control.controller.entity),
+        ("Controller's country", control.controller.country),
+        ("Forge operator", control.forge.entity),
+        ("Registry operator", control.registry.entity),
+    )
+    for column, (label, value) in zip(top, facts_shown, strict=True):
+        column.caption(label)
+        column.text(value or ui.NOT_KNOWN)
     for section in card.explanation.sections:
         st.markdown(f"**{section.question}**")
         st.text(

@@ -265,7 +265,7 @@ def operators() -> pd.DataFrame:
                 "place": p.key,
                 "operator": p.operator.name,
                 "controlled by": p.operator.parent or "itself",
-                "country": p.operator.country or "not known (no source found)",
+                "country": p.operator.country or "not known",
                 "source": p.source,
             }
             for p in sorted(sovereignty_reference.shipped().places.values(), key=lambda p: (p.role, p.key))

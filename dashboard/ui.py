@@ -16,12 +16,9 @@ from analysis.queries.sovereignty import purl_name
 #: Shown in place of a missing value: unknown is said, never drawn as a grey "None".
 NOT_KNOWN = "not known"
 #: Columns of sentences: shown wide and wrapped over as many lines as the longest needs, never cut.
-LONG_TEXT = (
-    "reason", "risk_reason", "rationale", "message", "why", "summary", "path", "channel", "evidence",
-    "hint", "actions", "exit_option", "packages", "sentence", "controller", "forge", "registry",
-)  # fmt: skip
-TEXT_WIDTH = 420  # pixels of a long-text column
-CHARS_PER_LINE = 48  # conservative for that width at the default font, so a wrapped cell never overflows
+LONG_TEXT = ("reason", "risk_reason", "rationale", "message", "why", "summary", "path", "channel", "evidence")
+TEXT_WIDTH = 380  # pixels of a long-text column
+CHARS_PER_LINE = 42  # conservative for that width at the default font, so a wrapped cell never overflows
 LINE_PIXELS = 21
 MAX_LINES = 12
 

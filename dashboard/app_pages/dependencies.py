@@ -60,19 +60,20 @@ meta = detail.metadata
 if meta:
     st.text(str(meta.get("summary") or ""))
     ui.table(ui.fields(meta))
+# Sentence tables (scores' reasons, usage paths) take the full width, so their text wraps rather than hides.
+st.markdown("**Scores**")
+ui.table(detail.scores, value=st.column_config.NumberColumn(format="%.3g"))
+st.markdown("**Used by**")
+ui.table(detail.usage)
 left, right = st.columns(2)
 with left:
-    st.markdown("**Scores**")
-    ui.table(detail.scores, value=st.column_config.NumberColumn(format="%.3g"))
-    st.markdown("**Used by**")
-    ui.table(detail.usage)
-with right:
     st.markdown("**Versions**")
     ui.table(detail.releases, height=220)
-    st.markdown("**Repository**")
-    ui.table(detail.repositories)
     st.markdown("**Maintainers (publish rights)**")
     ui.table(detail.maintainers)
+with right:
+    st.markdown("**Repository**")
+    ui.table(detail.repositories)
     st.markdown("**Funding links**")
     if detail.funding.empty:
         st.text("No funding channel known.")

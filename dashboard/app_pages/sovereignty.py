@@ -18,8 +18,8 @@ if exposure.dependencies == 0:
     st.stop()
 
 st.subheader("Exposure")
-columns = st.columns(len(exposure.shares))
-for column, share in zip(columns, exposure.shares, strict=True):
+columns = [*st.columns(3), *st.columns(3)]  # two rows, so no label is cut
+for column, share in zip(columns, exposure.shares, strict=False):
     column.metric(
         share.label,
         ui.NOT_KNOWN if share.share is None else f"{share.share:.0%}",
@@ -39,19 +39,16 @@ st.caption("Who controls each dependency (catalogue steward, else the organisati
 by_jurisdiction = pd.DataFrame(
     exposure.by_jurisdiction, columns=["country", "kind of control", "critical weight", "dependencies"]
 )
-left, right = st.columns([2, 3])
-with left:
-    ui.table(by_jurisdiction, columns={"critical weight": st.column_config.NumberColumn(format="%.2f")})
-with right:
-    ui.chart(
-        charts.horizontal_bar(
-            by_jurisdiction,
-            "country",
-            "critical weight",
-            title="Critical weight by controller's country",
-            color="kind of control",
-        )
+ui.table(by_jurisdiction, columns={"critical weight": st.column_config.NumberColumn(format="%.2f")})
+ui.chart(
+    charts.horizontal_bar(
+        by_jurisdiction,
+        "country",
+        "critical weight",
+        title="Critical weight by controller's country",
+        color="kind of control",
     )
+)
 
 st.subheader("Top actions")
 st.caption(
