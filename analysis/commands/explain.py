@@ -16,7 +16,14 @@ from collectors.store import read_connection
 
 @click.command("explain")
 @click.argument("package")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the sentences under each question; json: the same as data (questions, sentences, sources).",
+)
 @db_option
 def explain(package: str, fmt: str, db_path: Path | None) -> None:
     """Explain one dependency: PACKAGE is a purl or a package name the store knows.
