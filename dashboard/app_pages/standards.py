@@ -3,13 +3,16 @@
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.glossary import term
 
 st.title("Standards and diversity")
 classes = data.fragility_classes()
 left, right = st.columns([1, 2])
 with left:
-    st.subheader("Fragility classes")
+    st.subheader("Fragility classes", help=term("fragility"))
     ui.table(classes)
+    for name in ("commons-grade", "vigilance", "single-actor"):
+        st.caption(f"{name}: {term(name)}")
 with right:
     ui.chart(charts.horizontal_bar(classes, "fragility", "packages", title="Packages per fragility class"))
 
@@ -18,10 +21,18 @@ interfaces = data.interfaces_in_use()
 if interfaces.empty:
     ui.empty("classified interfaces (run `socle refresh --only standards`)")
 else:
-    ui.table(interfaces, diversity=st.column_config.NumberColumn("diversity (N2)", format="%.2f"))
+    ui.table(
+        interfaces,
+        diversity=st.column_config.NumberColumn(
+            "diversity (N2)", format="%.2f", help=term("N2 (implementation diversity)")
+        ),
+        standardisation=st.column_config.NumberColumn(format="%d", help=term("standardisation")),
+        fragility=st.column_config.TextColumn(help=term("fragility")),
+    )
 
-st.subheader("Exit options per fragile dependency")
-ui.table(data.exit_options())
+st.subheader("Exit options per fragile dependency", help=term("exit options"))
+st.caption("Each dependency's card (Dependencies page) adds each option's jurisdiction and health.")
+ui.table(ui.named(data.exit_options()))
 
 st.subheader("Who controls the critical interfaces")
 threshold = st.slider("Minimum criticality", 0.0, 1.0, 0.5, 0.05, key="min_criticality")
