@@ -14,7 +14,11 @@ def _quoted(text: str) -> str:
 def dot(graph: ApplicationGraph) -> str:
     """The application on the left, its critical packages shaded by criticality, the paths between them."""
     critical = {p.purl: p.criticality for p in graph.paths}
-    lines = ["digraph {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#ffffff"];']
+    lines = [
+        "digraph {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontsize=10, height=0.3];',
+    ]
     lines.append(f'  {_quoted(graph.application)} [fillcolor="#dbe9f6"];')
     nodes = {child for _, child in graph.edges}
     for purl in sorted(nodes):

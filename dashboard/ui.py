@@ -17,10 +17,10 @@ from analysis.queries.sovereignty import purl_name
 NOT_KNOWN = "not known"
 #: Columns of sentences: shown wide and wrapped over as many lines as the longest needs, never cut.
 LONG_TEXT = ("reason", "risk_reason", "rationale", "message", "why", "summary", "path", "channel", "evidence")
-TEXT_WIDTH = 380  # pixels of a long-text column
-CHARS_PER_LINE = 42  # conservative for that width at the default font, so a wrapped cell never overflows
+TEXT_WIDTH = 340  # pixels of a long-text column
+CHARS_PER_LINE = 37  # conservative for that width at the default font, so a wrapped cell never overflows
 LINE_PIXELS = 21
-MAX_LINES = 12
+MAX_LINES = 16
 
 
 def wrapped_row_height(frame: pd.DataFrame, columns: list[str]) -> int | None:

@@ -21,7 +21,7 @@ application = st.selectbox("Application", list(applications["application"]), key
 top = st.slider("Critical packages shown", 3, 30, 12, key="top")
 graph = data.application_graph_of(str(application), top)
 st.text(f"{len(graph.paths)} most critical of the {graph.packages} packages of {application}.")
-st.graphviz_chart(graphs.dot(graph), width="stretch")
+st.graphviz_chart(graphs.dot(graph), width="content")  # natural size: stretched, 12 nodes fill a screen
 ui.table(
     pd.DataFrame(
         [

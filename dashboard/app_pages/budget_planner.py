@@ -95,17 +95,18 @@ CHART_LINES = 25
 
 if funded is not None:
     lines = data.proposal_frame(funded)
-    summary = st.columns([1, 1, 1, 1, 1, 1])
+    summary = st.columns(3)
     summary[0].metric("Allocated", f"{int(lines['amount'].sum()):,} {funded.currency}")
     summary[1].metric("Lines", len(lines))
     summary[2].metric("Without a channel", sum(line.channel is None for line in funded.lines))
-    summary[3].download_button(
+    actions = st.columns(3)
+    actions[0].download_button(
         "Download CSV", exports.to_csv(funded), file_name="socle-budget.csv", mime="text/csv", key="csv"
     )
-    summary[4].download_button(
+    actions[1].download_button(
         "Download XLSX", exports.to_xlsx(funded), file_name="socle-budget.xlsx", mime=XLSX, key="xlsx"
     )
-    if summary[5].button("Save proposal", key="save"):
+    if actions[2].button("Save proposal", key="save"):
         try:
             saved_id = data.save_proposal(funded)
         except StoreBusyError:

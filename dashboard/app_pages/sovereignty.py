@@ -73,7 +73,9 @@ st.text("Each package's full answer is on the Dependencies page (its card) and f
 
 st.subheader("Licence changes on record")
 st.caption("What control of the licence has done: companies that relicensed, and the forks that followed.")
-ui.table(data.licence_changes())
+# Sources are reviewed URLs of ours (data/sovereignty/), shown as links labelled "source".
+link = st.column_config.LinkColumn(display_text="source")
+ui.table(data.licence_changes(), columns={"source": link, "fork source": link})
 
 st.subheader("Who operates the places code lives, is published and is paid")
-ui.table(data.operators())
+ui.table(data.operators(), columns={"source": link})
