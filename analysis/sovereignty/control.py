@@ -69,14 +69,16 @@ class Control:
         """Whether its forge or its registry is operated from the US (where the CLOUD Act reaches)."""
         return "US" in (self.forge.country, self.registry.country)
 
-    def cut_off(self) -> tuple[str, ...]:
-        """The ways this dependency could be cut off, as sentences."""
-        out = [f.text for f in (self.forge, self.registry) if f.known]
+    def cut_off(self) -> tuple[tuple[str, str | None], ...]:
+        """The ways this dependency could be cut off, as (sentence, source): its forge, its registry, and a
+        company or a person in control who can withdraw or relicense."""
+        out = [(f.text, f.source) for f in (self.forge, self.registry)]
         if self.controller.known and self.controller.kind in ("company", "individual"):
-            out.append(
+            text = (
                 f"{self.controller.entity} can withdraw or relicense future releases; mirrors of the code and "
                 "an independent implementation are what keep the organisation running if it does."
             )
+            out.append((text, self.controller.source))
         return tuple(out)
 
     def control(self) -> tuple[str, ...]:
@@ -95,32 +97,38 @@ class Control:
         return tuple(out)
 
 
-def _operated(role: str, place: Place | None, what: str, why_unknown: str) -> Fact:
+def _operated(role: str, place: Place | None, lead: str, why_unknown: str) -> Fact:
+    """``lead`` opens the sentence ("Its code lives on github.com"); the operator or why it is not known
+    follows."""
     harm: Harm = "cut-off"
     if place is None:
-        return Fact(role, f"Who operates {what} is not known: {why_unknown}.", None, None, None, None, harm)
+        text = f"{lead}; who operates it is not known: {why_unknown}."
+        return Fact(role, text, None, None, None, None, harm)
     operator = place.operator
     parent = f", controlled by {operator.parent}" if operator.parent else ""
     where = country_name(operator.country)
     law = " (US law, including the CLOUD Act, applies to it)" if operator.country == "US" else ""
-    text = f"{what} is operated by {operator.name}{parent}, in {where}{law}."
+    text = f"{lead}, operated by {operator.name}{parent}, in {where}{law}."
     return Fact(role, text, operator.name, operator.kind, operator.country, place.source, harm)
 
 
 def forge_of(facts: DependencyFacts, reference: Reference) -> Fact:
     if not facts.repositories:
-        return _operated("forge", None, "Its code's forge", "no repository URL is known for this package")
+        return Fact(
+            "forge", "Where its code lives is not known: no repository URL is known for this package.",
+            None, None, None, None, "cut-off",
+        )  # fmt: skip
     repository = facts.repositories[0]
-    host = repository.host or urlsplit(repository.url).hostname or ""
+    host = repository.host or urlsplit(repository.url).hostname or repository.url
     place = reference.place("forge", host)
-    why = f"{host or repository.url} is not in data/sovereignty/operators.toml (self-hosted or not reviewed)"
-    return _operated("forge", place, f"Its code lives on {host or repository.url}, which", why)
+    why = f"{host} is not in data/sovereignty/operators.toml (self-hosted, or not reviewed yet)"
+    return _operated("forge", place, f"Its code lives on {host}", why)
 
 
 def registry_of(facts: DependencyFacts, reference: Reference) -> Fact:
     place = reference.place("registry", facts.ecosystem)
     why = f"the {facts.ecosystem} registry is not in data/sovereignty/operators.toml"
-    return _operated("registry", place, f"It is published on the {facts.ecosystem} registry, which", why)
+    return _operated("registry", place, f"It is published on the {facts.ecosystem} registry", why)
 
 
 def funding_of(facts: DependencyFacts, reference: Reference) -> tuple[Fact, ...]:
@@ -128,7 +136,7 @@ def funding_of(facts: DependencyFacts, reference: Reference) -> tuple[Fact, ...]
     for platform in sorted({p for p, _ in facts.funding}):
         place = reference.place("funding", platform)
         why = f"the {platform} platform is not in data/sovereignty/operators.toml"
-        out.append(_operated("funding", place, f"Money given through {platform}", why))
+        out.append(_operated("funding", place, f"Money given through {platform} is held", why))
     return tuple(out)
 
 

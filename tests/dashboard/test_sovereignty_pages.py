@@ -74,10 +74,7 @@ def test_dependency_card_answers_the_questions_with_sources(open_page: OpenPage)
     card = "\n".join(texts(at))
     assert "• 1 application(s) use it: services-web; directly in 1." in card
     assert "• Meta Platforms (company, in the United States) controls it, per the catalogue." in card
-    assert (
-        "• Cut-off: It is published on the npm registry, which is operated by GitHub, Inc., controlled by "
-        in card
-    )
+    assert "• Cut-off: It is published on the npm registry, operated by GitHub, Inc., controlled by " in card
     assert "(source: https://docs.npmjs.com/policies/terms)" in card
     assert "• Known vulnerabilities and end-of-life dates: not collected yet" in card
     options = next(d.value for d in at.dataframe if "jurisdiction" in d.value.columns)

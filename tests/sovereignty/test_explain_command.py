@@ -38,7 +38,7 @@ def test_explain_a_transitive_package_by_name(store: Path, capsys: pytest.Captur
         in out
     )
     assert (
-        "Cut-off: It is published on the pypi registry, which is operated by Python Software Foundation, in the "
+        "Cut-off: It is published on the pypi registry, operated by Python Software Foundation, in the "
         "United States" in out
     )
     assert "[source: https://policies.python.org/pypi.org/Terms-of-Service/]" in out
