@@ -134,25 +134,36 @@ def _group(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def dependency_facts(conn: duckdb.DuckDBPyConnection, purls: Sequence[str]) -> dict[str, DependencyFacts]:
-    """The facts of each package of ``purls`` that the store knows (unknown purls are left out)."""
+#: Scores whose details the sovereignty functions read (the risk's components, the exit options); the others'
+#: details are not parsed, which is most of the cost over thousands of packages.
+DETAILED_SCORES = frozenset({"risk", "exit_options"})
+
+
+def dependency_facts(
+    conn: duckdb.DuckDBPyConnection, purls: Sequence[str], score_names: Sequence[str] | None = None
+) -> dict[str, DependencyFacts]:
+    """The facts of each package of ``purls`` that the store knows (unknown purls are left out), with every
+    score, or only ``score_names``."""
     present = table_names(conn)
     wanted = list(purls)
     base = conn.execute(
-        "SELECT purl, ecosystem, namespace, name FROM packages WHERE list_contains(?, purl)", [wanted]
+        "SELECT purl, ecosystem, namespace, name FROM packages WHERE purl IN (SELECT unnest(?::VARCHAR[]))",
+        [wanted],
     ).fetchall()
     usage = _group(
         conn.execute(
-            "SELECT purl, app, version, is_direct, scope FROM app_packages WHERE list_contains(?, purl) "
+            "SELECT purl, app, version, is_direct, scope FROM app_packages WHERE purl IN (SELECT unnest(?::VARCHAR[])) "
             "ORDER BY purl, app, version",
             [wanted],
         ).fetchall()
     )
     scores = _group(
         conn.execute(
-            "SELECT subject, name, value, status, label, reason, details::VARCHAR FROM scores "
-            "WHERE subject_kind = 'package' AND list_contains(?, subject)",
-            [wanted],
+            "SELECT subject, name, value, status, label, reason, "
+            "CASE WHEN list_contains(?, name) THEN details::VARCHAR END FROM scores "
+            "WHERE subject_kind = 'package' AND subject IN (SELECT unnest(?::VARCHAR[])) "
+            "AND (? OR list_contains(?, name))",
+            [sorted(DETAILED_SCORES), wanted, score_names is None, list(score_names or [])],
         ).fetchall()
     )
     steward: dict[str, list[tuple[Any, ...]]] = {}
@@ -161,7 +172,7 @@ def dependency_facts(conn: duckdb.DuckDBPyConnection, purls: Sequence[str]) -> d
             conn.execute(
                 "SELECT ci.purl, ci.interface_id, ci.lineage, st.id, st.name, st.kind, st.country, st.source "
                 "FROM cat_implementations ci JOIN cat_stewards st ON st.id = ci.steward "
-                "WHERE list_contains(?, ci.purl) ORDER BY ci.purl, ci.interface_id",
+                "WHERE ci.purl IN (SELECT unnest(?::VARCHAR[])) ORDER BY ci.purl, ci.interface_id",
                 [wanted],
             ).fetchall()
         )
@@ -171,7 +182,7 @@ def dependency_facts(conn: duckdb.DuckDBPyConnection, purls: Sequence[str]) -> d
         repositories = _group(
             conn.execute(
                 "SELECT pr.purl, pr.repository_url, r.host, r.status, r.message FROM package_repositories pr "
-                "LEFT JOIN repositories r ON r.url = pr.repository_url WHERE list_contains(?, pr.purl) "
+                "LEFT JOIN repositories r ON r.url = pr.repository_url WHERE pr.purl IN (SELECT unnest(?::VARCHAR[])) "
                 "ORDER BY pr.purl, pr.repository_url",
                 [wanted],
             ).fetchall()
@@ -185,7 +196,7 @@ def dependency_facts(conn: duckdb.DuckDBPyConnection, purls: Sequence[str]) -> d
                 WITH human AS (
                     SELECT pr.purl, c.org, c.commits FROM package_repositories pr
                     JOIN contributors c ON c.repository_url = pr.repository_url
-                    WHERE list_contains(?, pr.purl) AND NOT c.is_bot),
+                    WHERE pr.purl IN (SELECT unnest(?::VARCHAR[])) AND NOT c.is_bot),
                 per_org AS (
                     SELECT purl, org, sum(commits) AS commits FROM human WHERE org IS NOT NULL GROUP BY ALL),
                 top AS (SELECT purl, arg_max(org, commits) AS org, max(commits) AS commits
@@ -199,14 +210,14 @@ def dependency_facts(conn: duckdb.DuckDBPyConnection, purls: Sequence[str]) -> d
     funding: dict[str, list[tuple[Any, ...]]] = {}
     via_repository = (
         "UNION SELECT pr.purl, f.platform, f.url FROM package_repositories pr JOIN funding_links f "
-        "ON f.subject_kind = 'repository' AND f.subject = pr.repository_url WHERE list_contains($p, pr.purl)"
+        "ON f.subject_kind = 'repository' AND f.subject = pr.repository_url WHERE pr.purl IN (SELECT unnest($p::VARCHAR[]))"
         if "package_repositories" in present
         else ""
     )
     funding = _group(
         conn.execute(
             "SELECT subject, coalesce(platform, 'other'), url FROM funding_links "  # noqa: S608 - fixed text
-            f"WHERE subject_kind = 'package' AND list_contains($p, subject) {via_repository} ORDER BY 1, 2, 3",
+            f"WHERE subject_kind = 'package' AND subject IN (SELECT unnest($p::VARCHAR[])) {via_repository} ORDER BY 1, 2, 3",
             {"p": wanted},
         ).fetchall()
     )
@@ -221,7 +232,7 @@ def dependency_facts(conn: duckdb.DuckDBPyConnection, purls: Sequence[str]) -> d
             name=display_name(str(ecosystem), namespace, str(name)),
             usage=tuple(Usage(str(a), str(v), bool(d), str(s)) for a, v, d, s in usage.get(key, [])),
             scores={
-                str(n): ScoreFact(v, str(st), lb, str(r), json.loads(d or "{}"))
+                str(n): ScoreFact(v, str(st), lb, str(r), json.loads(d) if d else {})
                 for n, v, st, lb, r, d in scores.get(key, [])
             },
             steward=_steward(first_steward[0][2:]) if first_steward else None,

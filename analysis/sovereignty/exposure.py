@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from analysis.queries.sovereignty import DependencyFacts, StewardFact
 from analysis.sovereignty.control import Control, country_name, exit_options
 
+#: The scores the exposure reads (the facts of thousands of packages are read with these only).
+SCORES = ("criticality", "truck_factor", "standardisation", "exit_options", "fragility")
 #: standardisation >= 2: an open community specification or a standards body (analysis/standards).
 OPEN_STANDARD = 2.0
 

@@ -13,7 +13,7 @@ from analysis.queries.dashboard.packages import paths_to
 from analysis.sovereignty import reference as references
 from analysis.sovereignty.control import Control, ExitOption, control_of, exit_options
 from analysis.sovereignty.explain import BudgetLine, Explanation, explain
-from analysis.sovereignty.exposure import Exposure, exposure
+from analysis.sovereignty.exposure import SCORES, Exposure, exposure
 from collectors.errors import InputError, SocleError
 
 #: The proposal the card quotes: the default need-based method; only the line's share matters.
@@ -80,7 +80,7 @@ def card(conn: duckdb.DuckDBPyConnection, purl: str, *, with_budget: bool = True
 
 
 def organisation_exposure(conn: duckdb.DuckDBPyConnection, top: int = 10) -> Exposure:
-    facts = queries.dependency_facts(conn, queries.used_purls(conn))
+    facts = queries.dependency_facts(conn, queries.used_purls(conn), SCORES)
     reference = references.shipped()
     controls = {purl: control_of(f, reference) for purl, f in facts.items()}
     return exposure(facts, controls, queries.stewards(conn), top=top)

@@ -62,4 +62,4 @@ review = data.review_list()
 if review.empty:
     st.text("Nothing to review.")
 else:
-    ui.table(review)
+    ui.table(ui.named(review))
