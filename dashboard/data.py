@@ -29,6 +29,7 @@ from analysis.queries.dashboard.graph import ApplicationGraph, application_graph
 from analysis.sovereignty import reference as sovereignty_reference
 from analysis.sovereignty import report as sovereignty
 from analysis.sovereignty.exposure import Exposure
+from collectors.errors import SocleError
 from collectors.paths import default_db_path
 from collectors.store import read_connection, write_session
 
@@ -108,8 +109,18 @@ def _propose(db: str, version: str, choices: plan.Choices) -> Proposal:
     return plan.propose_from_data(data, choices)
 
 
+def _card(db: str, version: str, purl: str) -> sovereignty.Card:
+    """The dependency card, its budget line taken from the proposal computed from the shared budget facts."""
+    try:
+        proposal: Proposal | None = _propose(db, version, sovereignty.CARD_BUDGET)
+    except SocleError:
+        proposal = None  # the card then says no proposal can be made from this store
+    with read_connection(Path(db)) as conn:
+        return sovereignty.card(conn, purl, proposal=proposal)
+
+
 #: Reads computed from the store's budget facts rather than through a connection of their own.
-_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {"budget_proposal": _propose}
+_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {"budget_proposal": _propose, "dependency_card": _card}
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=512, show_spinner=False)

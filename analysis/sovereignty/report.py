@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from analysis.budget import plan
+from analysis.budget.proposal import Proposal
 from analysis.queries import sovereignty as queries
 from analysis.queries.dashboard.packages import paths_to
 from analysis.sovereignty import reference as references
@@ -41,12 +42,18 @@ def resolve(conn: duckdb.DuckDBPyConnection, package: str) -> str:
     return str(rows[0][0])
 
 
-def budget_line(conn: duckdb.DuckDBPyConnection, facts: queries.DependencyFacts) -> BudgetLine | None:
-    """The package's line in the default proposal (a line per project: its repository, else its purl), or
-    why it was left out; None when no proposal can be made from this store."""
+def default_proposal(conn: duckdb.DuckDBPyConnection) -> Proposal | None:
+    """The proposal the card quotes; None when no proposal can be made from this store."""
     try:
-        proposal = plan.propose_from_store(conn, CARD_BUDGET)
+        return plan.propose_from_store(conn, CARD_BUDGET)
     except SocleError:
+        return None
+
+
+def budget_line(proposal: Proposal | None, facts: queries.DependencyFacts) -> BudgetLine | None:
+    """The package's line in ``proposal`` (a line per project: its repository, else its purl), or why it was
+    left out; None without a proposal."""
+    if proposal is None:
         return None
     keys = {facts.purl, *(r.url for r in facts.repositories)}
     total, currency, method = proposal.total, proposal.currency, proposal.method
@@ -69,12 +76,14 @@ class Card:
     explanation: Explanation
 
 
-def card(conn: duckdb.DuckDBPyConnection, purl: str, *, with_budget: bool = True) -> Card:
+def card(conn: duckdb.DuckDBPyConnection, purl: str, *, proposal: Proposal | None = None) -> Card:
+    """The card of ``purl``; its budget line from ``proposal`` (the dashboard passes the one it has cached),
+    else from the default proposal computed here."""
     facts = queries.dependency_facts(conn, [purl])[purl]
     reference = references.shipped()
     stewards = queries.stewards(conn)
     control = control_of(facts, reference)
-    line = budget_line(conn, facts) if with_budget else None
+    line = budget_line(proposal if proposal is not None else default_proposal(conn), facts)
     explanation = explain(facts, control, stewards, paths_to(conn, purl), line)
     return Card(facts, control, exit_options(facts, stewards), explanation)
 
