@@ -136,7 +136,15 @@ def funding_of(facts: DependencyFacts, reference: Reference) -> tuple[Fact, ...]
     for platform in sorted({p for p, _ in facts.funding}):
         place = reference.place("funding", platform)
         why = f"the {platform} platform is not in data/sovereignty/operators.toml"
-        out.append(_operated("funding", place, f"Money given through {platform} is held", why))
+        fact = _operated("funding", place, f"Its {platform} channel", why)
+        if platform == "open-collective":
+            # The platform is one company; the money is held by the collective's fiscal host, which differs
+            # per collective (Open Source Collective, Open Collective Europe...) and is not collected yet.
+            text = (
+                fact.text + " The fiscal host that holds its money is not known: socle does not read it yet."
+            )
+            fact = Fact(fact.topic, text, fact.entity, fact.kind, fact.country, fact.source, fact.harm)
+        out.append(fact)
     return tuple(out)
 
 

@@ -62,6 +62,17 @@ def test_forge_registry_and_funding_operators_are_cut_off_facts_with_sources() -
     )
     assert control.registry.entity == "Python Software Foundation" and "CLOUD Act" in control.registry.text
     assert [f.entity for f in control.funding] == ["Liberapay (non-profit organisation)"]
+    assert (
+        control.funding[0].text
+        == "Its liberapay channel, operated by Liberapay (non-profit organisation), in France."
+    )
+    collective = control_of(
+        facts(funding=(("open-collective", "https://opencollective.com/p"),)), REF
+    ).funding[0]
+    assert (collective.entity, collective.country) == ("Open Collective, Inc.", None)
+    assert collective.text.endswith(
+        "The fiscal host that holds its money is not known: socle does not read it yet."
+    )
     assert control.us_operated  # PyPI is
     own = RepositoryFact("https://git.example.org/o/p", "git.example.org", "ok", None)
     unknown = control_of(facts(ecosystem="hex", repositories=(own,)), REF)
