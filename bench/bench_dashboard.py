@@ -24,8 +24,8 @@ from bench.common import Figure, median
 FUNCTION_GOAL_MS = 300.0
 PAGE_GOAL_MS = 2000.0
 PAGES = (
-    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "budget_planner",
-    "history", "runs", "glossary",
+    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "vulnerabilities",
+    "budget_planner", "history", "runs", "glossary",
 )  # fmt: skip
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py"
 
@@ -76,6 +76,8 @@ def _arguments(db: Path) -> dict[str, tuple[Any, ...]]:
         "exposure": (),
         "application_graph": (str(data.applications(db)["application"][0]), 12),
         "unmined_repositories": (),
+        "vulnerabilities": (),
+        "vulnerability_coverage": (),
     }
 
 

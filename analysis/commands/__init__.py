@@ -7,6 +7,26 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from analysis.commands import budget, catalogue, dashboard, explain, inventory, refresh, report, repos
+from analysis.commands import (
+    budget,
+    catalogue,
+    dashboard,
+    explain,
+    inventory,
+    refresh,
+    report,
+    repos,
+    vulnerabilities,
+)
 
-COMMAND_MODULES: list[ModuleType] = [inventory, refresh, repos, report, explain, catalogue, budget, dashboard]
+COMMAND_MODULES: list[ModuleType] = [
+    inventory,
+    refresh,
+    repos,
+    report,
+    explain,
+    vulnerabilities,
+    catalogue,
+    budget,
+    dashboard,
+]

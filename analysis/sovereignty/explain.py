@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from analysis.queries.sovereignty import DependencyFacts, StewardFact, purl_name
 from analysis.sovereignty.control import Control, exit_options
 
-#: What issue 15 (vulnerabilities and lifecycle) will fill; until then the card says so rather than nothing.
+#: The risk signals of ``analysis.signals`` (vulnerabilities from scanners and OSV, lifecycle, libyears), each
+#: shown with its reason when the store has it.
+RISK_SIGNALS = (
+    ("vulnerabilities", "Known vulnerabilities (highest severity)"),
+    ("lifecycle", "Lifecycle"),
+    ("libyear", "Libyears behind the newest release"),
+)
 RISK_SIGNALS_SLOT = (
-    "Known vulnerabilities and end-of-life dates: not collected yet (socle does not read advisories or "
-    "lifecycle data so far), so they are not known and not part of the risk above."
+    "Known vulnerabilities and lifecycle: not known, because none has been collected for it yet (socle "
+    "vulnerabilities import reads scanners' reports; socle refresh computes the lifecycle)."
 )
 _RISK_WORDS = {
     "truck_factor": "truck factor",
@@ -77,14 +83,20 @@ def _number(value: float | None, fmt: str = "{:.2f}") -> str:
     return "not known" if value is None else fmt.format(value)
 
 
-def _score_sentence(facts: DependencyFacts, name: str, label: str, fmt: str = "{:.0f}") -> Sentence:
+def _score_sentence(
+    facts: DependencyFacts, name: str, label: str, fmt: str = "{:.0f}", *, value_and_label: bool = False
+) -> Sentence:
     score = facts.score(name)
     if score is None:
         return Sentence(f"{label}: not known (this score was not computed for it).")
     if score.status != "ok":
         return Sentence(f"{label}: not known, because {score.reason[:1].lower()}{score.reason[1:]}")
-    value = score.label or _number(score.value, fmt)
-    return Sentence(f"{label}: {value}. {score.reason}", f"scores.{name}")
+    value = _number(score.value, fmt) if score.value is not None else None
+    if value_and_label and value is not None and score.label:
+        shown = f"{value} ({score.label})"  # a count and its class: 2 advisories, the worst of them high
+    else:
+        shown = score.label or value or "not known"
+    return Sentence(f"{label}: {shown}. {score.reason}", f"scores.{name}")
 
 
 def where(facts: DependencyFacts, paths: Mapping[str, str]) -> Section:
@@ -136,7 +148,18 @@ def how_grave(facts: DependencyFacts) -> Section:
     out.append(_score_sentence(facts, "truck_factor", "Bus factor (truck factor)"))
     out.append(_score_sentence(facts, "active_maintainers", "Active maintainers in the last 12 months"))
     out.append(_score_sentence(facts, "days_since_last_commit", "Days since the last commit"))
-    out.append(Sentence(RISK_SIGNALS_SLOT))
+    signals = [
+        _score_sentence(
+            facts,
+            name,
+            label,
+            "{:.1f}" if name == "libyear" else "{:.0f}",
+            value_and_label=name == "vulnerabilities",
+        )
+        for name, label in RISK_SIGNALS
+        if facts.score(name) is not None
+    ]
+    out += signals or [Sentence(RISK_SIGNALS_SLOT)]
     return Section("How grave would a failure be?", tuple(out))
 
 

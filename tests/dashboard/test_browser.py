@@ -44,14 +44,19 @@ PAGES = {
     "bus_factor": ["Bus factor", "Not known for 1 package(s): why", "Riskiest packages", "Truck-factor developers"],
     "standards": ["Standards and diversity", "Exit options per fragile dependency", "Catalogue review list"],
     "sovereignty": ["Sovereignty", "Controlled by a single company", "Top actions", "Licence changes on record"],
+    "vulnerabilities": ["Vulnerabilities"],
     "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", "Largest 25 of", "Compare with a saved proposal"],
     "history": ["History", "Changes", "Budget proposals"],
     "runs": ["Runs", "Packages or files with problems", "Errors"],
     "glossary": ["Glossary", "single-actor", "CLOUD Act"],
 }  # fmt: skip
 VIEWPORTS = [(1400, 1000), (1280, 720)]
-# A raw missing value as a word of its own ("None", "nan", "NaT"), as pandas or Python would print it.
-RAW_MISSING = re.compile(r"(?<![\w-])(None|nan|NaN|NaT)(?![\w-])")
+# A raw missing value as Python or pandas prints it: a word of its own ending a line or a clause, or after
+# ":", "=", "->" or "(" (so the sentence "None found in the versions looked at." is not one).
+RAW_MISSING = re.compile(
+    r"(?<![\w-])(?:None|nan|NaN|NaT)(?=[ \t]*$|[,;)\]])|[:=>(][ \t]*(?:None|nan|NaN|NaT)(?![\w-])",
+    re.MULTILINE,
+)
 
 
 def _free_port() -> int:

@@ -11,7 +11,7 @@ from collectors.store import insert_columns, write_session
 from tests.dashboard.conftest import APP
 
 PAGES = (
-    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "budget_planner",
+    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "vulnerabilities", "budget_planner",
     "history", "runs", "glossary",
 )  # fmt: skip
 

@@ -12,10 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
+from tests.dashboard.test_browser import RAW_MISSING
 
 OpenPage = Callable[[str], AppTest]
 PAGES = [
-    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "budget_planner",
+    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "vulnerabilities", "budget_planner",
     "history", "runs", "glossary",
 ]  # fmt: skip
 
@@ -43,4 +44,4 @@ def test_no_raw_none_and_no_cut_sentence_in_any_table(open_page: OpenPage, page:
     if page in ("overview", "sovereignty", "bus_factor", "budget_planner"):
         assert checked, f"{page}: its reasons are checked"
     shown = [t.value for t in at.text] + [m.value for m in at.metric]
-    assert not [s for s in shown if s in ("None", "nan") or " None " in f" {s} "], page
+    assert not [s for s in shown if RAW_MISSING.search(s)], page

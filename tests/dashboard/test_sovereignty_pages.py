@@ -39,7 +39,7 @@ def test_sovereignty_page_shows_exposure_jurisdiction_and_top_actions(open_page:
     us = by_jurisdiction[by_jurisdiction["country"] == "the United States"]
     assert dict(zip(us["kind of control"], us["dependencies"], strict=True)) == {
         "company": 5,
-        "foundation": 2,
+        "foundation": 3,
     }
     assert actions.iloc[0]["package"] == "sqlalchemy" and actions.iloc[0]["actions"] == "fund, mirror"
     assert len(actions) == 10 and list(actions["criticality"]) == sorted(actions["criticality"], reverse=True)
@@ -76,7 +76,7 @@ def test_dependency_card_answers_the_questions_with_sources(open_page: OpenPage)
     assert "• Meta Platforms (company, in the United States) controls it, per the catalogue." in card
     assert "• Cut-off: It is published on the npm registry, operated by GitHub, Inc., controlled by " in card
     assert "(source: https://docs.npmjs.com/policies/terms)" in card
-    assert "• Known vulnerabilities and end-of-life dates: not collected yet" in card
+    assert "• Known vulnerabilities and lifecycle: not known, because none has been collected" in card
     options = next(d.value for d in at.dataframe if "jurisdiction" in d.value.columns)
     assert options[["option", "jurisdiction", "marks"]].values.tolist() == [
         ["react-dom", "individual", "none"]

@@ -153,3 +153,19 @@ def test_exposure_weights_by_criticality_and_leaves_the_unknown_out() -> None:
     first = result.actions[0]
     assert (first.name, first.kinds) == ("a", ("prepare an exit", "fund", "mirror"))
     assert first.reasons[1] == "truck factor 1, no funding channel known: contact its maintainers"
+
+
+def test_how_grave_shows_the_risk_signals_when_collected_and_says_why_when_not() -> None:
+    from analysis.sovereignty.explain import RISK_SIGNALS_SLOT, how_grave
+
+    bare = [s.text for s in how_grave(facts()).sentences]
+    assert bare[-1] == RISK_SIGNALS_SLOT and bare[0].startswith("Risk: not known")
+    signals = {
+        "vulnerabilities": ScoreFact(2.0, "ok", "high", "2 open advisories affect 1.2.0, the worst high."),
+        "lifecycle": ScoreFact(None, "ok", "deprecated", "Deprecated on the registry."),
+    }
+    shown = [s.text for s in how_grave(facts(scores=signals)).sentences]
+    assert shown[-2:] == [
+        "Known vulnerabilities (highest severity): 2 (high). 2 open advisories affect 1.2.0, the worst high.",
+        "Lifecycle: deprecated. Deprecated on the registry.",
+    ]

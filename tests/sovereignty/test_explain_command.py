@@ -32,7 +32,7 @@ def test_explain_a_transitive_package_by_name(store: Path, capsys: pytest.Captur
     assert "Path in citizen-portal-api: citizen-portal-api → python-dateutil → six." in out
     assert "Criticality 0.67 of 1" in out and "Risk 0.90 of 1" in out
     assert "Bus factor (truck factor): 1." in out
-    assert "Known vulnerabilities and end-of-life dates: not collected yet" in out  # the slot for issue 15
+    assert "Known vulnerabilities and lifecycle: not known, because none has been collected for it yet" in out
     assert (
         "Who controls it is not known: no organisation dominates its commits (the largest, acme, made 19%)"
         in out

@@ -31,10 +31,17 @@ from analysis.queries.dashboard.standards import (
     interfaces_in_use,
     review_list,
 )
+from analysis.queries.dashboard.vulnerabilities import (
+    Coverage,
+    lifecycle,
+    vulnerabilities,
+    vulnerability_coverage,
+)
 
 __all__ = [
     "FRAGILE",
     "TABLE_SCORES",
+    "Coverage",
     "LastRun",
     "Overview",
     "PackageDetail",
@@ -45,6 +52,7 @@ __all__ = [
     "fragility_classes",
     "interface_control",
     "interfaces_in_use",
+    "lifecycle",
     "monthly_activity",
     "overview",
     "package_detail",
@@ -61,4 +69,6 @@ __all__ = [
     "truck_factor_developers",
     "truck_factor_distribution",
     "unmined_repositories",
+    "vulnerabilities",
+    "vulnerability_coverage",
 ]
