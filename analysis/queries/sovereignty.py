@@ -35,6 +35,9 @@ class StewardFact:
     kind: str
     country: str | None
     source: str
+    ultimate: str | None = (
+        None  # the top of its parent chain (the catalogue's steward hierarchy), when another
+    )
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,11 @@ def stewards(conn: duckdb.DuckDBPyConnection) -> dict[str, StewardFact]:
     """Every catalogue steward by id (a few thousand rows at most)."""
     if "cat_stewards" not in table_names(conn):
         return {}
-    rows = conn.execute("SELECT id, name, kind, country, source FROM cat_stewards").fetchall()
-    return {str(r[0]): StewardFact(str(r[0]), str(r[1]), str(r[2]), r[3], str(r[4])) for r in rows}
+    ultimate, join = _ultimate(conn)
+    rows = conn.execute(
+        f"SELECT st.id, st.name, st.kind, st.country, st.source, {ultimate} FROM cat_stewards st {join}"  # noqa: S608 - fixed text
+    ).fetchall()
+    return {str(r[0]): _steward(r) for r in rows}
 
 
 def used_purls(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -121,9 +127,25 @@ def used_purls(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _steward(row: Sequence[Any]) -> StewardFact:
-    ident, name, kind, country, source = row
+    ident, name, kind, country, source, ultimate = row
     return StewardFact(
-        str(ident), str(name), str(kind), None if country is None else str(country), str(source)
+        str(ident), str(name), str(kind), None if country is None else str(country), str(source),
+        None if ultimate is None else str(ultimate),
+    )  # fmt: skip
+
+
+def _ultimate(conn: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(select expression, join) for the steward's ultimate parent's name, on stores whose catalogue has the
+    steward hierarchy (migration 0014); NULL otherwise."""
+    row = conn.execute(
+        "SELECT count(*) FROM duckdb_columns() "
+        "WHERE table_name = 'cat_stewards' AND column_name = 'ultimate_parent'"
+    ).fetchone()
+    if row is None or not row[0]:
+        return "NULL::VARCHAR", ""
+    return (
+        "CASE WHEN up.id <> st.id THEN up.name END",
+        "LEFT JOIN cat_stewards up ON up.id = st.ultimate_parent",
     )
 
 
@@ -168,10 +190,11 @@ def dependency_facts(
     )
     steward: dict[str, list[tuple[Any, ...]]] = {}
     if {"cat_implementations", "cat_stewards"} <= present:
+        ultimate, join = _ultimate(conn)
         steward = _group(
             conn.execute(
-                "SELECT ci.purl, ci.interface_id, ci.lineage, st.id, st.name, st.kind, st.country, st.source "
-                "FROM cat_implementations ci JOIN cat_stewards st ON st.id = ci.steward "
+                "SELECT ci.purl, ci.interface_id, ci.lineage, st.id, st.name, st.kind, st.country, st.source, "  # noqa: S608
+                f"{ultimate} FROM cat_implementations ci JOIN cat_stewards st ON st.id = ci.steward {join} "
                 "WHERE ci.purl IN (SELECT unnest(?::VARCHAR[])) ORDER BY ci.purl, ci.interface_id",
                 [wanted],
             ).fetchall()

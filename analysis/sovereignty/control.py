@@ -153,7 +153,8 @@ def controller_of(facts: DependencyFacts, reference: Reference) -> Fact:
     steward: StewardFact | None = facts.steward
     if steward is not None:
         where = f"in {country_name(steward.country)}" if steward.country else "in a country not known"
-        text = f"{steward.name} ({steward.kind}, {where}) controls it, per the catalogue."
+        part = f", part of {steward.ultimate}," if steward.ultimate else ""
+        text = f"{steward.name} ({steward.kind}, {where}){part} controls it, per the catalogue."
         return Fact(
             "controller", text, steward.name, steward.kind, steward.country, steward.source, "control"
         )
@@ -211,7 +212,8 @@ class ExitOption:
     country: str | None
     truck_factor: float | None
     active_maintainers: float | None
-    independent: bool  # another lineage (not a fork or a binding of the same code)
+    independent: bool  # independent control and code (not the same controller, a fork or a binding)
+    cost: str | None = None  # drop-in | port | rewrite (analysis.standards), where the catalogue says
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -245,7 +247,12 @@ def exit_options(facts: DependencyFacts, stewards: Mapping[str, StewardFact]) ->
                 country=steward.country if steward else None,
                 truck_factor=float(tf) if tf is not None else None,
                 active_maintainers=float(active) if active is not None else None,
-                independent=str(option.get("lineage")) not in facts.lineages,
+                # The standards step says whether an exit is under independent control; older scores only
+                # give the lineage, and another lineage is then the best sign of independence there is.
+                independent=option["control"] == "independent"
+                if "control" in option
+                else str(option.get("lineage")) not in facts.lineages,
+                cost=str(option["cost"]) if option.get("cost") else None,
             )
         )
     return tuple(out)

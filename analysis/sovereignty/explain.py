@@ -190,11 +190,14 @@ def way_out(facts: DependencyFacts, stewards: Mapping[str, StewardFact]) -> Sect
             f"truck factor {_number(option.truck_factor, '{:.0f}')}, "
             f"{_number(option.active_maintainers, '{:.0f}')} active maintainers"
         )
-        lineage = "independent code" if option.independent else "same code family (a fork or binding)"
+        lineage = (
+            "independent" if option.independent else "not independent (same control or same code family)"
+        )
+        cost = f"cost: {option.cost}; " if option.cost else ""
         out.append(
             Sentence(
-                f"Exit option {option.name}: stewarded by {steward} ({option.jurisdiction}){marks}; {lineage}; "
-                f"{health}.",
+                f"Exit option {option.name}: stewarded by {steward} ({option.jurisdiction}){marks}; {cost}"
+                f"{lineage}; {health}.",
                 "scores.exit_options",
             )
         )

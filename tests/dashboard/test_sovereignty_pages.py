@@ -23,7 +23,7 @@ def test_sovereignty_page_shows_exposure_jurisdiction_and_top_actions(open_page:
         "Code on a US-operated forge": "100%",
         "Published on a US-operated registry": "100%",
         "Without an open standard": "41%",
-        "Without an independent implementation": "71%",  # classified packages with no other lineage
+        "Without an independent implementation": "75%",  # classified packages with no exit under other control
     }
     assert (
         "Controlled by a single company: 12% of the critical weight, 5 dependencies (19% of the weight is not "

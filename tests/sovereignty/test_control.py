@@ -169,3 +169,27 @@ def test_how_grave_shows_the_risk_signals_when_collected_and_says_why_when_not()
         "Known vulnerabilities (highest severity): 2 (high). 2 open advisories affect 1.2.0, the worst high.",
         "Lifecycle: deprecated. Deprecated on the registry.",
     ]
+
+
+def test_the_steward_hierarchy_and_the_exit_cost_are_shown() -> None:
+    cncf = StewardFact("cncf", "Cloud Native Computing Foundation", "foundation", "US", "https://cncf.io/",
+                       ultimate="The Linux Foundation")  # fmt: skip
+    assert control_of(facts(steward=cncf), REF).controller.text == (
+        "Cloud Native Computing Foundation (foundation, in the United States), part of The Linux Foundation, "
+        "controls it, per the catalogue."
+    )
+    options = {
+        "options": [
+            {"purl_or_component": "pkg:pypi/valkey", "name": "valkey-py", "lineage": "redis-py",
+             "steward": "linux-foundation", "control": "independent", "cost": "drop-in"},
+            {"purl_or_component": "pkg:pypi/other", "name": "other", "lineage": "other",
+             "steward": "redis-ltd", "control": "same control", "cost": "port"},
+        ]
+    }  # fmt: skip
+    given = facts(lineages=("redis-py",), scores={"exit_options": ScoreFact(2.0, "ok", None, ".", options)})
+    found = exit_options(given, {"linux-foundation": LF, "redis-ltd": REDIS})
+    # The standards step's own verdict on control wins over the lineage when it is there.
+    assert [(o.name, o.cost, o.independent) for o in found] == [
+        ("valkey-py", "drop-in", True),
+        ("other", "port", False),
+    ]
