@@ -90,6 +90,8 @@ if proposal is not None and not proposal.lines:
         st.warning("No application imported yet: `socle import` adds the organisation's dependencies.")
 funded = proposal if proposal is not None and proposal.lines else None
 
+#: Repository URLs are long: a medium column leaves room for the sentences beside it to wrap in view.
+PROJECT_COLUMN = st.column_config.TextColumn("project", width="medium")
 #: The chart shows the largest lines only: hundreds of bars are unreadable; the table below has them all.
 CHART_LINES = 25
 
@@ -121,7 +123,7 @@ if funded is not None:
     by_line = largest.assign(line=largest["project"].map(data.short_name))
     title = f"Largest {len(largest)} of {len(lines)} lines ({funded.currency})"
     ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=title))
-    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
+    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"), project=PROJECT_COLUMN)
 
 if proposal is not None and proposal.left_out:
     with st.expander(f"Left out ({len(proposal.left_out)})"):
@@ -148,7 +150,7 @@ else:
         if comparison.changes.empty:
             st.text("Same amounts as the saved proposal.")
         else:
-            ui.table(comparison.changes)
+            ui.table(comparison.changes, project=PROJECT_COLUMN)
             largest = comparison.changes.head(25)
             ui.chart(
                 charts.comparison(
