@@ -162,22 +162,31 @@ DETAILED_SCORES = frozenset({"risk", "exit_options"})
 
 
 def dependency_facts(
-    conn: duckdb.DuckDBPyConnection, purls: Sequence[str], score_names: Sequence[str] | None = None
+    conn: duckdb.DuckDBPyConnection,
+    purls: Sequence[str],
+    score_names: Sequence[str] | None = None,
+    *,
+    with_usage: bool = True,
 ) -> dict[str, DependencyFacts]:
     """The facts of each package of ``purls`` that the store knows (unknown purls are left out), with every
-    score, or only ``score_names``."""
+    score, or only ``score_names``; without the usage rows when ``with_usage`` is false (the organisation's
+    exposure does not read them, and they are the most numerous)."""
     present = table_names(conn)
     wanted = list(purls)
     base = conn.execute(
         "SELECT purl, ecosystem, namespace, name FROM packages WHERE purl IN (SELECT unnest(?::VARCHAR[]))",
         [wanted],
     ).fetchall()
-    usage = _group(
-        conn.execute(
-            "SELECT purl, app, version, is_direct, scope FROM app_packages WHERE purl IN (SELECT unnest(?::VARCHAR[])) "
-            "ORDER BY purl, app, version",
-            [wanted],
-        ).fetchall()
+    usage = (
+        {}
+        if not with_usage
+        else _group(
+            conn.execute(
+                "SELECT purl, app, version, is_direct, scope FROM app_packages WHERE purl IN (SELECT unnest(?::VARCHAR[])) "
+                "ORDER BY purl, app, version",
+                [wanted],
+            ).fetchall()
+        )
     )
     scores = _group(
         conn.execute(

@@ -89,7 +89,7 @@ def card(conn: duckdb.DuckDBPyConnection, purl: str, *, proposal: Proposal | Non
 
 
 def organisation_exposure(conn: duckdb.DuckDBPyConnection, top: int = 10) -> Exposure:
-    facts = queries.dependency_facts(conn, queries.used_purls(conn), SCORES)
+    facts = queries.dependency_facts(conn, queries.used_purls(conn), SCORES, with_usage=False)
     reference = references.shipped()
     controls = {purl: control_of(f, reference) for purl, f in facts.items()}
     return exposure(facts, controls, queries.stewards(conn), top=top)
