@@ -78,6 +78,7 @@ def _arguments(db: Path) -> dict[str, tuple[Any, ...]]:
         "unmined_repositories": (),
         "vulnerabilities": (),
         "vulnerability_coverage": (),
+        "lifecycle": (),
     }
 
 
