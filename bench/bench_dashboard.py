@@ -23,7 +23,10 @@ from bench.common import Figure, median
 
 FUNCTION_GOAL_MS = 300.0
 PAGE_GOAL_MS = 2000.0
-PAGES = ("overview", "dependencies", "bus_factor", "standards", "budget_planner", "history", "runs")
+PAGES = (
+    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "vulnerabilities",
+    "budget_planner", "history", "runs", "glossary",
+)  # fmt: skip
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py"
 
 
@@ -69,6 +72,13 @@ def _arguments(db: Path) -> dict[str, tuple[Any, ...]]:
         "proposal_lines": (1,),
         "runs": (),
         "run_problems": (2,),
+        "dependency_card": (purl,),
+        "exposure": (),
+        "application_graph": (str(data.applications(db)["application"][0]), 12),
+        "unmined_repositories": (),
+        "vulnerabilities": (),
+        "vulnerability_coverage": (),
+        "lifecycle": (),
     }
 
 

@@ -25,6 +25,11 @@ from analysis.budget.proposal import Proposal
 from analysis.queries import budget as budget_queries
 from analysis.queries import dashboard as q
 from analysis.queries.budget import SavedProposal
+from analysis.queries.dashboard.graph import ApplicationGraph, application_graph
+from analysis.sovereignty import reference as sovereignty_reference
+from analysis.sovereignty import report as sovereignty
+from analysis.sovereignty.exposure import Exposure
+from collectors.errors import SocleError
 from collectors.paths import default_db_path
 from collectors.store import read_connection, write_session
 
@@ -61,6 +66,10 @@ _QUERIES: dict[str, Callable[..., Any]] = {
     "received_by_year": budget_queries.received_by_year,
     "runs": q.runs,
     "run_problems": q.run_problems,
+    "dependency_card": sovereignty.card,
+    "exposure": sovereignty.organisation_exposure,
+    "application_graph": application_graph,
+    "unmined_repositories": q.unmined_repositories,
 }
 
 
@@ -104,8 +113,18 @@ def _propose(db: str, version: str, choices: plan.Choices) -> Proposal:
     return plan.propose_from_data(data, choices)
 
 
+def _card(db: str, version: str, purl: str) -> sovereignty.Card:
+    """The dependency card, its budget line taken from the proposal computed from the shared budget facts."""
+    try:
+        proposal: Proposal | None = _propose(db, version, sovereignty.CARD_BUDGET)
+    except SocleError:
+        proposal = None  # the card then says no proposal can be made from this store
+    with read_connection(Path(db)) as conn:
+        return sovereignty.card(conn, purl, proposal=proposal)
+
+
 #: Reads computed from the store's budget facts rather than through a connection of their own.
-_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {"budget_proposal": _propose}
+_FROM_BUDGET_DATA: dict[str, Callable[..., Any]] = {"budget_proposal": _propose, "dependency_card": _card}
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=512, show_spinner=False)
@@ -241,6 +260,58 @@ def runs(db: Path | None = None) -> pd.DataFrame:
 
 def run_problems(run_id: int, db: Path | None = None) -> pd.DataFrame:
     return cast(pd.DataFrame, query("run_problems", run_id, db=db))
+
+
+def dependency_card(purl: str, db: Path | None = None) -> sovereignty.Card:
+    return cast(sovereignty.Card, query("dependency_card", purl, db=db))
+
+
+def exposure(db: Path | None = None) -> Exposure:
+    return cast(Exposure, query("exposure", db=db))
+
+
+def application_graph_of(application: str, top: int = 12, db: Path | None = None) -> ApplicationGraph:
+    return cast(ApplicationGraph, query("application_graph", application, top, db=db))
+
+
+def unmined_repositories(db: Path | None = None) -> pd.DataFrame:
+    return cast(pd.DataFrame, query("unmined_repositories", db=db))
+
+
+def licence_changes() -> pd.DataFrame:
+    """The reviewed licence changes and their forks (data/sovereignty/licence_changes.toml)."""
+    return pd.DataFrame(
+        [
+            {
+                "project": c.project,
+                "company": c.company,
+                "date": c.date.isoformat(),
+                "change": f"{c.from_licence} to {c.to_licence}",
+                "fork": c.fork or "none recorded",
+                "fork steward": c.fork_steward or "none recorded",
+                "source": c.source,
+                "fork source": c.fork_source or "none recorded",
+            }
+            for c in sovereignty_reference.shipped().licence_changes
+        ]
+    )
+
+
+def operators() -> pd.DataFrame:
+    """Who operates each forge, registry and funding platform socle knows (data/sovereignty/operators.toml)."""
+    return pd.DataFrame(
+        [
+            {
+                "role": p.role,
+                "place": p.key,
+                "operator": p.operator.name,
+                "controlled by": p.operator.parent or "itself",
+                "country": p.operator.country or "not known",
+                "source": p.source,
+            }
+            for p in sorted(sovereignty_reference.shipped().places.values(), key=lambda p: (p.role, p.key))
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------- budget

@@ -1,6 +1,8 @@
 """Budget planner: the options of ``socle budget`` as widgets, the proposal recomputed as they change,
 its exports, saving it, and what changed since a saved proposal."""
 
+import re
+
 import streamlit as st
 
 from analysis import exports
@@ -106,20 +108,17 @@ if proposal is not None and not proposal.lines:
         st.warning("No application imported yet: `socle import` adds the organisation's dependencies.")
 funded = proposal if proposal is not None and proposal.lines else None
 
+#: Repository URLs are long: a medium column leaves room for the sentences beside it to wrap in view.
+PROJECT_COLUMN = st.column_config.TextColumn("project", width="medium")
+#: The chart shows the largest lines only: hundreds of bars are unreadable; the table below has them all.
+CHART_LINES = 25
+
 if funded is not None:
     lines = data.proposal_frame(funded)
     summary = st.columns(3)
     summary[0].metric("Allocated", f"{int(lines['amount'].sum()):,} {funded.currency}")
     summary[1].metric("Lines", len(lines))
     summary[2].metric("Outreach (no channel)", len(funded.outreach))
-    for sentence in exports.summary_sentences(funded):
-        st.text(sentence)
-    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
-    by_line = lines.assign(line=lines["project"].map(data.short_name))
-    ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=f"Proposal ({funded.currency})"))
-    for note in funded.notes:
-        st.text(f"Note: {note}")
-
     actions = st.columns(3)
     actions[0].download_button(
         "Download CSV", exports.to_csv(funded), file_name="socle-budget.csv", mime="text/csv", key="csv"
@@ -134,6 +133,15 @@ if funded is not None:
             st.warning("A refresh is running: try saving again in a few minutes.")
         else:
             st.success(f"Saved as proposal #{saved_id}.")
+    for sentence in exports.summary_sentences(funded):
+        st.text(sentence)
+    for note in funded.notes:
+        st.text(f"Note: {note}")
+    largest = lines.nlargest(CHART_LINES, "amount")
+    by_line = largest.assign(line=largest["project"].map(data.short_name))
+    title = f"Largest {len(largest)} of {len(lines)} lines ({funded.currency})"
+    ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=title))
+    ui.table(lines, amount=st.column_config.NumberColumn(format="%d"), project=PROJECT_COLUMN)
 
 if proposal is not None and proposal.outreach:
     with st.expander(f"Outreach: no funding channel known ({len(proposal.outreach)})"):
@@ -159,11 +167,12 @@ else:
         ui.table(data.proposal_lines(chosen), amount=st.column_config.NumberColumn(format="%d"))
     else:
         for change in comparison.parameters:
-            st.text(f"Parameter {change}")
+            # An unset parameter (no cap, no floor) is said, not printed as Python's None.
+            st.text("Parameter " + re.sub(r"\bNone\b", "not set", change))
         if comparison.changes.empty:
             st.text("Same amounts as the saved proposal.")
         else:
-            ui.table(comparison.changes)
+            ui.table(comparison.changes, project=PROJECT_COLUMN)
             largest = comparison.changes.head(25)
             ui.chart(
                 charts.comparison(

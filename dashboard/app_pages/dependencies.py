@@ -1,8 +1,10 @@
-"""Dependencies: every package with its scores; a detail view per package."""
+"""Dependencies: every package with its scores; the dependency card and the registry detail per package."""
 
 import streamlit as st
 
-from dashboard import data, ui
+from analysis.queries.sovereignty import purl_name
+from dashboard import card, data, ui
+from dashboard.glossary import term
 
 st.title("Dependencies")
 packages = data.dependencies()
@@ -35,35 +37,43 @@ shown = shown.sort_values(sort_by, ascending=sort_by in ("truck_factor", "purl")
 
 st.text(f"{len(shown)} of {len(packages)} packages")
 ui.table(
-    shown,
-    criticality=st.column_config.NumberColumn(format="%.2f"),
-    risk=st.column_config.NumberColumn(format="%.2f"),
-    truck_factor=st.column_config.NumberColumn("truck factor", format="%d"),
+    ui.named(shown.drop(columns=["name"], errors="ignore")),
+    criticality=st.column_config.NumberColumn(format="%.2f", help=term("criticality")),
+    risk=st.column_config.NumberColumn(format="%.2f", help=term("risk")),
+    truck_factor=st.column_config.NumberColumn("truck factor", format="%d", help=term("truck factor")),
+    active_maintainers=st.column_config.NumberColumn(
+        "active maintainers", format="%d", help=term("active maintainers")
+    ),
+    fragility=st.column_config.TextColumn(help=term("fragility")),
+    standardisation=st.column_config.NumberColumn(format="%d", help=term("standardisation")),
 )
 
-st.subheader("Package detail")
 if shown.empty:
     st.stop()
-purl = st.selectbox("Package", list(shown["purl"]), key="package")
+purl = st.selectbox("Package", list(shown["purl"]), format_func=purl_name, key="package")
+card.show(data.dependency_card(purl))
+
+st.subheader("Package detail")
 detail = data.package_detail(purl)
-st.code(purl, language=None)
+st.text(purl)
 meta = detail.metadata
 if meta:
     st.text(str(meta.get("summary") or ""))
     ui.table(ui.fields(meta))
+# Sentence tables (scores' reasons, usage paths) take the full width, so their text wraps rather than hides.
+st.markdown("**Scores**")
+ui.table(detail.scores, value=st.column_config.NumberColumn(format="%.3g"))
+st.markdown("**Used by**")
+ui.table(detail.usage)
 left, right = st.columns(2)
 with left:
-    st.markdown("**Scores**")
-    ui.table(detail.scores, value=st.column_config.NumberColumn(format="%.3g"))
-    st.markdown("**Used by**")
-    ui.table(detail.usage)
-with right:
     st.markdown("**Versions**")
     ui.table(detail.releases, height=220)
-    st.markdown("**Repository**")
-    ui.table(detail.repositories)
     st.markdown("**Maintainers (publish rights)**")
     ui.table(detail.maintainers)
+with right:
+    st.markdown("**Repository**")
+    ui.table(detail.repositories)
     st.markdown("**Funding links**")
     if detail.funding.empty:
         st.text("No funding channel known.")

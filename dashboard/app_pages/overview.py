@@ -1,14 +1,46 @@
-"""Overview: the organisation at a glance, and how fresh the data is."""
+"""Overview: the riskiest critical dependencies and what to do about them, the organisation at a glance, and
+how fresh the data is."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.glossary import term
 
 st.title("Overview")
 summary = data.overview()
 if summary.packages == 0:
     ui.empty("packages (run `socle import` with the organisation's SBOMs and lockfiles)")
 
+if summary.packages:
+    st.subheader("Riskiest critical dependencies")
+    st.caption("Criticality x risk, largest first: what the organisation depends on most that is most likely "
+               "to fail it. The Dependencies page has each one's card.")  # fmt: skip
+    packages = data.dependencies()
+    ranked = packages.assign(need=packages["criticality"] * packages["risk"]).dropna(subset=["need"])
+    ranked = ranked.sort_values("need", ascending=False).head(5)
+    ui.table(
+        ui.named(ranked[["purl", "criticality", "risk", "truck_factor", "fragility", "risk_reason"]]).rename(
+            columns={"risk_reason": "reason", "truck_factor": "truck factor"}
+        ),
+        criticality=st.column_config.NumberColumn(format="%.2f", help=term("criticality")),
+        risk=st.column_config.NumberColumn(format="%.2f", help=term("risk")),
+        columns={"truck factor": st.column_config.NumberColumn(format="%d", help=term("truck factor"))},
+    )
+    st.subheader("Recommended actions")
+    actions = data.exposure().actions[:5]
+    ui.table(
+        pd.DataFrame(
+            [
+                {"package": a.name, "actions": ", ".join(a.kinds), "why": "; ".join(a.reasons) + "."}
+                for a in actions
+            ],
+            columns=["package", "actions", "why"],
+        )
+    )
+    st.caption("The Sovereignty page ranks every action; the Budget planner turns funding into amounts.")
+
+st.subheader("At a glance")
 columns = st.columns(5)
 columns[0].metric("Applications", summary.applications)
 columns[1].metric("Packages", summary.packages)

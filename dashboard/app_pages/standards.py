@@ -3,13 +3,16 @@
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.glossary import term
 
 st.title("Standards and diversity")
 classes = data.fragility_classes()
 left, right = st.columns([1, 2])
 with left:
-    st.subheader("Fragility classes")
+    st.subheader("Fragility classes", help=term("fragility"))
     ui.table(classes)
+    for name in ("commons-grade", "vigilance", "single-actor"):
+        st.caption(f"{name}: {term(name)}")
 with right:
     ui.chart(charts.horizontal_bar(classes, "fragility", "packages", title="Packages per fragility class"))
 
@@ -18,16 +21,25 @@ interfaces = data.interfaces_in_use()
 if interfaces.empty:
     ui.empty("classified interfaces (run `socle refresh --only standards`)")
 else:
-    ui.table(interfaces, diversity=st.column_config.NumberColumn("diversity (N2)", format="%.2f"))
+    ui.table(
+        interfaces,
+        diversity=st.column_config.NumberColumn(
+            "diversity (N2)", format="%.2f", help=term("N2 (implementation diversity)")
+        ),
+        standardisation=st.column_config.NumberColumn(format="%d", help=term("standardisation")),
+        fragility=st.column_config.TextColumn(help=term("fragility")),
+    )
 
-st.subheader("Exit options per fragile dependency")
+st.subheader("Exit options per fragile dependency", help=term("exit options"))
 st.caption(
     "Ranked by cost (drop-in: same API; port: same standard or protocol, changes at the edges; rewrite: "
     'same job, different model), then independence, then health. "same control": the organisation that '
     "controls the package (or sells its licence) also controls the exit; implementations that do not "
     "conform (decode without validating, only write, only parse replies) are not listed."
 )
-ui.table(data.exit_options(), truck_factor=st.column_config.NumberColumn("truck factor", format="%g"))
+ui.table(
+    ui.named(data.exit_options()), truck_factor=st.column_config.NumberColumn("truck factor", format="%g")
+)
 
 st.subheader("Who controls the critical interfaces")
 st.caption(
@@ -60,4 +72,4 @@ review = data.review_list()
 if review.empty:
     st.text("Nothing to review.")
 else:
-    ui.table(review)
+    ui.table(ui.named(review))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,14 +36,27 @@ CHROMIUM_ARGS = [
 ]
 # url path -> text that must be visible once the page has run
 PAGES = {
-    "": ["Overview", "Truck factor of 1", "26 (60%)", "Single-actor", "Last refresh: run #2, partial"],
-    "dependencies": ["Dependencies", "44 of 44 packages", "Package detail", "Funding links"],
-    "bus_factor": ["Bus factor", "Riskiest packages", "Truck-factor developers"],
+    "": ["Overview", "Riskiest critical dependencies", "Recommended actions", "Truck factor of 1", "26 (60%)",
+         "Last refresh: run #2, partial"],
+    "applications": ["Applications", "Paths to the critical packages", "12 most critical of the 21 packages"],
+    "dependencies": ["Dependencies", "44 of 44 packages", "Dependency card", "Who controls it, under which law?",
+                     "Package detail", "Funding links"],
+    "bus_factor": ["Bus factor", "Not known for 1 package(s): why", "Riskiest packages", "Truck-factor developers"],
     "standards": ["Standards and diversity", "Exit options per fragile dependency", "Catalogue review list"],
-    "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", "Compare with a saved proposal"],
+    "sovereignty": ["Sovereignty", "Controlled by a single company", "Top actions", "Licence changes on record"],
+    "vulnerabilities": ["Vulnerabilities"],
+    "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", "Largest 25 of", "Compare with a saved proposal"],
     "history": ["History", "Changes", "Budget proposals"],
     "runs": ["Runs", "Packages or files with problems", "Errors"],
-}
+    "glossary": ["Glossary", "single-actor", "CLOUD Act"],
+}  # fmt: skip
+VIEWPORTS = [(1400, 1000), (1280, 720)]
+# A raw missing value as Python or pandas prints it: a word of its own ending a line or a clause, or after
+# ":", "=", "->" or "(" (so the sentence "None found in the versions looked at." is not one).
+RAW_MISSING = re.compile(
+    r"(?<![\w-])(?:None|nan|NaN|NaT)(?=[ \t]*$|[,;)\]])|[:=>(][ \t]*(?:None|nan|NaN|NaT)(?![\w-])",
+    re.MULTILINE,
+)
 
 
 def _free_port() -> int:
@@ -93,29 +107,38 @@ def test_every_page_in_headless_chromium(server: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         try:
-            for path, visible in PAGES.items():
-                page.goto(f"{server}/{path}")
-                app = page.locator('[data-testid="stApp"]')
-                expect(page.get_by_role("heading", name=visible[0], exact=True)).to_be_visible(timeout=30_000)
-                expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
-                for text in visible[1:]:
-                    expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=15_000)
-                if path in ("bus_factor", "standards", "history"):
-                    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(
-                        timeout=15_000
+            for width, height in VIEWPORTS:
+                for path, visible in PAGES.items():
+                    page.set_viewport_size({"width": width, "height": height})
+                    page.goto(f"{server}/{path}")
+                    app = page.locator('[data-testid="stApp"]')
+                    expect(page.get_by_role("heading", name=visible[0], exact=True)).to_be_visible(
+                        timeout=30_000
                     )
-                # Registry text never becomes a link or a script.
-                assert page.locator('a[href*="evil.example"]').count() == 0
-                # Streamlit scrolls inside its main block: grow the window to the content for a whole-page picture.
-                height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-                page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 6000)})
-                page.wait_for_timeout(800)  # let charts finish their transition before the picture
-                page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}.png"))
-                page.set_viewport_size({"width": 1440, "height": 1000})
+                    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+                    for text in visible[1:]:
+                        expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=15_000)
+                    if path in ("bus_factor", "standards", "history", "sovereignty"):
+                        expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(
+                            timeout=15_000
+                        )
+                    # Registry text never becomes a link or a script.
+                    assert page.locator('a[href*="evil.example"]').count() == 0
+                    # No raw missing value in what the page writes; tables say "not known" (placeholder).
+                    shown = page.locator('[data-testid="stMain"]').inner_text()
+                    assert not RAW_MISSING.findall(shown), (path, RAW_MISSING.findall(shown)[:5])
+                    # Streamlit scrolls inside its main block: grow the window to the content for a whole-page
+                    # picture.
+                    full = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+                    page.set_viewport_size({"width": width, "height": min(max(int(full), height), 8000)})
+                    page.wait_for_timeout(800)  # let charts finish their transition before the picture
+                    name = f"dashboard-{path or 'overview'}-{width}x{height}.png"
+                    page.screenshot(path=str(ARTIFACTS / name))
+            page.set_viewport_size({"width": 1400, "height": 1000})
             # The planner's downloads are the real exports: a CSV and a workbook whose lines sum to the total.
             page.goto(f"{server}/budget_planner")
             expect(page.get_by_text("20,000 EUR").first).to_be_visible(timeout=30_000)

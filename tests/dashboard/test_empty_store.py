@@ -10,7 +10,10 @@ from streamlit.testing.v1 import AppTest
 from collectors.store import insert_columns, write_session
 from tests.dashboard.conftest import APP
 
-PAGES = ("overview", "dependencies", "bus_factor", "standards", "budget_planner", "history", "runs")
+PAGES = (
+    "overview", "applications", "dependencies", "bus_factor", "standards", "sovereignty", "vulnerabilities", "budget_planner",
+    "history", "runs", "glossary",
+)  # fmt: skip
 
 
 @pytest.fixture

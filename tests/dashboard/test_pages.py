@@ -41,7 +41,13 @@ def test_overview_shows_the_organisation_and_freshness(open_page: OpenPage) -> N
     assert [w.value for w in at.warning] == [
         "The last refresh was partial: see the Runs page for the packages that failed."
     ]
-    apps = at.dataframe[0].value
+    riskiest, actions, apps = (d.value for d in at.dataframe)
+    # Opens with the riskiest critical dependencies (criticality x risk) and the recommended actions.
+    need = riskiest["criticality"] * riskiest["risk"]
+    assert len(riskiest) == 5 and list(need) == sorted(need, reverse=True)
+    assert riskiest.columns[0] == "package" and riskiest.columns[-1] == "purl"
+    assert riskiest.iloc[0]["package"] == "sqlalchemy" and riskiest["reason"].str.endswith(".").all()
+    assert actions.iloc[0]["package"] == "sqlalchemy" and actions["why"].str.len().min() > 20
     assert list(apps["application"]) == ["citizen-portal-api", "open-data-pipeline", "services-web"]
     direct_web = sum(1 for p in PACKAGES if p.apps == "s" and p.parent is None)
     assert dict(zip(apps["application"], apps["direct"], strict=True))["services-web"] == direct_web == 11
@@ -106,7 +112,12 @@ def test_hostile_registry_text_is_shown_as_text_never_markdown(open_page: OpenPa
 
 def test_bus_factor_distribution_riskiest_and_repository_charts(open_page: OpenPage) -> None:
     at = open_page("bus_factor")
-    riskiest = at.dataframe[0].value
+    unmined, riskiest = at.dataframe[0].value, at.dataframe[1].value
+    # Why a truck factor is not known, per package: cffi's history was too short to judge.
+    assert unmined[["package", "status"]].values.tolist() == [["cffi", "inconclusive"]]
+    assert unmined.iloc[0]["reason"] == "no repository history could be mined for this package."
+    assert "inconclusive: 1" in texts(at)
+    assert list(riskiest.columns)[:2] == ["package", "truck_factor"]
     assert len(riskiest) == 20 and set(riskiest["truck_factor"]) == {1.0}
     assert list(riskiest["criticality"]) == sorted(riskiest["criticality"], reverse=True)
     assert len(charts(at)) == 3  # distribution, Pareto, activity

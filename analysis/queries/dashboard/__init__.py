@@ -11,6 +11,7 @@ from analysis.queries.dashboard.bus_factor import (
     riskiest_packages,
     truck_factor_developers,
     truck_factor_distribution,
+    unmined_repositories,
 )
 from analysis.queries.dashboard.common import FRAGILE, TABLE_SCORES
 from analysis.queries.dashboard.history import (
@@ -67,6 +68,7 @@ __all__ = [
     "score_trend",
     "truck_factor_developers",
     "truck_factor_distribution",
+    "unmined_repositories",
     "vulnerabilities",
     "vulnerability_coverage",
 ]

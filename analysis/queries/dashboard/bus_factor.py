@@ -110,3 +110,40 @@ def truck_factor_developers(conn: duckdb.DuckDBPyConnection, repository_url: str
         [{"name": str(d.get("name")), "files": d.get("files"), "share": d.get("share")} for d in developers],
         columns=["name", "files", "share"],
     )
+
+
+def unmined_repositories(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every used package without a truck factor, with why: its repository was skipped or failed (the
+    repository's own message), no repository URL is known, or the score was inconclusive (its reason)."""
+    present = tables(conn)
+    repos = {"package_repositories", "repositories"} <= present
+    repository = "any_value(pr.repository_url)" if repos else "NULL::VARCHAR"
+    join = (
+        "LEFT JOIN package_repositories pr ON pr.purl = p.purl LEFT JOIN repositories r ON r.url = pr.repository_url"
+        if repos
+        else ""
+    )
+    status = "any_value(r.status)" if repos else "NULL::VARCHAR"
+    message = "any_value(r.message)" if repos else "NULL::VARCHAR"
+    return frame(
+        conn,
+        f"""
+        SELECT p.purl, {repository} AS repository,
+               CASE WHEN {repository} IS NULL THEN 'no repository'
+                    WHEN {status} IS NULL THEN 'not tried'
+                    WHEN {status} <> 'ok' THEN {status}
+                    ELSE 'inconclusive' END AS status,
+               CASE WHEN {repository} IS NULL
+                        THEN 'No repository URL is known: the registry metadata names none.'
+                    WHEN {status} IS NULL
+                        THEN 'No refresh has tried to clone it yet (socle refresh --only git).'
+                    WHEN {status} <> 'ok' THEN coalesce({message}, 'The refresh recorded no message.')
+                    ELSE coalesce(any_value(t.reason), 'No truck factor was computed.') END AS reason
+        FROM packages p {join}
+        LEFT JOIN scores t ON t.subject_kind = 'package' AND t.subject = p.purl AND t.name = 'truck_factor'
+        WHERE p.purl IN (SELECT purl FROM app_packages)
+        GROUP BY p.purl
+        HAVING NOT coalesce(bool_or(t.status = 'ok'), false)
+        ORDER BY status, p.purl
+        """,  # noqa: S608 - the optional joins and columns are fixed text chosen above
+    )

@@ -59,7 +59,7 @@ class PackageDetail:
     usage: pd.DataFrame
 
 
-def _paths(conn: duckdb.DuckDBPyConnection, purl: str) -> dict[str, str]:
+def paths_to(conn: duckdb.DuckDBPyConnection, purl: str) -> dict[str, str]:
     """Per application using ``purl`` transitively: the shortest path from one of its direct dependencies,
     found by a breadth-first walk of that application's graph (two queries for all applications)."""
     edges = conn.execute(
@@ -158,7 +158,7 @@ def package_detail(conn: duckdb.DuckDBPyConnection, purl: str) -> PackageDetail:
         "WHERE purl = ? ORDER BY app, version",
         [purl],
     )
-    paths = _paths(conn, purl) if not usage["direct"].all() else {}
+    paths = paths_to(conn, purl) if not usage["direct"].all() else {}
     usage["path"] = [
         f"{app} → {purl}" if direct else paths.get(app, f"{app} → … → {purl}")
         for app, direct in zip(usage["application"], usage["direct"], strict=True)
