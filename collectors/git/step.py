@@ -7,6 +7,8 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ import pygit2
 
 from collectors.errors import InputError, SocleError, TerminalError, TransientError
 from collectors.funding_urls import platform_for
-from collectors.git import funding, identities, mining, repos
+from collectors.git import funding, identities, mining, parallel, repos, worker
 from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
@@ -45,6 +47,8 @@ class GitSettings:
     network: bool = True  # clone/fetch repositories missing from the mirror folder
     data_dir: Path = DATA_DIR
     only: frozenset[str] | None = None  # restrict to these repository URLs
+    workers: int = 1  # local worker processes mining at once (1: in this process)
+    cluster: str | None = None  # a Dask scheduler address (tcp://host:8786): mine there instead
     funding_platform: Callable[[str], str | None] = field(default=platform_for)
 
 
@@ -74,16 +78,18 @@ def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettin
     if links:
         store.replace_package_links(conn, links, "package-metadata", session.run_id)
     rules = identities.load_rules(settings.data_dir, settings.aliases)
-    results = []
+    results: list[MineResult] = []
     unreachable: list[MineResult] = []
-    for url in store.known_repositories(conn):
-        if settings.only is not None and url not in settings.only:
-            continue
-        found = _locate(url, options, settings)
-        if isinstance(found, MineResult):
-            unreachable.append(found)  # recorded below in one statement: hundreds when a forge is down
-            continue
-        results.append(_mine_located(session, url, found, options, settings, rules))
+    urls = [u for u in store.known_repositories(conn) if settings.only is None or u in settings.only]
+    if settings.cluster is not None or (settings.workers > 1 and len(urls) > 1):
+        results, unreachable = _mine_elsewhere(session, urls, options, settings, rules)
+    else:
+        for url in urls:
+            found = _locate(url, options, settings)
+            if isinstance(found, MineResult):
+                unreachable.append(found)  # recorded below in one statement: hundreds when a forge is down
+                continue
+            results.append(_mine_located(session, url, found, options, settings, rules))
     if unreachable:
         with session.transaction():
             store.record_unreachable(
@@ -187,8 +193,11 @@ def _mine_at(
         for record in records:
             buffer.add(record)
         new = buffer.write(conn)
-    _derive(session, url, repo, commit, settings, rules)
-    _funding(session, url, commit, settings)
+    _derive(
+        session, url, functools.partial(mining.read_blob, commit), mining.tree_paths(commit), settings, rules
+    )
+    _funding(session, url, functools.partial(mining.read_blob, commit), settings)
+    store.record_miner(conn, url, worker.worker_name(), session.run_id)
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
         status="ok", message=f"{new} new commits" + (" (full history)" if full else ""),
@@ -200,13 +209,13 @@ def _mine_at(
 def _derive(
     session: WriteSession,
     url: str,
-    repo: pygit2.Repository,
-    commit: pygit2.Commit,
+    read_blob: Callable[[str], bytes | None],
+    files: list[str],
     settings: GitSettings,
     rules: identities.IdentityRules,
 ) -> None:
     authors, co = store.raw_identities(session.conn, url)
-    mailmap = _mailmap(commit) if settings.use_mailmap else None
+    mailmap = _mailmap(read_blob) if settings.use_mailmap else None
     counts: dict[identities.Identity, int] = {}
     raw_to_mapped: dict[identities.Identity, identities.Identity] = {}
     for name, email, n in authors:
@@ -232,20 +241,22 @@ def _derive(
         }
         for raw, mapped in sorted(raw_to_mapped.items(), key=lambda kv: (kv[0].email, kv[0].name))
     ]
-    store.replace_derived(session.conn, url, session.run_id, files=mining.tree_paths(commit), identities=rows)
+    store.replace_derived(session.conn, url, session.run_id, files=files, identities=rows)
 
 
-def _mailmap(commit: pygit2.Commit) -> pygit2.Mailmap | None:
-    content = mining.read_blob(commit, ".mailmap")
+def _mailmap(read_blob: Callable[[str], bytes | None]) -> pygit2.Mailmap | None:
+    content = read_blob(".mailmap")
     if content is None:
         return None
     return pygit2.Mailmap.from_buffer(content)
 
 
-def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: GitSettings) -> None:
+def _funding(
+    session: WriteSession, url: str, read_blob: Callable[[str], bytes | None], settings: GitSettings
+) -> None:
     links: list[tuple[str, str | None, str, str]] = []
     for where in funding.FUNDING_YML_PATHS:
-        content = mining.read_blob(commit, where)
+        content = read_blob(where)
         if content is None:
             continue
         try:
@@ -255,7 +266,7 @@ def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: G
             parsed = []
         links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
         break
-    content = mining.read_blob(commit, funding.FUNDING_JSON_PATH)
+    content = read_blob(funding.FUNDING_JSON_PATH)
     if content is not None:
         try:
             parsed = funding.parse_funding_json(content, f"{url}:{funding.FUNDING_JSON_PATH}")
@@ -264,3 +275,84 @@ def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: G
             parsed = []
         links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
     store.replace_repository_funding(session.conn, url, links, session.run_id)
+
+
+# ---------------------------------------------------------------------------------------------- elsewhere
+
+
+def _mine_elsewhere(
+    session: WriteSession,
+    urls: list[str],
+    options: GitStepOptions,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> tuple[list[MineResult], list[MineResult]]:
+    """Mine in worker processes or on a cluster; apply each result here, once, as it arrives."""
+    tasks = []
+    for url in urls:
+        state = store.repository_state(session.conn, url)
+        tasks.append(
+            worker.MineTask(
+                url=url,
+                last_mined_sha=state.last_mined_sha if state else None,
+                at=options.at,
+                engine=settings.engine,
+                network=settings.network,
+                allowed_hosts=settings.allowed_hosts,
+                mirror_dir=options.mirror_dir,
+                # a cluster worker clones to its own disk; local workers share the store's clone cache
+                clone_dir=None if settings.cluster else cache_dir(options.db_path) / "repos",
+            )
+        )
+    if settings.cluster is not None:
+        mined = parallel.mine_on_cluster(tasks, settings.cluster)
+    else:
+        mined = parallel.mine_in_pool(tasks, settings.workers)
+    results: dict[str, MineResult] = {}
+    unreachable: dict[str, MineResult] = {}
+    for result in mined:
+        if result.url in results or result.url in unreachable:
+            continue  # a task run twice (its first worker died after finishing): applied once
+        if result.located:
+            results[result.url] = apply_mined(session, result, settings, rules)
+        else:
+            unreachable[result.url] = MineResult(result.url, result.status, result.message)
+    # the order mining in one process gives: reachable repositories by URL, then the unreachable ones
+    return [results[u] for u in sorted(results)], [unreachable[u] for u in sorted(unreachable)]
+
+
+def apply_mined(
+    session: WriteSession,
+    mined: worker.MinedRepository,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> MineResult:
+    """Write one repository mined elsewhere, all or nothing, exactly as :func:`_mine_at` would have."""
+    conn, url = session.conn, mined.url
+    error = mined.message if mined.status != "ok" else None
+    if error is None:
+        try:
+            with session.transaction():
+                if mined.full:
+                    store.clear_history(conn, url)
+                new = store.write_history_columns(
+                    conn, url, session.run_id, dataclasses.asdict(mined.history)
+                )
+                _derive(session, url, mined.blob, list(mined.files), settings, rules)
+                _funding(session, url, mined.blob, settings)
+                store.upsert_repository(
+                    conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=mined.head_sha,
+                    last_mined_sha=mined.head_sha, status="ok",
+                    message=f"{new} new commits" + (" (full history)" if mined.full else ""),
+                    run_id=session.run_id, mined=True,
+                )  # fmt: skip
+                store.record_miner(conn, url, mined.worker, session.run_id)
+            return MineResult(url, "ok", f"{new} new commits", mined.engine, new, mined.full)
+        except SocleError as exc:
+            error = str(exc)
+    with session.transaction():
+        store.upsert_repository(
+            conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=None,
+            last_mined_sha=None, status="error", message=error, run_id=session.run_id, mined=False,
+        )  # fmt: skip
+    return MineResult(url, "error", error)

@@ -360,3 +360,28 @@ def add_repository(
             [purl, url, run_id],
         )
     return not exists
+
+
+REPOSITORY_MINERS = writable_table("repository_miners")
+
+
+def write_history_columns(
+    conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Mapping[str, list[Any]]
+) -> int:
+    """Insert history mined in another process, given as the column lists of
+    :class:`collectors.git.worker.HistoryColumns`; returns the number of commits."""
+    buffer = HistoryBuffer(url, run_id)
+    buffer.sha, buffer.name, buffer.email = columns["sha"], columns["author_name"], columns["author_email"]
+    buffer.authored, buffer.committed = columns["authored_at"], columns["committed_at"]
+    buffer.co_authors = columns["co_authors"]
+    buffer.f_sha, buffer.f_status = columns["file_sha"], columns["file_status"]
+    buffer.f_path, buffer.f_old = columns["file_path"], columns["file_old_path"]
+    return buffer.write(conn)
+
+
+def record_miner(conn: duckdb.DuckDBPyConnection, url: str, worker: str, run_id: int) -> None:
+    """Which worker (host:pid, or a cluster worker's address) mined ``url`` in this run (0016)."""
+    conn.execute(
+        "INSERT INTO repository_miners (run_id, repository_url, worker) VALUES (?, ?, ?)",
+        [run_id, url, worker],
+    )
