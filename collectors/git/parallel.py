@@ -82,7 +82,7 @@ def mine_on_cluster(
             ): task
             for i, task in enumerate(tasks)
         }
-        for future in distributed.as_completed(futures):  # type: ignore[no-untyped-call]
+        for future in distributed.as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             task = futures[future]
             try:
                 yield future.result()
