@@ -1,8 +1,8 @@
 """What one write costs as the store grows: an organisation with 1,000 mined repositories (1x) and 10,000 (10x).
 
-The store is ``bench/synthetic_org.py``'s organisation (two packages per repository, registry facts,
+The store is ``bench/synthetic_org.py``'s organisation of 2,000 packages (two per repository, registry facts,
 contributors, scores) plus mined history: commits per repository drawn from a log-normal distribution (median
-about 55, mean about 170, a few with tens of thousands: most repositories are small, a few are large), three
+about 55; a few with tens of thousands bring the mean to about 300: most are small, a few are large), three
 changed files per commit on average, and the files at the analysed revision. Then, each in a child process
 (``socle`` as a user runs it), three writes that change almost nothing:
 
@@ -38,8 +38,11 @@ from bench.synthetic_org import synthetic
 from collectors.store import read_connection, utcnow, write_session
 
 REPOSITORIES_1X = 1_000
+#: Packages of the organisation (1,000 of the repositories are theirs) at every scale: the mined history is
+#: what grows (a 20,000-package organisation takes more to generate than the whole benchmark should).
+PACKAGES = 2_000
 SOCLE = [sys.executable, "-m", "analysis.cli"]
-#: Log-normal commits per repository: exp(4) = 55 median, mean exp(4 + 1.5**2 / 2) = 170.
+#: Log-normal commits per repository: exp(4) = 55 median; capped at 60,000 (the mean is about 300).
 MU, SIGMA, MAX_COMMITS = 4.0, 1.5, 60_000
 EMPTY_WRITE = (
     "import sys; from collectors.store import write_session\nwith write_session(sys.argv[1], 'noop'): pass"
@@ -51,8 +54,9 @@ def commits_per_repository(repositories: int, seed: int = 7) -> list[int]:
     return [min(MAX_COMMITS, 1 + int(rnd.lognormvariate(MU, SIGMA))) for _ in range(repositories)]
 
 
-def add_history(db: Path) -> tuple[int, int]:
-    """Mined history for every repository of the store, inserted as Arrow chunks; (commits, file rows)."""
+def add_history(db: Path, repositories: int) -> tuple[int, int]:
+    """Mined history for ``repositories`` repositories: those of the packages, then the organisation's own
+    (``socle add-repo``), inserted as Arrow chunks; returns (commits, file rows)."""
     with read_connection(db) as conn:
         urls = [
             r[0]
@@ -60,6 +64,7 @@ def add_history(db: Path) -> tuple[int, int]:
                 "SELECT DISTINCT repository_url FROM package_repositories ORDER BY 1"
             ).fetchall()
         ]
+    urls += [f"https://git.example.org/internal/app{i:05d}" for i in range(repositories - len(urls))]
     sizes = commits_per_repository(len(urls))
     totals = [0, 0]
     seconds = pa.timestamp("s")
@@ -135,8 +140,8 @@ def measure(scale: int, work: Path, fake: FakeRegistry) -> list[Figure]:
     db = work / f"store-{scale}x.duckdb"
     repositories = REPOSITORIES_1X * scale
     started = time.perf_counter()
-    synthetic(db, 2 * repositories)
-    commits, file_rows = add_history(db)
+    synthetic(db, PACKAGES)
+    commits, file_rows = add_history(db, repositories)
     mark_fresh_but_one(db)
     built = time.perf_counter() - started
     label = f"{scale}x ({repositories:,} repositories)"
@@ -155,7 +160,11 @@ def measure(scale: int, work: Path, fake: FakeRegistry) -> list[Figure]:
     sbom = work / "small.cdx.json"
     write_sbom(sbom, 200, 400)
     imported = check(run_child([*SOCLE, "import", "--db", str(db), str(sbom)]), "socle import")
-    figures.append(Figure(f"{label}: socle import (200 components)", imported.seconds, "s", empty.seconds))
+    figures += [
+        Figure(f"{label}: empty write session, CPU", empty.cpu_seconds, "s"),
+        Figure(f"{label}: socle import (200 components)", imported.seconds, "s", empty.seconds),
+        Figure(f"{label}: socle import, CPU", imported.cpu_seconds, "s", empty.cpu_seconds),
+    ]
     env = {**os.environ, "SOCLE_PYPI_URL": f"{fake.base_url}/pypi"}
     before = len(fake.requests)
     argv = [*SOCLE, "refresh", "--only", "pypi", "--max-age", "24h", "--db", str(db)]
@@ -164,12 +173,17 @@ def measure(scale: int, work: Path, fake: FakeRegistry) -> list[Figure]:
         check(refreshed, "socle refresh --only pypi")
     figures += [
         Figure(f"{label}: socle refresh of one package", refreshed.seconds, "s", empty.seconds),
+        Figure(f"{label}: socle refresh, CPU", refreshed.cpu_seconds, "s", empty.cpu_seconds),
         Figure(f"{label}: refresh requests", len(fake.requests) - before, "req"),
     ]
     budget = check(
         run_child([*SOCLE, "budget", "--total", "50000", "--save", "--db", str(db)]), "socle budget --save"
     )
-    figures.append(Figure(f"{label}: socle budget --save", budget.seconds, "s", empty.seconds))
+    print(f"{label}: {refreshed.stdout.strip().splitlines()[-1:]}", file=sys.stderr)
+    figures += [
+        Figure(f"{label}: socle budget --save", budget.seconds, "s", empty.seconds),
+        Figure(f"{label}: socle budget --save, CPU", budget.cpu_seconds, "s", empty.cpu_seconds),
+    ]
     per_gb = empty.seconds / max(db.stat().st_size / 1e9, math.ulp(1.0))
     figures.append(Figure(f"{label}: empty write per GB of store", per_gb, "s/GB"))
     db.unlink()
