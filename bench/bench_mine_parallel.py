@@ -6,21 +6,26 @@ few large; capped at 5,000 commits here to keep the build short). Each mode mine
 store in a child process (``socle mine --offline --mirror-dir``, which also computes every maintainer score):
 ``--workers 1``, ``--workers 2`` and ``--cluster`` against a ``distributed.LocalCluster`` of two worker
 processes on 127.0.0.1. The ratio's baseline is the one-process run of the same run: below 1 is faster.
-Figures per repository and per 1,000 commits feed the extrapolation in docs/operations.md.
+Figures per repository and per 1,000 commits feed the extrapolation in docs/operations.md, with the CPU a
+worker spends per repository (measured alone, in this process) and the CPU of the writer alone (the cluster
+run's command: its workers are not its children).
 
     python -m bench mine_parallel [--quick]
 """
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.bench_git import SyntheticHistory, fast_import
 from bench.bench_store_scale import commits_per_repository
 from bench.common import ChildRun, Figure, check, run_child
+from collectors.git.worker import MineTask, mine_repository
 from collectors.store import git as store
 from collectors.store import write_session
 
@@ -53,6 +58,22 @@ def mine(work: Path, mirror: Path, repositories: int, mode: str, extra: list[str
     return check(run_child(argv), f"socle mine ({mode})")
 
 
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def mine_without_store(mirror: Path, repositories: int) -> tuple[float, float]:
+    """What a worker does per repository, here in this process: (wall ms, CPU ms incl. git) per repository."""
+    started, cpu = time.perf_counter(), _cpu()
+    for i in range(repositories):
+        task = MineTask(
+            url=f"https://github.com/acme/r{i:04d}", last_mined_sha=None, network=False, mirror_dir=mirror
+        )
+        assert mine_repository(task).status == "ok"
+    return (time.perf_counter() - started) / repositories * 1000, (_cpu() - cpu) / repositories * 1000
+
+
 def run(quick: bool) -> list[Figure]:
     import distributed
 
@@ -66,6 +87,11 @@ def run(quick: bool) -> list[Figure]:
             Figure("repositories", repositories, "repos"),
             Figure("commits in all", commits, "commits"),
             Figure("largest repository", max(sizes), "commits"),
+        ]
+        worker_wall, worker_cpu = mine_without_store(mirror, repositories)
+        figures += [
+            Figure("worker side alone (clone found, mine, no store): wall per repository", worker_wall, "ms"),
+            Figure("worker side alone: CPU per repository (with git)", worker_cpu, "ms"),
         ]
         one = mine(work, mirror, repositories, "one", ["--workers", "1"])
         pool = mine(work, mirror, repositories, "pool", ["--workers", "2"])
