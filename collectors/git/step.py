@@ -7,8 +7,8 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
-import dataclasses
 import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
 from collectors.store import git as store
+from collectors.store.funding import replace_repository_plans
 
 
 class GitStepOptions(Protocol):
@@ -42,6 +43,7 @@ class GitSettings:
 
     engine: str = "auto"  # auto | git | pygit2
     use_mailmap: bool = True  # the 2015 truck-factor study did not apply .mailmap
+    rename_limit: int = mining.RENAME_LIMIT  # git's diff.renameLimit; 0: no limit (the reference tool's)
     aliases: tuple[tuple[str, str], ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     network: bool = True  # clone/fetch repositories missing from the mirror folder
@@ -176,8 +178,11 @@ def _mine_at(
     repo = mining.open_repository(path)
     commit = mining.resolve_revision(repo, options.at)
     head = str(commit.id)
+    chosen = f"; {mining.describe_revision(commit, options.at)}" if options.at else ""
     state = store.repository_state(conn, url)
-    last = state.last_mined_sha if state else None
+    mined_with = f"rename-limit={settings.rename_limit}"
+    # history mined under other parameters (or before they were recorded) is mined again
+    last = state.last_mined_sha if state and state.mined_with == mined_with else None
     stop: str | None = None
     full = True
     if last == head:
@@ -187,23 +192,43 @@ def _mine_at(
             stop, full = last, False
         else:
             store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
-        engine, records = mining.mine(repo, head, stop, settings.engine)
-        store.warm_up()
-        buffer = store.HistoryBuffer(url, session.run_id)
-        for record in records:
-            buffer.add(record)
-        new = buffer.write(conn)
-    _derive(
-        session, url, functools.partial(mining.read_blob, commit), mining.tree_paths(commit), settings, rules
-    )
-    _funding(session, url, functools.partial(mining.read_blob, commit), settings)
+        # a full history is written through Arrow, whose first use imports pandas: done while git works
+        engine, columns = mining.mine(
+            repo,
+            head,
+            stop,
+            settings.engine,
+            settings.rename_limit,
+            meanwhile=None if stop else store.warm_up,
+        )
+        new = store.write_history(conn, url, session.run_id, columns)
+    derived_key = _derived_key(head, mining.blob_id(commit, ".mailmap"), settings, rules)
+    current = state is not None and state.status == "ok" and state.derived_key == derived_key
+    read_blob = functools.partial(mining.read_blob, commit)
+    if not (current and last == head):
+        _derive(session, url, read_blob, mining.tree_paths(commit), settings, rules)
+    _funding(session, url, read_blob, settings)  # a few blobs read; written only when the links changed
     store.record_miner(conn, url, worker.worker_name(), session.run_id)
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
-        status="ok", message=f"{new} new commits" + (" (full history)" if full else ""),
-        run_id=session.run_id, mined=True,
+        status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,
+        run_id=session.run_id, mined=True, mined_with=mined_with, derived_key=derived_key,
     )  # fmt: skip
-    return MineResult(url, "ok", f"{new} new commits", engine, new, full)
+    return MineResult(url, "ok", f"{new} new commits{chosen}", engine, new, full)
+
+
+#: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
+DERIVE_VERSION = "2"
+
+
+def _derived_key(
+    commit_id: str, mailmap_id: str | None, settings: GitSettings, rules: identities.IdentityRules
+) -> str:
+    """Fingerprint of what the derived tables are made from: the analysed commit, the .mailmap it holds (when
+    used), the identity rules and aliases. Equal keys: nothing to derive again."""
+    mailmap = mailmap_id if settings.use_mailmap else "not used"
+    parts = [DERIVE_VERSION, commit_id, str(mailmap), identities.rules_fingerprint(rules)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _derive(
@@ -223,13 +248,13 @@ def _derive(
         mapped = identities.Identity(*mailmap.resolve(name, email)) if mailmap else raw
         raw_to_mapped[raw] = mapped
         counts[mapped] = counts.get(mapped, 0) + n
-    for value, _n in co:
+    for value, n in co:
         parsed = identities.split_name_email(value)
         if parsed is None:
             continue
         mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
         raw_to_mapped[parsed] = mapped
-        counts.setdefault(mapped, 0)
+        counts[mapped] = counts.get(mapped, 0) + n  # evidence for a shared address (identities docstring)
     people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
     rows = [
         {
@@ -266,15 +291,26 @@ def _funding(
             parsed = []
         links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
         break
-    content = read_blob(funding.FUNDING_JSON_PATH)
-    if content is not None:
+    plans: list[funding.FundingPlan] = []
+    history: list[funding.FundingHistory] = []
+    # funding.json (floss.fund) and a Drips FUNDING.json: two shapes, told apart by parse_funding_manifest.
+    for where in dict.fromkeys((funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)):
+        content = read_blob(where)
+        if content is None:
+            continue
         try:
-            parsed = funding.parse_funding_json(content, f"{url}:{funding.FUNDING_JSON_PATH}")
+            manifest = funding.parse_funding_manifest(content, f"{url}:{where}", url)
         except InputError as exc:
             session.event("warning", url, str(exc))
-            parsed = []
-        links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
+            continue
+        links += [
+            (link.url, settings.funding_platform(link.url), link.label, link.source)
+            for link in manifest.links
+        ]
+        plans += manifest.plans
+        history += manifest.history
     store.replace_repository_funding(session.conn, url, links, session.run_id)
+    replace_repository_plans(session.conn, url, plans, history, session.run_id)
 
 
 # ---------------------------------------------------------------------------------------------- elsewhere
@@ -288,15 +324,18 @@ def _mine_elsewhere(
     rules: identities.IdentityRules,
 ) -> tuple[list[MineResult], list[MineResult]]:
     """Mine in worker processes or on a cluster; apply each result here, once, as it arrives."""
+    mined_with = f"rename-limit={settings.rename_limit}"
     tasks = []
     for url in urls:
         state = store.repository_state(session.conn, url)
         tasks.append(
             worker.MineTask(
                 url=url,
-                last_mined_sha=state.last_mined_sha if state else None,
+                # history mined under other parameters (or before they were recorded) is mined again
+                last_mined_sha=state.last_mined_sha if state and state.mined_with == mined_with else None,
                 at=options.at,
                 engine=settings.engine,
+                rename_limit=settings.rename_limit,
                 network=settings.network,
                 allowed_hosts=settings.allowed_hosts,
                 mirror_dir=options.mirror_dir,
@@ -330,24 +369,29 @@ def apply_mined(
     """Write one repository mined elsewhere, all or nothing, exactly as :func:`_mine_at` would have."""
     conn, url = session.conn, mined.url
     error = mined.message if mined.status != "ok" else None
-    if error is None:
+    if error is None and mined.head_sha is not None:
         try:
             with session.transaction():
+                state = store.repository_state(conn, url)
                 if mined.full:
                     store.clear_history(conn, url)
-                new = store.write_history_columns(
-                    conn, url, session.run_id, dataclasses.asdict(mined.history)
+                new = (
+                    store.write_history(conn, url, session.run_id, mined.history) if mined.history.sha else 0
                 )
-                _derive(session, url, mined.blob, list(mined.files), settings, rules)
+                derived_key = _derived_key(mined.head_sha, mined.mailmap_id, settings, rules)
+                current = state is not None and state.status == "ok" and state.derived_key == derived_key
+                if not (current and mined.unchanged):
+                    _derive(session, url, mined.blob, list(mined.files), settings, rules)
                 _funding(session, url, mined.blob, settings)
                 store.upsert_repository(
                     conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=mined.head_sha,
                     last_mined_sha=mined.head_sha, status="ok",
-                    message=f"{new} new commits" + (" (full history)" if mined.full else ""),
-                    run_id=session.run_id, mined=True,
+                    message=f"{new} new commits" + (" (full history)" if mined.full else "") + mined.chosen,
+                    run_id=session.run_id, mined=True, mined_with=f"rename-limit={settings.rename_limit}",
+                    derived_key=derived_key,
                 )  # fmt: skip
                 store.record_miner(conn, url, mined.worker, session.run_id)
-            return MineResult(url, "ok", f"{new} new commits", mined.engine, new, mined.full)
+            return MineResult(url, "ok", f"{new} new commits{mined.chosen}", mined.engine, new, mined.full)
         except SocleError as exc:
             error = str(exc)
     with session.transaction():
@@ -355,4 +399,4 @@ def apply_mined(
             conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=None,
             last_mined_sha=None, status="error", message=error, run_id=session.run_id, mined=False,
         )  # fmt: skip
-    return MineResult(url, "error", error)
+    return MineResult(url, "error", error or "no commit")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pygit2
@@ -21,7 +21,11 @@ from collectors.errors import SocleError, TerminalError, TransientError
 from collectors.git import funding, mining, repos
 
 #: Blobs of the analysed commit that the writer reads (identity mapping and funding files).
-WANTED_BLOBS = (".mailmap", *funding.FUNDING_YML_PATHS, funding.FUNDING_JSON_PATH)
+WANTED_BLOBS = tuple(
+    dict.fromkeys(
+        (".mailmap", *funding.FUNDING_YML_PATHS, funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)
+    )
+)
 
 #: Where a cluster worker keeps its clones when the task names no folder (``$SOCLE_CLONE_DIR``).
 CLONE_DIR_ENV = "SOCLE_CLONE_DIR"
@@ -35,6 +39,7 @@ class MineTask:
     last_mined_sha: str | None  # what the store already holds: mine only what came after
     at: str | None = None
     engine: str = "auto"
+    rename_limit: int = mining.RENAME_LIMIT
     network: bool = True
     allowed_hosts: tuple[str, ...] = ()
     mirror_dir: Path | None = None
@@ -43,7 +48,8 @@ class MineTask:
 
 @dataclass(frozen=True)
 class HistoryColumns:
-    """New commits and their file changes as columns (the store's ``commits`` and ``commit_files``)."""
+    """New commits and their file changes as columns (the store's ``commits`` and ``commit_files``): the
+    lists of :class:`collectors.git.records.HistoryColumns`, in a frozen value that compares by content."""
 
     sha: list[str] = field(default_factory=list)
     author_name: list[str] = field(default_factory=list)
@@ -55,20 +61,6 @@ class HistoryColumns:
     file_status: list[str] = field(default_factory=list)
     file_path: list[str] = field(default_factory=list)
     file_old_path: list[str | None] = field(default_factory=list)
-
-    def add(self, record: mining.CommitRecord) -> None:
-        sha = record.sha
-        self.sha.append(sha)
-        self.author_name.append(record.author_name)
-        self.author_email.append(record.author_email)
-        self.authored_at.append(record.authored_at)
-        self.committed_at.append(record.committed_at)
-        self.co_authors.append(list(record.co_authors) if record.co_authors else None)
-        self.file_sha.extend([sha] * len(record.files))
-        for change in record.files:
-            self.file_status.append(change.status)
-            self.file_path.append(change.path)
-            self.file_old_path.append(change.old_path)
 
 
 @dataclass(frozen=True)
@@ -84,6 +76,9 @@ class MinedRepository:
     head_sha: str | None = None
     engine: str | None = None
     full: bool = False  # the store's history for this URL must be replaced, not extended
+    unchanged: bool = False  # the analysed commit is the last mined one: nothing new
+    chosen: str = ""  # with --at: which commit was analysed, as the message says it
+    mailmap_id: str | None = None  # the .mailmap blob's id (part of the derived tables' key)
     history: HistoryColumns = field(default_factory=HistoryColumns)
     files: tuple[str, ...] = ()
     blobs: tuple[tuple[str, bytes], ...] = ()
@@ -91,6 +86,9 @@ class MinedRepository:
 
     def blob(self, path: str) -> bytes | None:
         return next((content for where, content in self.blobs if where == path), None)
+
+
+_COLUMNS = tuple(f.name for f in fields(HistoryColumns))
 
 
 def worker_name() -> str:
@@ -148,9 +146,8 @@ def _mine_at(task: MineTask, location: repos.Location, path: Path) -> MinedRepos
     if last != head:
         stop = last if last and mining.is_ancestor(repo, last, head) else None
         full = stop is None  # first mining, rewritten history, or an older --at
-        engine, records = mining.mine(repo, head, stop, task.engine)
-        for record in records:
-            history.add(record)
+        engine, columns = mining.mine(repo, head, stop, task.engine, task.rename_limit)
+        history = HistoryColumns(**{name: getattr(columns, name) for name in _COLUMNS})
     blobs = tuple(
         (where, content) for where in WANTED_BLOBS if (content := mining.read_blob(commit, where)) is not None
     )
@@ -163,6 +160,9 @@ def _mine_at(task: MineTask, location: repos.Location, path: Path) -> MinedRepos
         head_sha=head,
         engine=engine,
         full=full,
+        unchanged=last == head,
+        chosen=f"; {mining.describe_revision(commit, task.at)}" if task.at else "",
+        mailmap_id=mining.blob_id(commit, ".mailmap"),
         history=history,
         files=tuple(mining.tree_paths(commit)),
         blobs=blobs,

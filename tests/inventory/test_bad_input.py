@@ -41,7 +41,12 @@ BAD_FILES = [
     ("image.png", b"\x89PNG\r\n\x1a\n\xff\xfe\xfa" * 10, r"image\.png: binary file"),
     ("truncated.cdx.json", TRUNCATED.encode(), r"truncated\.cdx\.json: truncated JSON"),
     ("list.json", b"[1, 2, 3]", r"list\.json: JSON of the wrong shape"),
-    ("other.json", b'{"hello": "world"}', r"other\.json: JSON of the wrong shape: not a CycloneDX"),
+    (
+        "other.json",
+        b'{"hello": "world"}',
+        r"other\.json: socle takes this for a JSON document of no known kind; that format is not supported "
+        r"\(supported: CycloneDX JSON SBOM, .*pip requirements file\)$",
+    ),
     (
         "components.cdx.json",
         b'{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [42]}',
@@ -119,7 +124,12 @@ def test_unknown_refs_duplicates_and_bad_purls_are_documented_skips(
     with read_connection(db_path) as conn:
         packages = conn.execute("SELECT purl, is_direct, depth FROM app_packages ORDER BY purl").fetchall()
         events = conn.execute("SELECT severity, message FROM run_events ORDER BY message").fetchall()
-    assert packages == [("pkg:pypi/a", True, 1), ("pkg:pypi/b", True, 1)]
+    assert packages == [
+        ("pkg:generic/bad", False, None),  # a purl that does not parse: kept as a node, nothing reaches it
+        ("pkg:generic/nopurl", False, None),  # no purl: kept as a node
+        ("pkg:pypi/a", True, 1),
+        ("pkg:pypi/b", True, 1),
+    ]
     assert {severity for severity, _ in events} == {"skipped"}
     assert [message.split(":")[0] for _, message in events] == [
         "components[1]",  # duplicate bom-ref

@@ -118,3 +118,10 @@ def store_factory(db_path: Path) -> Callable[[dict[str, list[tuple[str, str, str
 
 def doc(obj: object) -> bytes:
     return json.dumps(obj).encode()
+
+
+def pypi_answer_for(name: str) -> bytes:
+    """The recorded attrs answer, renamed: a well-formed PyPI document for any package name."""
+    doc = json.loads((FIXTURES / "pypi" / "attrs.json").read_bytes())
+    doc["info"]["name"] = name
+    return json.dumps(doc).encode()
