@@ -50,6 +50,10 @@ class RefreshOptions:
     at: str | None = None
     #: Clone or fetch repositories that the mirror folder does not hold (off: mirror folder only).
     clone: bool = True
+    #: Worker processes mining repositories at once (1: in the refresh's own process).
+    mine_workers: int = 1
+    #: A Dask scheduler address (tcp://host:8786): repositories are mined on that cluster instead.
+    cluster: str | None = None
     #: Python version whose markers transitive completion evaluates (None: the running one).
     target_python: str | None = None
     #: The whole refresh gives up network work after this long.
@@ -126,7 +130,8 @@ def _completion(session: WriteSession, options: RefreshOptions) -> None:
 
 
 def _git(session: WriteSession, options: RefreshOptions) -> None:
-    git_step.mine_all(session, options, GitSettings(network=options.clone))
+    settings = GitSettings(network=options.clone, workers=options.mine_workers, cluster=options.cluster)
+    git_step.mine_all(session, options, settings)
 
 
 STEPS: list[Step] = [

@@ -13,6 +13,7 @@ import duckdb
 
 from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
 from analysis.commands.inventory import StatusSection
+from analysis.commands.repos import cluster_option, workers_option
 from analysis.pipeline import STEP_NAMES, STEPS, RefreshOptions, run_refresh
 from analysis.queries import registry as registry_queries
 from collectors.base import Failed, Outcome
@@ -116,6 +117,8 @@ class _BarProgress:
     help="An overlay catalogue file or folder added to the shipped one (repeatable; also $SOCLE_CATALOGUE).",
 )
 @click.option("--at", default=None, help="Analyse repositories as of this commit or date (YYYY-MM-DD).")
+@workers_option
+@cluster_option
 @click.pass_context
 def refresh(
     ctx: click.Context,
@@ -129,6 +132,8 @@ def refresh(
     no_clone: bool,
     catalogues: tuple[Path, ...],
     at: str | None,
+    workers: int,
+    cluster: str | None,
 ) -> None:
     """Collect registry metadata and git history for every package of every application, then score.
 
@@ -141,6 +146,7 @@ def refresh(
     \b
     Example:
         socle refresh --db data/socle.duckdb --only pypi,npm --max-age 24h
+        socle refresh --cluster tcp://scheduler.internal:8786
     """
     selected = frozenset(p.strip() for p in only.split(",") if p.strip()) if only else None
     if selected is not None and (unknown := selected - STEP_NAMES):
@@ -160,6 +166,8 @@ def refresh(
         clone=not no_clone,
         catalogue_overlays=catalogues,
         at=at,
+        mine_workers=workers,
+        cluster=cluster,
         progress=progress,
     )
     try:

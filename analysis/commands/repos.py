@@ -3,9 +3,11 @@ mine every known repository, then compute the maintainer scores)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import duckdb
@@ -17,6 +19,7 @@ from analysis.maintainers.step import score_all
 from analysis.queries import git as git_queries
 from collectors.errors import InputError, TerminalError
 from collectors.git import identities, repos
+from collectors.git.parallel import default_workers
 from collectors.git.step import GitSettings, mine_all
 from collectors.git.urls import parse_repo_url
 from collectors.store import git as store
@@ -62,6 +65,28 @@ def add_repo(target: str, purls: tuple[str, ...], db_path: Path | None) -> None:
     with write_session(db, "add-repo", {"target": target}) as session:
         new = store.add_repository(session.conn, url, host, session.run_id, purls)
     click.echo(f"{'added' if new else 'already known'}: {url}")
+
+
+def workers_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--workers N``: repositories mined at once in local processes (default: one per core)."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 256),
+        default=default_workers,
+        show_default="one per core",
+        help="Repositories mined at once, each in its own process (1: one after another).",
+    )(function)
+
+
+def cluster_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--cluster tcp://HOST:PORT``: mine on a Dask cluster instead of local processes."""
+    return click.option(
+        "--cluster",
+        default=None,
+        envvar="SOCLE_CLUSTER",
+        metavar="tcp://HOST:PORT",
+        help="Mine on this Dask scheduler's workers (each clones to its own disk); also $SOCLE_CLUSTER.",
+    )(function)
 
 
 @click.command("mine")
@@ -117,6 +142,8 @@ def add_repo(target: str, purls: tuple[str, ...], db_path: Path | None) -> None:
     help="Internal forge host allowed to resolve to a private address (repeatable).",
 )
 @click.option("--repo", "only", multiple=True, help="Mine only this repository URL (repeatable).")
+@workers_option
+@cluster_option
 @db_option
 @click.pass_context
 def mine(
@@ -133,6 +160,8 @@ def mine(
     offline: bool,
     allowed_hosts: tuple[str, ...],
     only: tuple[str, ...],
+    workers: int,
+    cluster: str | None,
     db_path: Path | None,
 ) -> None:
     """Mine the git history of every known repository and compute the maintainer scores.
@@ -145,6 +174,8 @@ def mine(
         socle add-repo https://github.com/pallets/flask
         socle mine --mirror-dir /srv/mirrors --offline
         socle mine --mirror-dir /srv/mirrors --at 2015-02-28 --no-mailmap --rename-history all-names
+        socle mine --workers 8
+        socle mine --cluster tcp://scheduler.internal:8786
     """
     db = resolve_db(db_path)
     settings = GitSettings(
@@ -155,6 +186,8 @@ def mine(
         allowed_hosts=allowed_hosts,
         network=not offline,
         only=frozenset(only) if only else None,
+        workers=workers,
+        cluster=cluster,
     )
     options = MineOptions(db_path=db, mirror_dir=mirror_dir, at=at, now=utcnow())
     params = {"mirror_dir": str(mirror_dir) if mirror_dir else None, "at": at, "engine": engine,

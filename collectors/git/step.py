@@ -7,6 +7,7 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import pygit2
 
 from collectors.errors import InputError, SocleError, TerminalError, TransientError
 from collectors.funding_urls import platform_for
-from collectors.git import funding, identities, mining, repos
+from collectors.git import funding, identities, mining, parallel, repos, worker
 from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
@@ -48,6 +49,8 @@ class GitSettings:
     network: bool = True  # clone/fetch repositories missing from the mirror folder
     data_dir: Path = DATA_DIR
     only: frozenset[str] | None = None  # restrict to these repository URLs
+    workers: int = 1  # local worker processes mining at once (1: in this process)
+    cluster: str | None = None  # a Dask scheduler address (tcp://host:8786): mine there instead
     funding_platform: Callable[[str], str | None] = field(default=platform_for)
 
 
@@ -77,16 +80,18 @@ def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettin
     if links:
         store.replace_package_links(conn, links, "package-metadata", session.run_id)
     rules = identities.load_rules(settings.data_dir, settings.aliases)
-    results = []
+    results: list[MineResult] = []
     unreachable: list[MineResult] = []
-    for url in store.known_repositories(conn):
-        if settings.only is not None and url not in settings.only:
-            continue
-        found = _locate(url, options, settings)
-        if isinstance(found, MineResult):
-            unreachable.append(found)  # recorded below in one statement: hundreds when a forge is down
-            continue
-        results.append(_mine_located(session, url, found, options, settings, rules))
+    urls = [u for u in store.known_repositories(conn) if settings.only is None or u in settings.only]
+    if settings.cluster is not None or (settings.workers > 1 and len(urls) > 1):
+        results, unreachable = _mine_elsewhere(session, urls, options, settings, rules)
+    else:
+        for url in urls:
+            found = _locate(url, options, settings)
+            if isinstance(found, MineResult):
+                unreachable.append(found)  # recorded below in one statement: hundreds when a forge is down
+                continue
+            results.append(_mine_located(session, url, found, options, settings, rules))
     if unreachable:
         with session.transaction():
             store.record_unreachable(
@@ -197,11 +202,13 @@ def _mine_at(
             meanwhile=None if stop else store.warm_up,
         )
         new = store.write_history(conn, url, session.run_id, columns)
-    derived_key = _derived_key(commit, settings, rules)
+    derived_key = _derived_key(head, mining.blob_id(commit, ".mailmap"), settings, rules)
     current = state is not None and state.status == "ok" and state.derived_key == derived_key
+    read_blob = functools.partial(mining.read_blob, commit)
     if not (current and last == head):
-        _derive(session, url, repo, commit, settings, rules)
-    _funding(session, url, commit, settings)  # a few blobs read; written only when the links changed
+        _derive(session, url, read_blob, mining.tree_paths(commit), settings, rules)
+    _funding(session, url, read_blob, settings)  # a few blobs read; written only when the links changed
+    store.record_miner(conn, url, worker.worker_name(), session.run_id)
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
         status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,
@@ -214,24 +221,26 @@ def _mine_at(
 DERIVE_VERSION = "2"
 
 
-def _derived_key(commit: pygit2.Commit, settings: GitSettings, rules: identities.IdentityRules) -> str:
+def _derived_key(
+    commit_id: str, mailmap_id: str | None, settings: GitSettings, rules: identities.IdentityRules
+) -> str:
     """Fingerprint of what the derived tables are made from: the analysed commit, the .mailmap it holds (when
     used), the identity rules and aliases. Equal keys: nothing to derive again."""
-    mailmap = mining.blob_id(commit, ".mailmap") if settings.use_mailmap else "not used"
-    parts = [DERIVE_VERSION, str(commit.id), str(mailmap), identities.rules_fingerprint(rules)]
+    mailmap = mailmap_id if settings.use_mailmap else "not used"
+    parts = [DERIVE_VERSION, commit_id, str(mailmap), identities.rules_fingerprint(rules)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _derive(
     session: WriteSession,
     url: str,
-    repo: pygit2.Repository,
-    commit: pygit2.Commit,
+    read_blob: Callable[[str], bytes | None],
+    files: list[str],
     settings: GitSettings,
     rules: identities.IdentityRules,
 ) -> None:
     authors, co = store.raw_identities(session.conn, url)
-    mailmap = _mailmap(commit) if settings.use_mailmap else None
+    mailmap = _mailmap(read_blob) if settings.use_mailmap else None
     counts: dict[identities.Identity, int] = {}
     raw_to_mapped: dict[identities.Identity, identities.Identity] = {}
     for name, email, n in authors:
@@ -257,20 +266,22 @@ def _derive(
         }
         for raw, mapped in sorted(raw_to_mapped.items(), key=lambda kv: (kv[0].email, kv[0].name))
     ]
-    store.replace_derived(session.conn, url, session.run_id, files=mining.tree_paths(commit), identities=rows)
+    store.replace_derived(session.conn, url, session.run_id, files=files, identities=rows)
 
 
-def _mailmap(commit: pygit2.Commit) -> pygit2.Mailmap | None:
-    content = mining.read_blob(commit, ".mailmap")
+def _mailmap(read_blob: Callable[[str], bytes | None]) -> pygit2.Mailmap | None:
+    content = read_blob(".mailmap")
     if content is None:
         return None
     return pygit2.Mailmap.from_buffer(content)
 
 
-def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: GitSettings) -> None:
+def _funding(
+    session: WriteSession, url: str, read_blob: Callable[[str], bytes | None], settings: GitSettings
+) -> None:
     links: list[tuple[str, str | None, str, str]] = []
     for where in funding.FUNDING_YML_PATHS:
-        content = mining.read_blob(commit, where)
+        content = read_blob(where)
         if content is None:
             continue
         try:
@@ -284,7 +295,7 @@ def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: G
     history: list[funding.FundingHistory] = []
     # funding.json (floss.fund) and a Drips FUNDING.json: two shapes, told apart by parse_funding_manifest.
     for where in dict.fromkeys((funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)):
-        content = mining.read_blob(commit, where)
+        content = read_blob(where)
         if content is None:
             continue
         try:
@@ -300,3 +311,92 @@ def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: G
         history += manifest.history
     store.replace_repository_funding(session.conn, url, links, session.run_id)
     replace_repository_plans(session.conn, url, plans, history, session.run_id)
+
+
+# ---------------------------------------------------------------------------------------------- elsewhere
+
+
+def _mine_elsewhere(
+    session: WriteSession,
+    urls: list[str],
+    options: GitStepOptions,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> tuple[list[MineResult], list[MineResult]]:
+    """Mine in worker processes or on a cluster; apply each result here, once, as it arrives."""
+    mined_with = f"rename-limit={settings.rename_limit}"
+    tasks = []
+    for url in urls:
+        state = store.repository_state(session.conn, url)
+        tasks.append(
+            worker.MineTask(
+                url=url,
+                # history mined under other parameters (or before they were recorded) is mined again
+                last_mined_sha=state.last_mined_sha if state and state.mined_with == mined_with else None,
+                at=options.at,
+                engine=settings.engine,
+                rename_limit=settings.rename_limit,
+                network=settings.network,
+                allowed_hosts=settings.allowed_hosts,
+                mirror_dir=options.mirror_dir,
+                # a cluster worker clones to its own disk; local workers share the store's clone cache
+                clone_dir=None if settings.cluster else cache_dir(options.db_path) / "repos",
+            )
+        )
+    if settings.cluster is not None:
+        mined = parallel.mine_on_cluster(tasks, settings.cluster)
+    else:
+        mined = parallel.mine_in_pool(tasks, settings.workers)
+    results: dict[str, MineResult] = {}
+    unreachable: dict[str, MineResult] = {}
+    for result in mined:
+        if result.url in results or result.url in unreachable:
+            continue  # a task run twice (its first worker died after finishing): applied once
+        if result.located:
+            results[result.url] = apply_mined(session, result, settings, rules)
+        else:
+            unreachable[result.url] = MineResult(result.url, result.status, result.message)
+    # the order mining in one process gives: reachable repositories by URL, then the unreachable ones
+    return [results[u] for u in sorted(results)], [unreachable[u] for u in sorted(unreachable)]
+
+
+def apply_mined(
+    session: WriteSession,
+    mined: worker.MinedRepository,
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> MineResult:
+    """Write one repository mined elsewhere, all or nothing, exactly as :func:`_mine_at` would have."""
+    conn, url = session.conn, mined.url
+    error = mined.message if mined.status != "ok" else None
+    if error is None and mined.head_sha is not None:
+        try:
+            with session.transaction():
+                state = store.repository_state(conn, url)
+                if mined.full:
+                    store.clear_history(conn, url)
+                new = (
+                    store.write_history(conn, url, session.run_id, mined.history) if mined.history.sha else 0
+                )
+                derived_key = _derived_key(mined.head_sha, mined.mailmap_id, settings, rules)
+                current = state is not None and state.status == "ok" and state.derived_key == derived_key
+                if not (current and mined.unchanged):
+                    _derive(session, url, mined.blob, list(mined.files), settings, rules)
+                _funding(session, url, mined.blob, settings)
+                store.upsert_repository(
+                    conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=mined.head_sha,
+                    last_mined_sha=mined.head_sha, status="ok",
+                    message=f"{new} new commits" + (" (full history)" if mined.full else "") + mined.chosen,
+                    run_id=session.run_id, mined=True, mined_with=f"rename-limit={settings.rename_limit}",
+                    derived_key=derived_key,
+                )  # fmt: skip
+                store.record_miner(conn, url, mined.worker, session.run_id)
+            return MineResult(url, "ok", f"{new} new commits{mined.chosen}", mined.engine, new, mined.full)
+        except SocleError as exc:
+            error = str(exc)
+    with session.transaction():
+        store.upsert_repository(
+            conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=None,
+            last_mined_sha=None, status="error", message=error, run_id=session.run_id, mined=False,
+        )  # fmt: skip
+    return MineResult(url, "error", error or "no commit")

@@ -376,3 +376,14 @@ def add_repository(
             [purl, url, run_id],
         )
     return not exists
+
+
+REPOSITORY_MINERS = writable_table("repository_miners")
+
+
+def record_miner(conn: duckdb.DuckDBPyConnection, url: str, worker: str, run_id: int) -> None:
+    """Which worker (host:pid, or a cluster worker's address) mined ``url`` in this run (0016)."""
+    conn.execute(
+        "INSERT INTO repository_miners (run_id, repository_url, worker) VALUES (?, ?, ?)",
+        [run_id, url, worker],
+    )
