@@ -165,8 +165,8 @@ class Collector(Protocol):
 
 #: ecosystem (purl type) -> "module:Class". Imported on use: no work at import time.
 COLLECTORS: dict[str, str] = {
-    "pypi": "collectors.pypi:PypiCollector",
-    "npm": "collectors.npm:NpmCollector",
+    "pypi": "collectors.registry.pypi:PypiCollector",
+    "npm": "collectors.registry.npm:NpmCollector",
 }
 
 

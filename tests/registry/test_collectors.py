@@ -11,8 +11,8 @@ import pytest
 
 from collectors.base import Collected, Failed, Outcome, PackageRef, Skipped
 from collectors.http import HttpSettings, open_fetcher
-from collectors.npm import NpmCollector
-from collectors.pypi import PypiCollector
+from collectors.registry.npm import NpmCollector
+from collectors.registry.pypi import PypiCollector
 from collectors.registry.parsing import purl_for
 from tests.registry.conftest import recorded_transport
 
