@@ -48,6 +48,8 @@ class Maintainer:
     login: str | None
     email: str | None
     role: str | None
+    #: The organisation the registry names for this person (Maven ``<organization>``); None: not stated.
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ class Collector(Protocol):
 COLLECTORS: dict[str, str] = {
     "pypi": "collectors.registry.pypi:PypiCollector",
     "npm": "collectors.registry.npm:NpmCollector",
+    "maven": "collectors.registry.maven:MavenCollector",
+    "golang": "collectors.registry.golang:GoCollector",
+    "cargo": "collectors.registry.cargo:CargoCollector",
+    "deb": "collectors.registry.debian:DebianCollector",
 }
 
 

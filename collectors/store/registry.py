@@ -150,6 +150,7 @@ def write_collected(
                 "login": m.login,
                 "email": m.email,
                 "role": m.role,
+                "organisation": m.organisation,
                 "source": ecosystem,
                 "run_id": run_id,
             }
