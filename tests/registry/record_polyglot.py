@@ -38,8 +38,10 @@ GO_MODULES = {
     "github.com/BurntSushi/toml": "v1.3.2",
 }
 CRATES_INDEX = "https://index.crates.io"
-CRATES_DL = "https://static.crates.io"
-CRATE_PATHS = [(CRATES_INDEX, "/it/oa/itoa"), (CRATES_DL, "/crates/itoa/itoa-1.0.11.crate")]
+CRATE_PATHS = [(CRATES_INDEX, "/config.json"), (CRATES_INDEX, "/it/oa/itoa")]
+#: Archives are at {dl}/{crate}/{version}/download, ``dl`` from the index's config.json (on crates.io
+#: https://static.crates.io/crates; a mirror names its own).
+CRATE_ARCHIVES = [("itoa", "1.0.11")]
 DEBIAN = "https://deb.debian.org/debian"
 DEBIAN_INDICES = {
     "/dists/bookworm/main/source/Sources.xz": {"curl", "zlib", "openssl"},
@@ -80,6 +82,10 @@ def main() -> None:
             if base == CRATES_INDEX:
                 body = b"\n".join(body.splitlines()[-12:]) + b"\n"
             _save("cargo", path, body)
+        dl = client.get(CRATES_INDEX + "/config.json").raise_for_status().json()["dl"].rstrip("/")
+        for crate, version in CRATE_ARCHIVES:
+            url = f"{dl}/{crate}/{version}/download"
+            _save("cargo", httpx.URL(url).path, client.get(url).raise_for_status().content)
         for path, names in DEBIAN_INDICES.items():
             body = client.get(DEBIAN + path).raise_for_status().content
             _save("deb", path, _paragraphs_of(body, names))
