@@ -9,7 +9,9 @@ last versions. Re-running it refreshes the fixtures from today's registries.
 
 from __future__ import annotations
 
+import io
 import lzma
+import tarfile
 from pathlib import Path
 
 import httpx
@@ -47,6 +49,24 @@ DEBIAN_INDICES = {
     "/dists/bookworm/main/source/Sources.xz": {"curl", "zlib", "openssl"},
     "/dists/bookworm/main/binary-amd64/Packages.xz": {"curl", "libcurl4", "zlib1g", "libssl3", "openssl"},
 }
+
+#: debian.tar.xz archives whose debian/upstream/metadata the tests read (trimmed to that member and control).
+DEBIAN_TARS = [
+    "/pool/main/c/curl/curl_7.88.1-10+deb12u15.debian.tar.xz",
+    "/pool/main/z/zlib/zlib_1.2.13.dfsg-1.debian.tar.xz",
+]
+
+
+def _trim_debian_tar(body: bytes) -> bytes:
+    out = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(body), mode="r:xz") as archive,
+        tarfile.open(fileobj=out, mode="w:xz") as kept,
+    ):
+        for member in archive:
+            if member.name in ("debian/upstream/metadata", "debian/control"):
+                kept.addfile(member, archive.extractfile(member))
+    return out.getvalue()
 
 
 def _save(ecosystem: str, path: str, body: bytes) -> None:
@@ -89,6 +109,8 @@ def main() -> None:
         for path, names in DEBIAN_INDICES.items():
             body = client.get(DEBIAN + path).raise_for_status().content
             _save("deb", path, _paragraphs_of(body, names))
+        for path in DEBIAN_TARS:
+            _save("deb", path, _trim_debian_tar(client.get(DEBIAN + path).raise_for_status().content))
 
 
 if __name__ == "__main__":
