@@ -30,20 +30,28 @@ _QUALIFIERS = {
 _TOKEN = re.compile(r"\d+|[a-zA-Z]+")
 
 VersionKey = tuple[tuple[int, int, str], ...]
+_RELEASE = (1, 5, "")
+_LENGTH = 24
 
 
 def version_key(version: str) -> VersionKey:
     tokens: list[tuple[int, int, str]] = []
-    for token in _TOKEN.findall(version.lower()):
+    for token in _TOKEN.findall(version.lower())[:_LENGTH]:
         if token.isdigit():
             tokens.append((2, int(token[:18]), ""))
         else:
             rank = _QUALIFIERS.get(token)
             tokens.append((1, rank, "") if rank is not None else (1, 7, token))
-    # Trailing zeros and release markers do not make a version newer: 1.0 == 1 == 1.0.0-ga.
-    while tokens and tokens[-1] in ((2, 0, ""), (1, 5, "")):
-        tokens.pop()
-    return tuple(tokens)
+    # Zeros before a qualifier or at the end, and release markers, change nothing: 1.0 == 1 == 1.0.0-ga and
+    # 1.0-alpha == 1-alpha. Missing items compare as a release: 1-alpha < 1 < 1-sp < 1.0.1.
+    normalised: list[tuple[int, int, str]] = []
+    for token in tokens + [_RELEASE]:
+        if token[0] == 1:
+            while normalised and normalised[-1] == (2, 0, ""):
+                normalised.pop()
+        if token != _RELEASE:
+            normalised.append(token)
+    return tuple(normalised + [_RELEASE] * (_LENGTH - len(normalised)))
 
 
 def is_stable(version: str) -> bool:
