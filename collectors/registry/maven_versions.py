@@ -45,7 +45,7 @@ def version_key(version: str) -> VersionKey:
     # Zeros before a qualifier or at the end, and release markers, change nothing: 1.0 == 1 == 1.0.0-ga and
     # 1.0-alpha == 1-alpha. Missing items compare as a release: 1-alpha < 1 < 1-sp < 1.0.1.
     normalised: list[tuple[int, int, str]] = []
-    for token in tokens + [_RELEASE]:
+    for token in [*tokens, _RELEASE]:
         if token[0] == 1:
             while normalised and normalised[-1] == (2, 0, ""):
                 normalised.pop()
