@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= data/socle.duckdb
 
-.PHONY: demo test lint typecheck bench install clean
+.PHONY: demo test docs lint typecheck bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +22,21 @@ demo: $(STAMP)
 	$(BIN)/socle status --db $(DB)
 	$(BIN)/socle dashboard --db $(DB)
 
-## test: set up, then ruff, mypy and pytest
+## test: set up, then ruff, mypy, the documentation build (strict) and pytest
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	$(BIN)/pytest
+
+## docs: build the documentation site into build/site (offline; a broken link or reference fails)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## bench: benchmarks, printing figures and ratios against the baseline
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/site

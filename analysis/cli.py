@@ -23,8 +23,8 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    # One module per area; each exposes its click commands in COMMANDS.
+def register_commands() -> None:
+    """Add every command to the group (idempotent). One module per area exposes its commands in COMMANDS."""
     from analysis.commands import COMMAND_MODULES
 
     for module in COMMAND_MODULES:
@@ -34,7 +34,7 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI, turning socle errors into one line and an exit code."""
-    _register()
+    register_commands()
     try:
         # Without standalone mode click returns what ctx.exit(code) set (or the command's return value).
         result = cli.main(args=argv, prog_name="socle", standalone_mode=False)

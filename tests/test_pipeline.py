@@ -347,7 +347,8 @@ def test_status_shows_every_section(world: World) -> None:
     code, out, err = socle("status", "--db", str(world.db))
     assert (code, err) == (0, "")
     sections = [line.rstrip(":") for line in out.splitlines() if line and not line.startswith(" ")]
-    assert sections[1:] == [
+    assert sections[1].startswith("schema: 0")
+    assert sections[2:] == [
         "applications",
         "packages per ecosystem",
         "registry metadata",
@@ -361,6 +362,15 @@ def test_status_shows_every_section(world: World) -> None:
     assert "skipped      6 repositories, 0 commits stored" in out
     assert "truck_factor                        2 ok,     0 inconclusive" in out
     assert "#2 refresh  ok" in out and "#1 import   ok" in out
+
+
+def test_every_score_the_refresh_writes_is_documented(world: World) -> None:
+    from tests.docs_pages import all_text
+
+    docs = all_text()
+    names = [row[0] for row in world.rows("SELECT DISTINCT name FROM scores ORDER BY name")]
+    assert len(names) >= 15
+    assert [name for name in names if f"`{name}`" not in docs] == []
 
 
 def test_a_second_refresh_is_incremental(tmp_path: Path) -> None:

@@ -82,7 +82,8 @@ def _print_table(proposal: Proposal, console: Console) -> None:
 @db_option
 @click.option("--total", type=click.IntRange(min=1), help="The yearly amount to allocate, in whole units.")
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code of the total.")
-@click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True)
+@click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True,
+              help="How the total is shared out: need, equal, stackaid or usage (see docs/budget.md).")  # fmt: skip
 @click.option("--min", "floor", type=click.IntRange(min=0), default=0, show_default=True,
               help="Smallest line; projects under it are dropped and their share redistributed.")  # fmt: skip
 @click.option("--cap", type=click.FloatRange(min=0, max=1, min_open=True), default=None,
@@ -99,7 +100,8 @@ def _print_table(proposal: Proposal, console: Console) -> None:
               default=None, help="Risk weights TOML (default data/risk_weights.toml).")  # fmt: skip
 @click.option("--company-evidence", default="elephant,steward", show_default=True,
               help="What marks a single-company project as ineligible: elephant, steward, both or none.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True,
+              help="table for the terminal, or an export: csv, json, xlsx, github-sponsors.")  # fmt: skip
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here, not stdout."
 )

@@ -69,7 +69,8 @@ def validate(ctx: click.Context, overlays: tuple[Path, ...]) -> None:
 
 @catalogue.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for the terminal, json for tools.")  # fmt: skip
 def review(db_path: Path | None, fmt: str) -> None:
     """Packages whose metadata names a standard or protocol but that the catalogue does not list.
 

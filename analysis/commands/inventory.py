@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import click
@@ -20,7 +22,7 @@ from analysis.queries import inventory as inventory_queries
 from analysis.queries import runs as run_queries
 from collectors.errors import InputError
 from collectors.inventory.read import default_app_name, inputs_of, merge, read_file
-from collectors.store import WriteSession, read_connection, write_session
+from collectors.store import WriteSession, migration_files, read_connection, write_session
 from collectors.store.inventory import replace_application
 
 # ---------------------------------------------------------------------------------------------- import
@@ -158,6 +160,24 @@ STATUS_SECTIONS = [
 ]
 
 
+def schema_line(applied: list[str], shipped: list[str]) -> str:
+    """The store's schema version (its newest migration) and what this version of socle would add."""
+    if not applied:
+        return f"empty (socle {socle_version()} creates {len(shipped)} migrations at the first write)"
+    pending = [name for name in shipped if name not in set(applied)]
+    line = f"{applied[-1]} ({len(applied)} migrations; socle {socle_version()})"
+    if pending:
+        line += f"; {len(pending)} newer migration(s) applied by the next write: {', '.join(pending)}"
+    return line
+
+
+def socle_version() -> str:
+    try:
+        return package_version("socle")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
 def _all_sections() -> list[StatusSection]:
     from analysis.commands import COMMAND_MODULES
 
@@ -178,6 +198,10 @@ def status(db_path: Path | None) -> None:
     """
     db = resolve_db(db_path)
     click.echo(f"store: {db}")
+    with read_connection(db) as conn:
+        click.echo(
+            f"schema: {schema_line(inventory_queries.applied_migrations(conn), [p.stem for p in migration_files()])}"
+        )
     for section in _all_sections():
         with read_connection(db) as conn:  # one short-lived connection per section
             lines = section.lines(conn)

@@ -41,7 +41,12 @@ def render(table: ReportTable, fmt: str) -> None:
 @click.command("report")
 @click.option("--score", "score", required=True, help=f"The report: one of {', '.join(sorted(REPORTS))}.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for the terminal, csv or json for tools.",
 )
 @click.option("--sort", default=None, help="Sort by this column; prefix with - for descending.")
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")

@@ -64,3 +64,15 @@ def app_packages(conn: duckdb.DuckDBPyConnection, app: str) -> list[tuple[str, s
         [app],
     ).fetchall()
     return [(str(p), str(v), bool(d), None if h is None else int(h), str(s)) for p, v, d, h, s in rows]
+
+
+def applied_migrations(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the migrations recorded in the store, oldest first (empty for a store never written)."""
+    exists = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations' AND NOT temporary"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    return [
+        str(row[0]) for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    ]

@@ -1,4 +1,4 @@
-"""The README documents every budget method, export, risk component and score; help has examples."""
+"""The docs document every budget method, export, risk component and score; help has examples."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import pytest
 from analysis import exports, risk
 from analysis.budget import methods
 from analysis.cli import main
-from collectors.paths import PROJECT_ROOT
+from tests.docs_pages import page
 
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = page("budget") + page("risk") + page("commands")
 
 
 def test_sections_exist() -> None:
-    assert "\n## Budgets\n" in README and "\n## Risk and criticality\n" in README
-    assert "### `socle budget`" in README and "### `socle report --score risk`" in README
+    assert page("budget").startswith("# Budgets\n") and page("risk").startswith("# Risk and criticality\n")
+    assert "## `socle budget`" in page("commands") and "## `socle report --score risk`" in page("commands")
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_sections_exist() -> None:
     ],
 )
 def test_every_name_is_documented(name: str) -> None:
-    assert f"`{name}`" in README
+    assert f"`{name}`" in DOCS
 
 
 def test_budget_help_ends_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from analysis.cli import _register, cli, main
+from analysis.cli import cli, main, register_commands
 from collectors.store import read_connection
 from tests.inventory.helpers import EXAMPLES, FIXTURES
 
@@ -84,7 +84,7 @@ def test_status_without_store_is_one_error(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_every_command_help_ends_with_an_example() -> None:
-    _register()
+    register_commands()
     for name, command in cli.commands.items():
         with click.Context(command, info_name=name) as ctx:
             help_text = command.get_help(ctx)
