@@ -384,3 +384,48 @@ def test_hand_built_crate_archive_is_bounded() -> None:
     assert manifest["package"]["repository"] == "https://github.com/o/x" and funding is None
     with pytest.raises(InputError, match=r"no x-2\.0\.0/Cargo\.toml"):
         read_archive(out.getvalue(), "x", "2.0.0", "x.crate")
+
+
+def test_maven_faults_on_a_real_socket(tmp_path: Path) -> None:
+    """The loopback fake registry serving a Maven repository: a parent POM failing once (500) is retried,
+    an artifact whose POM keeps failing (503) is an error on the run and its neighbours are collected."""
+    from bench.bench_polyglot import _build_store, maven_document
+    from bench.fake_registry import FakeRegistry, Route, serve
+
+    flaky_parent = "/org/bench/p1/project-parent/1/project-parent-1.pom"
+    broken = "/org/bench/p2/artifact-0002/1.2.0/artifact-0002-1.2.0.pom"
+    parent_route = maven_document(flaky_parent)
+    assert parent_route is not None
+    fake = FakeRegistry(
+        routes={
+            flaky_parent: Route(dynamic=lambda n: Route(b"busy", 500) if n == 1 else parent_route),
+            broken: Route(b"down", 503),
+        },
+        fallback=maven_document,
+    )
+    db = tmp_path / "socle.duckdb"
+    _build_store(db, 6)
+    with serve(fake):
+        options = RefreshOptions(
+            db_path=db,
+            now=NOW,
+            only=frozenset({"maven"}),
+            registry_urls={"maven": fake.base_url},
+            http_cache=False,
+        )
+        session = run_refresh(options)
+    assert session.status == "partial"
+    assert fake.requests.count(flaky_parent) == 2
+    assert fake.requests.count(broken) == 4  # the first try and three retries
+    with read_connection(db) as conn:
+        stored = conn.execute(
+            "SELECT purl, repository_url, ownership_org FROM package_metadata ORDER BY 1"
+        ).fetchall()
+        errors = conn.execute("SELECT subject FROM run_events WHERE severity = 'error'").fetchall()
+    assert len(stored) == 5
+    assert stored[1] == (
+        "pkg:maven/org.bench.p1/artifact-0001",
+        "https://github.com/bench-org/p1",
+        "Bench Foundation",
+    )
+    assert errors == [("pkg:maven/org.bench.p2/artifact-0002",)]
