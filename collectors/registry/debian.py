@@ -251,7 +251,8 @@ class DebianCollector:
             metadata=metadata,
             releases=tuple(Release(v, None) for v in dict.fromkeys(p.version for _, p, _ in found)),
             maintainers=tuple(maintainers),
-            documents=(Document(f"{self.base_url}/dists/{newest_release}#{package.name}", paragraph),),
+            # One document per binary package (documents are keyed by URL; binaries share a source paragraph).
+            documents=(Document(f"{self.index_urls(newest_release)[1]}#{binary}", paragraph),),
             warnings=tuple(warnings),
             signature=signature,
         )

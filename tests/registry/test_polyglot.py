@@ -306,6 +306,7 @@ SBOM_COMPONENTS = [
     "pkg:cargo/itoa@1.0.11",
     "pkg:deb/debian/libcurl4@7.88.1-10%2Bdeb12u15?arch=amd64&distro=debian-12",
     "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64",
+    "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u15?arch=amd64",  # the same source package as libcurl4
 ]
 _HOSTS = {
     "repo.maven.apache.org": "maven",
@@ -366,9 +367,9 @@ def test_refresh_collects_every_new_ecosystem(tmp_path: Path) -> None:
     assert coverage["maven"][1:3] == (1, 1)
     assert coverage["golang"][1:3] == (1, 1)
     assert coverage["cargo"][1:] == (1, 1, 1)
-    assert coverage["deb"][:3] == (2, 2, 1)
+    assert coverage["deb"][:3] == (3, 3, 2)
     assert organisations == (1,)
-    assert session.counts["deb_collected"] == 2
+    assert session.counts["deb_collected"] == 3
 
 
 def test_hand_built_crate_archive_is_bounded() -> None:
