@@ -22,7 +22,13 @@ SCOPES = ("ecosystem", "global")
 STANDARD_PREFIXES = ("ietf", "iso", "ecma", "w3c", "whatwg", "pep", "spec", "ieee", "oasis", "itu", "ansi")
 
 #: Interfaces every application of an ecosystem depends on: its language runtime.
-RUNTIME_INTERFACES = {"pypi": "python-language", "npm": "ecmascript"}
+RUNTIME_INTERFACES = {
+    "pypi": "python-language",
+    "npm": "ecmascript",
+    "maven": "java-language",
+    "golang": "go-language",
+    "cargo": "rust-language",
+}
 
 
 @dataclass(frozen=True)
