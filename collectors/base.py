@@ -92,7 +92,8 @@ class PackageMetadata:
     deprecated: str | None = None
     first_release_at: datetime | None = None
     last_release_at: datetime | None = None
-    releases_last_12m: int = 0
+    #: None: the registry does not date enough releases to count them (Debian, most Maven versions).
+    releases_last_12m: int | None = 0
     keywords: tuple[str, ...] = ()
     classifiers: tuple[str, ...] = ()
     project_urls: tuple[tuple[str, str], ...] = ()  # (normalised label, url)

@@ -246,6 +246,7 @@ class DebianCollector:
                 if value
             ),
             project_urls=project_urls,
+            releases_last_12m=None,  # the indices date no upload: not known
         )
         return Collected(
             metadata=metadata,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from collectors.base import (
@@ -237,11 +237,16 @@ class MavenCollector:
         releases = self._releases(meta, version, pom_date)
         first, last, last_12m = release_stats(releases, now)
         if releases and releases[0].released_at is None:
-            first = (
-                None  # the oldest version's date is not known: no first release date rather than a wrong one
-            )
+            # The oldest version's date is not known: no first release date rather than a wrong one.
+            first = None
+        counted: int | None = last_12m
+        if last is None or now - last < timedelta(days=365):
+            # Only the newest release is dated: releases in the last 12 months are not known (0 would say a
+            # false "no release in 12 months", 1 a false "only 1 release"). A newest release older than 12
+            # months proves there was none since: then 0 stands.
+            counted = None
         return Collected(
-            metadata=self._metadata(ref, effective, latest, first, last, last_12m),
+            metadata=self._metadata(ref, effective, latest, first, last, counted),
             releases=releases,
             maintainers=tuple(
                 Maintainer(login=p.id or p.name, email=p.email, role=p.role, organisation=p.organisation)
@@ -272,7 +277,7 @@ class MavenCollector:
         latest: str | None,
         first: datetime | None,
         last: datetime | None,
-        last_12m: int,
+        last_12m: int | None,
     ) -> PackageMetadata:
         homepage = effective.first("url")
         scm_url = effective.first("scm_url")
