@@ -430,3 +430,17 @@ def test_maven_faults_on_a_real_socket(tmp_path: Path) -> None:
         "Bench Foundation",
     )
     assert errors == [("pkg:maven/org.bench.p2/artifact-0002",)]
+
+
+def test_debian_truncated_index_fails_every_package_with_the_reason() -> None:
+    full = path_transport("deb")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = full.handle_request(request)
+        if request.url.path.endswith("Sources.xz"):
+            return httpx.Response(200, content=answer.read()[:-40])
+        return answer
+
+    debian = DebianCollector(releases=("bookworm",))
+    outcome = run(debian, "debian/libcurl4", (), httpx.MockTransport(handler))
+    assert isinstance(outcome, Failed) and "truncated" in outcome.reason
