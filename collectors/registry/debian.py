@@ -107,30 +107,55 @@ def releases_in_use() -> tuple[str, ...]:
     return names or DEFAULT_RELEASES
 
 
-def upstream_repository(debian_tar: bytes, source: str) -> dict[str, str]:
-    """``debian/upstream/metadata`` fields (Repository, Repository-Browse, Bug-Database) from a debian.tar.xz."""
+def _dep5_licence(text: str) -> str | None:
+    """The ``License`` of the ``Files: *`` paragraph of a machine-readable debian/copyright (DEP-5,
+    https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/), i.e. the upstream work's licence."""
+    for paragraph in text.split("\n\n"):
+        fields = {}
+        for line in paragraph.splitlines():
+            if line[:1] not in (" ", "\t") and ":" in line:
+                key, _, value = line.partition(":")
+                fields[key.strip().lower()] = value.strip()
+        if fields.get("files") == "*" and fields.get("license"):
+            return fields["license"][:200]
+    return None
+
+
+def upstream_facts(debian_tar: bytes, source: str) -> dict[str, str]:
+    """From a debian.tar.xz: ``debian/upstream/metadata`` fields (Repository, Repository-Browse,
+    Bug-Database) and ``License``, the upstream licence from a machine-readable ``debian/copyright``."""
     if len(debian_tar) > MAX_DEBIAN_TAR:
         raise InputError(
             source, f"archive of {len(debian_tar)} bytes exceeds the {MAX_DEBIAN_TAR}-byte limit"
         )
+    facts: dict[str, str] = {}
     try:
         with tarfile.open(fileobj=io.BytesIO(debian_tar), mode="r:xz") as archive:
             for count, member in enumerate(archive):
                 if count > 20_000:
                     break
-                if (
-                    member.isfile()
-                    and member.name.lstrip("./") == "debian/upstream/metadata"
-                    and member.size < 256_000
-                ):
+                name = member.name.removeprefix("./")
+                if not member.isfile() or member.size > 1_000_000:
+                    continue
+                if name == "debian/upstream/metadata":
                     handle = archive.extractfile(member)
                     doc = yaml.safe_load(handle.read()) if handle else None
-                    if not isinstance(doc, dict):
-                        return {}
-                    return {str(k): v.strip() for k, v in doc.items() if isinstance(v, str) and len(v) < 2000}
+                    if isinstance(doc, dict):
+                        facts.update(
+                            {
+                                str(k): v.strip()
+                                for k, v in doc.items()
+                                if isinstance(v, str) and len(v) < 2000
+                            }
+                        )
+                elif name == "debian/copyright":
+                    handle = archive.extractfile(member)
+                    licence = _dep5_licence(handle.read().decode("utf-8", "replace")) if handle else None
+                    if licence:
+                        facts["License"] = licence
     except (tarfile.TarError, OSError, EOFError, lzma.LZMAError, yaml.YAMLError) as exc:
         raise InputError(source, f"unreadable debian.tar.xz ({exc})") from exc
-    return {}
+    return facts
 
 
 class DebianCollector:
@@ -176,7 +201,7 @@ class DebianCollector:
         answer = await fetcher.get(url, accept="*/*")
         if answer.status != 200:
             return {}
-        return await asyncio.to_thread(upstream_repository, answer.body, url)
+        return await asyncio.to_thread(upstream_facts, answer.body, url)
 
     async def upstream(self, fetcher: Fetcher, package: SourcePackage) -> dict[str, str]:
         key = f"{package.name}_{package.version}"
@@ -234,6 +259,7 @@ class DebianCollector:
             latest_version=package.version,
             summary=summary or None,
             homepage=homepage,
+            license=upstream.get("License"),
             repository_url=upstream_repo
             or repository_from_links([("homepage", homepage)] if homepage else []),
             classifiers=tuple(

@@ -50,7 +50,7 @@ DEBIAN_INDICES = {
     "/dists/bookworm/main/binary-amd64/Packages.xz": {"curl", "libcurl4", "zlib1g", "libssl3", "openssl"},
 }
 
-#: debian.tar.xz archives whose debian/upstream/metadata the tests read (trimmed to that member and control).
+#: debian.tar.xz archives whose upstream metadata and copyright the tests read (trimmed to those and control).
 DEBIAN_TARS = [
     "/pool/main/c/curl/curl_7.88.1-10+deb12u15.debian.tar.xz",
     "/pool/main/z/zlib/zlib_1.2.13.dfsg-1.debian.tar.xz",
@@ -64,7 +64,7 @@ def _trim_debian_tar(body: bytes) -> bytes:
         tarfile.open(fileobj=out, mode="w:xz") as kept,
     ):
         for member in archive:
-            if member.name in ("debian/upstream/metadata", "debian/control"):
+            if member.name in ("debian/upstream/metadata", "debian/control", "debian/copyright"):
                 kept.addfile(member, archive.extractfile(member))
     return out.getvalue()
 

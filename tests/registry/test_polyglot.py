@@ -264,6 +264,7 @@ def test_debian_binary_maps_to_its_source_package() -> None:
     assert m.purl == "pkg:deb/debian/libcurl4"
     assert m.latest_version == "7.88.1-10+deb12u15"
     assert m.repository_url == "https://github.com/curl/curl"  # debian/upstream/metadata
+    assert m.license == "curl"  # the "Files: *" paragraph of the machine-readable debian/copyright
     assert dict(m.project_urls)["vcs-git"] == "https://salsa.debian.org/debian/curl.git"
     assert "Debian-Source :: curl" in m.classifiers and "Standards-Version :: 4.6.2" in m.classifiers
     assert [(p.login, p.role) for p in curl.maintainers] == [
@@ -274,6 +275,7 @@ def test_debian_binary_maps_to_its_source_package() -> None:
     zlib = collected(debian, "debian/zlib1g")
     assert zlib.metadata.repository_url is None  # http://zlib.net/ is no forge, and no upstream metadata
     assert zlib.metadata.latest_version == "1:1.2.13.dfsg-1"
+    assert zlib.metadata.license == "Zlib"
 
 
 def test_debian_skips_what_it_does_not_hold() -> None:
