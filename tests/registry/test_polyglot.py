@@ -34,12 +34,17 @@ NOW = datetime(2026, 12, 1, 12, 0)
 
 
 def run(
-    collector: Collector, name: str, versions: tuple[str, ...], transport: httpx.MockTransport
+    collector: Collector,
+    name: str,
+    versions: tuple[str, ...],
+    transport: httpx.AsyncBaseTransport,
+    *,
+    attempts: int = 1,
 ) -> Outcome:
     ref = PackageRef(collector.purl_for(name), collector.ecosystem, name, versions)
 
     async def main() -> Outcome:
-        async with open_fetcher(HttpSettings(attempts=1), transport=transport) as fetcher:
+        async with open_fetcher(HttpSettings(attempts=attempts), transport=transport) as fetcher:
             return await collector.collect(fetcher, ref, now=NOW)
 
     return asyncio.run(main())
@@ -446,3 +451,43 @@ def test_debian_truncated_index_fails_every_package_with_the_reason() -> None:
     debian = DebianCollector(releases=("bookworm",))
     outcome = run(debian, "debian/libcurl4", (), httpx.MockTransport(handler))
     assert isinstance(outcome, Failed) and "truncated" in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "version", "prefix"),
+    [
+        ("golang", "github.com/spf13/cobra", "v1.8.0", ""),
+        ("cargo", "itoa", "1.0.11", ""),
+        ("deb", "debian/libcurl4", "", "/debian"),
+    ],
+)
+def test_every_answer_failing_once_on_a_real_socket_is_retried(
+    ecosystem: str, name: str, version: str, prefix: str
+) -> None:
+    """The loopback fake registry serves the recorded answers, each one failing with a 500 the first time."""
+    from bench.fake_registry import FakeRegistry, Route, serve
+    from collectors.base import collector_for
+    from tests.registry.conftest import FIXTURES
+
+    root = FIXTURES / ecosystem
+    fake = FakeRegistry(routes={})
+
+    def flaky(body: bytes) -> Route:
+        return Route(dynamic=lambda n: Route(b"busy", 500) if n == 1 else Route(body))
+
+    with serve(fake):
+        for file in root.rglob("*"):
+            if file.is_file():
+                body = file.read_bytes()
+                if file.name == "config.json":  # the index names where archives are: here
+                    body = json.dumps(
+                        {"dl": fake.base_url + "/artifactory/api/cargo/crates-io/v1/crates"}
+                    ).encode()
+                path = prefix + "/" + str(file.relative_to(root))
+                fake.routes[path.replace("!", "%21").replace("+", "%2B")] = flaky(body)
+                fake.routes[path] = flaky(body)
+        collector = type(collector_for(ecosystem))(fake.base_url + prefix)  # type: ignore[call-arg]
+        outcome = run(collector, name, (version,) if version else (), httpx.AsyncHTTPTransport(), attempts=2)
+    assert isinstance(outcome, Collected), outcome
+    retried = [p for p in set(fake.requests) if fake.requests.count(p) == 2]
+    assert len(retried) >= 2
