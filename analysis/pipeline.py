@@ -18,6 +18,7 @@ import httpx
 
 from analysis.budget import step as budget_step
 from analysis.maintainers import step as maintainers_step
+from analysis.signals import step as signals_step
 from analysis.standards import step as standards_step
 from collectors.base import Collector, Outcome, collector_for
 from collectors.completion import complete_ecosystem
@@ -141,11 +142,13 @@ STEPS: list[Step] = [
     # Scores: maintainers first (exit options quote truck factors), then standards, then what combines them.
     Step("maintainers", maintainers_step.run),
     Step("standards", standards_step.run),
+    # Vulnerabilities, lifecycle and libyear from the registry answers stored above; risk reads them.
+    Step("signals", signals_step.run),
     Step("criticality", budget_step.run_criticality),
     Step("risk", budget_step.run_risk),
 ]
 
-SCORE_STEPS = frozenset({"maintainers", "standards", "criticality", "risk"})
+SCORE_STEPS = frozenset({"maintainers", "standards", "signals", "criticality", "risk"})
 
 #: ``--only pypi`` also runs completion for PyPI applications: it needs the same registry; ``--only git``
 #: also scores what it mined; ``--only scores`` recomputes every score from the store without the network.

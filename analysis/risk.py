@@ -30,8 +30,21 @@ COMPONENTS = (
     "deprecated",
     "yanked",
     "funding",
+    "vulnerabilities",
 )
 _FRAGILITY = {"single-actor": 1.0, "vigilance": 0.5, "commons-grade": 0.0}
+#: Lifecycle labels (analysis.signals.lifecycle) as the ``deprecated`` component reads them.
+_LIFECYCLE = {
+    "quarantined": 1.0,
+    "deprecated": 1.0,
+    "yanked": 0.8,
+    "archived": 0.7,
+    "dormant": 0.0,
+    "finished": 0.0,
+    "active": 0.0,
+}
+#: The highest severity among a package's open vulnerabilities -> the ``vulnerabilities`` component.
+_SEVERITY = {"critical": 1.0, "high": 0.8, "medium": 0.5, "low": 0.25, "unknown": 0.5, "none": 0.0}
 _DAYS_PER_MONTH = 30.44
 
 
@@ -72,6 +85,16 @@ class RiskInputs:
     deprecated: bool | None = None
     yanked_last_12m: int | None = None
     has_funding_channel: bool | None = None
+    vulnerabilities: float | None = None  # open advisories on the versions in use; None: not collected
+    vulnerability_severity: str | None = None  # their highest severity (or "unknown")
+    vulnerability_reason: str | None = None
+    lifecycle: str | None = None  # see analysis.signals.lifecycle; None: not known
+    lifecycle_reason: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        """A finished, stable project: its quiet is not abandonment, so staleness does not count."""
+        return self.lifecycle == "finished"
 
 
 @dataclass(frozen=True)
@@ -198,7 +221,9 @@ def _fragility_phrase(i: RiskInputs) -> str:
 
 def _commit_stale(i: RiskInputs, w: RiskWeights) -> float | None:
     d = i.days_since_last_commit
-    return None if d is None else min(1.0, max(0.0, d) / w.stale_days)
+    if d is None:
+        return None
+    return 0.0 if i.finished else min(1.0, max(0.0, d) / w.stale_days)
 
 
 def _commit_stale_phrase(i: RiskInputs) -> str:
@@ -208,7 +233,9 @@ def _commit_stale_phrase(i: RiskInputs) -> str:
 
 def _release_stale(i: RiskInputs, w: RiskWeights) -> float | None:
     d = i.days_since_last_release
-    return None if d is None else min(1.0, max(0.0, d) / w.stale_days)
+    if d is None:
+        return None
+    return 0.0 if i.finished else min(1.0, max(0.0, d) / w.stale_days)
 
 
 def _release_stale_phrase(i: RiskInputs) -> str:
@@ -218,7 +245,9 @@ def _release_stale_phrase(i: RiskInputs) -> str:
 
 def _cadence(i: RiskInputs, _: RiskWeights) -> float | None:
     n = i.releases_last_12m
-    return None if n is None else max(0.0, 1.0 - n / 4)
+    if n is None:
+        return None
+    return 0.0 if i.finished else max(0.0, 1.0 - n / 4)
 
 
 def _cadence_phrase(i: RiskInputs) -> str:
@@ -228,11 +257,36 @@ def _cadence_phrase(i: RiskInputs) -> str:
 
 
 def _deprecated(i: RiskInputs, _: RiskWeights) -> float | None:
+    if i.lifecycle in _LIFECYCLE:
+        return _LIFECYCLE[i.lifecycle]
     return None if i.deprecated is None else (1.0 if i.deprecated else 0.0)
 
 
+def _sentence_part(text: str) -> str:
+    """A score's reason as a part of another sentence: no final full stop, first letter lower-case."""
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
 def _deprecated_phrase(i: RiskInputs) -> str:
+    if i.lifecycle in _LIFECYCLE and i.lifecycle_reason:
+        return _sentence_part(i.lifecycle_reason)
     return "deprecated on the registry" if i.deprecated else "not deprecated"
+
+
+def _vulnerabilities(i: RiskInputs, _: RiskWeights) -> float | None:
+    if i.vulnerabilities is None:
+        return None  # not collected: never zero
+    if i.vulnerabilities <= 0:
+        return 0.0
+    return _SEVERITY.get(i.vulnerability_severity or "unknown", 0.5)
+
+
+def _vulnerabilities_phrase(i: RiskInputs) -> str:
+    if i.vulnerability_reason:
+        return _sentence_part(i.vulnerability_reason)
+    n = i.vulnerabilities or 0
+    return f"{_plural(n, 'known vulnerability')}" if n else "no known vulnerability"
 
 
 def _yanked(i: RiskInputs, _: RiskWeights) -> float | None:
@@ -264,6 +318,7 @@ _RULES: dict[str, Callable[[RiskInputs, RiskWeights], float | None]] = {
     "deprecated": _deprecated,
     "yanked": _yanked,
     "funding": _funding,
+    "vulnerabilities": _vulnerabilities,
 }
 _RULE_ITEMS = tuple((name, _RULES[name]) for name in COMPONENTS)
 _PHRASES: dict[str, Callable[[RiskInputs], str]] = {
@@ -277,6 +332,7 @@ _PHRASES: dict[str, Callable[[RiskInputs], str]] = {
     "deprecated": _deprecated_phrase,
     "yanked": _yanked_phrase,
     "funding": _funding_phrase,
+    "vulnerabilities": _vulnerabilities_phrase,
 }
 
 
@@ -320,6 +376,8 @@ def reason(result: RiskResult, top: int = 3) -> str:
     if result.value is None:
         return "Risk unknown: none of its inputs is collected yet (" + ", ".join(result.missing) + ")."
     head = "; ".join(drivers(result, top)) or "no component signals a high risk"
+    if result.inputs.finished and result.inputs.lifecycle_reason:
+        head += "; " + _sentence_part(result.inputs.lifecycle_reason)
     text = f"Risk {result.value:.2f}: {head}"
     if result.missing:
         text += f". Confidence {result.confidence:.0%}; not known: {', '.join(result.missing)}"

@@ -33,6 +33,9 @@ TTL_SECONDS = 300
 #: The read functions pages may call, by name (the cache key names the query; nothing else is dispatched).
 _QUERIES: dict[str, Callable[..., Any]] = {
     "overview": q.overview,
+    "vulnerabilities": q.vulnerabilities,
+    "vulnerability_coverage": q.vulnerability_coverage,
+    "lifecycle": q.lifecycle,
     "applications": q.applications,
     "dependencies": q.dependencies,
     "package_detail": q.package_detail,
@@ -127,6 +130,18 @@ def clear_cache() -> None:
 # Typed entry points, one per read, so pages read like UI descriptions.
 def overview(db: Path | None = None) -> q.Overview:
     return cast(q.Overview, query("overview", db=db))
+
+
+def vulnerabilities(db: Path | None = None) -> pd.DataFrame:
+    return cast(pd.DataFrame, query("vulnerabilities", db=db))
+
+
+def vulnerability_coverage(db: Path | None = None) -> q.Coverage:
+    return cast(q.Coverage, query("vulnerability_coverage", db=db))
+
+
+def lifecycle(db: Path | None = None) -> pd.DataFrame:
+    return cast(pd.DataFrame, query("lifecycle", db=db))
 
 
 def applications(db: Path | None = None) -> pd.DataFrame:

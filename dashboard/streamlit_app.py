@@ -18,6 +18,7 @@ PAGES = [
     st.Page(HERE / "app_pages" / "dependencies.py", title="Dependencies", icon=":material/account_tree:"),
     st.Page(HERE / "app_pages" / "bus_factor.py", title="Bus factor", icon=":material/groups:"),
     st.Page(HERE / "app_pages" / "standards.py", title="Standards and diversity", icon=":material/hub:"),
+    st.Page(HERE / "app_pages" / "vulnerabilities.py", title="Vulnerabilities", icon=":material/security:"),
     st.Page(HERE / "app_pages" / "budget_planner.py", title="Budget planner", icon=":material/payments:"),
     st.Page(HERE / "app_pages" / "history.py", title="History", icon=":material/history:"),
     st.Page(HERE / "app_pages" / "runs.py", title="Runs", icon=":material/receipt_long:"),

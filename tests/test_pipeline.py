@@ -281,7 +281,8 @@ def test_criticality_and_risk_name_the_truck_factor(world: World) -> None:
     risk = world.scores("pkg:pypi/requests")["risk"]
     assert risk[1] == "ok" and 0 < risk[0] <= 1
     assert "truck factor 1 (one person authors 80% of files)" in risk[3]
-    assert risk[4]["components"]["truck_factor"]["value"] == 1.0 and risk[4]["missing"] == []
+    # No scanner report or OSV folder in this world: vulnerabilities are not known, never "none".
+    assert risk[4]["components"]["truck_factor"]["value"] == 1.0 and risk[4]["missing"] == ["vulnerabilities"]
     assert "truck factor 2" in world.scores("pkg:pypi/python-dateutil")["risk"][3]
     unmined = world.scores("pkg:pypi/urllib3")["risk"]
     assert "not known: truck_factor" in unmined[3]
@@ -314,7 +315,11 @@ def test_reports_as_json(world: World) -> None:
     assert {r["package"] for r in risk} == set(PURLS)
     assert [r["risk"] for r in risk] == sorted((r["risk"] for r in risk), reverse=True)
     top = next(r for r in risk if r["package"] == "pkg:pypi/requests")
-    assert (top["apps"], top["scope"], top["confidence"]) == (2, "runtime", 1.0)
+    assert (top["apps"], top["scope"], top["confidence"]) == (
+        2,
+        "runtime",
+        0.875,
+    )  # vulnerabilities not known
     assert "truck factor 1" in top["reason"]
 
 
@@ -354,6 +359,7 @@ def test_status_shows_every_section(world: World) -> None:
         "registry metadata",
         "repositories",
         "package scores",
+        "vulnerabilities",
         "last runs",
     ]
     assert "8 distinct packages in use" in out

@@ -45,6 +45,11 @@ def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:
         deprecated=bool(meta.deprecated) if meta else None,
         yanked_last_12m=data.yanked_last_12m.get(purl),
         has_funding_channel=has_channel,
+        vulnerabilities=scores.vulnerabilities,
+        vulnerability_severity=scores.vulnerability_severity,
+        vulnerability_reason=scores.vulnerability_reason,
+        lifecycle=scores.lifecycle,
+        lifecycle_reason=scores.lifecycle_reason,
     )
 
 

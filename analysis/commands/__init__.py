@@ -7,6 +7,24 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from analysis.commands import budget, catalogue, dashboard, inventory, refresh, report, repos
+from analysis.commands import (
+    budget,
+    catalogue,
+    dashboard,
+    inventory,
+    refresh,
+    report,
+    repos,
+    vulnerabilities,
+)
 
-COMMAND_MODULES: list[ModuleType] = [inventory, refresh, repos, report, catalogue, budget, dashboard]
+COMMAND_MODULES: list[ModuleType] = [
+    inventory,
+    refresh,
+    repos,
+    report,
+    vulnerabilities,
+    catalogue,
+    budget,
+    dashboard,
+]

@@ -6,7 +6,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -14,8 +14,9 @@ import click
 from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
 from analysis.queries import runs as run_queries
 from analysis.queries import standards as queries
-from analysis.standards import debian, step
+from analysis.standards import debian, freshness, step
 from analysis.standards.catalogue import SHIPPED_DIR, CatalogueError, load_catalogue, overlay_paths
+from analysis.standards.model import CONTROL_LEVELS
 from collectors.errors import InputError
 from collectors.store import read_connection, utcnow, write_session
 
@@ -69,18 +70,44 @@ def validate(ctx: click.Context, overlays: tuple[Path, ...]) -> None:
 
 @catalogue.command()
 @db_option
+@catalogue_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for the terminal, json for tools.")  # fmt: skip
-def review(db_path: Path | None, fmt: str) -> None:
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="List catalogue entries not checked for a year (or never) and standards with a newer edition "
+    "known to the catalogue, instead of the packages to classify.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --stale: the date ages are counted from (default: today, UTC).",
+)
+def review(
+    db_path: Path | None,
+    overlays: tuple[Path, ...],
+    fmt: str,
+    stale: bool,
+    as_of: datetime | None,
+) -> None:
     """Packages whose metadata names a standard or protocol but that the catalogue does not list.
 
     Each comes with its hints (value, field, evidence, confidence) and the catalogue interfaces it might
-    implement: a catalogue maintainer confirms them in an overlay or in data/catalogue/.
+    implement: a catalogue maintainer confirms them in an overlay or in data/catalogue/. With --stale,
+    the catalogue's own facts to check again: entries whose `checked` date is more than a year old or
+    missing, and standards superseded by a newer edition (with the interfaces still following the old).
 
     \b
     Example:
         socle catalogue review --db data/socle.duckdb
+        socle catalogue review --stale
+        socle catalogue review --stale --as-of 2027-06-01 --format json
     """
+    if stale:
+        _review_stale(overlays, fmt, (as_of or utcnow()).date())
+        return
     with read_connection(resolve_db(db_path)) as conn:
         if not queries.catalogue_loaded(conn):
             raise InputError(
@@ -112,6 +139,45 @@ def review(db_path: Path | None, fmt: str) -> None:
             click.echo(f"    {value:<28} {confidence:.2f} {fld:<12} {evidence[:90]!r}")
 
 
+def _review_stale(overlays: tuple[Path, ...], fmt: str, as_of: date) -> None:
+    try:
+        loaded = load_catalogue(overlay_paths(overlays), shipped=SHIPPED_DIR)
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        raise InputError("catalogue", f"{len(exc.problems)} problem(s), listed above") from exc
+    editions = freshness.newer_editions(loaded)
+    old = freshness.stale_entries(loaded, as_of=as_of)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "as_of": as_of.isoformat(),
+                    "newer_editions": [_stale_json(e) for e in editions],
+                    "not_checked_for_a_year": [_stale_json(e) for e in old],
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{len(editions)} standard(s) or interface(s) behind a newer edition")
+    for entry in editions:
+        click.echo(f"  {entry.table} {entry.key} ({entry.file}): {entry.reason}")
+    click.echo(f"{len(old)} catalogue entries not checked since {as_of - freshness.MAX_AGE}")
+    for entry in old:
+        click.echo(f"  {entry.table} {entry.key} ({entry.file}): {entry.reason}")
+
+
+def _stale_json(entry: freshness.StaleEntry) -> dict[str, str | None]:
+    return {
+        "table": entry.table,
+        "key": entry.key,
+        "file": entry.file,
+        "checked": entry.checked.isoformat() if entry.checked else None,
+        "reason": entry.reason,
+    }
+
+
 @dataclass(frozen=True)
 class ApplyOptions:
     """The subset of the refresh options the standards step reads."""
@@ -123,18 +189,31 @@ class ApplyOptions:
 @catalogue.command()
 @db_option
 @catalogue_option
+@click.option(
+    "--control-level",
+    type=click.Choice(CONTROL_LEVELS),
+    default=None,
+    help="How high up the steward hierarchy independent control is counted (default: "
+    "$SOCLE_CONTROL_LEVEL, else ultimate: CNCF and OpenJS projects count as the Linux Foundation's).",
+)
 @click.pass_context
-def apply(ctx: click.Context, db_path: Path | None, overlays: tuple[Path, ...]) -> None:
+def apply(
+    ctx: click.Context, db_path: Path | None, overlays: tuple[Path, ...], control_level: str | None
+) -> None:
     """Load the catalogue into the store, classify packages, collect hints and score (the refresh step
     `standards`, run alone).
 
     \b
     Example:
         socle catalogue apply --db data/socle.duckdb --catalogue our-internal.toml
+        socle catalogue apply --control-level steward
     """
     db = resolve_db(db_path)
-    with write_session(db, "standards", {"overlays": [str(p) for p in overlays]}) as session:
-        step.run(session, ApplyOptions(catalogue_overlays=overlays))
+    level = control_level or step.control_level_setting()
+    with write_session(
+        db, "standards", {"overlays": [str(p) for p in overlays], "control_level": level}
+    ) as session:
+        step.run(session, ApplyOptions(catalogue_overlays=overlays), control_level=level)
         counts, errors, run_id = dict(session.counts), session.errors, session.run_id
     if errors:
         with read_connection(db) as conn:

@@ -59,6 +59,9 @@ def _import_target(session: WriteSession, target: _Target) -> bool:
             "skipped", inventory.source, f"{skip.where}: {skip.reason}" if skip.where else skip.reason
         )
     result = replace_application(session, name, inventory)
+    from analysis.commands.vulnerabilities import import_from_sboms  # the SBOM's own scanner findings
+
+    import_from_sboms(session, files)
     session.count("applications")
     session.count(f"applications_{result.outcome}")
     session.count("components", len(inventory.components))

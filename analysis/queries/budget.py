@@ -27,6 +27,8 @@ INPUT_SCORES = (
     "days_since_last_commit",
     "elephant_factor",
     "fragility",
+    "vulnerabilities",
+    "lifecycle",
 )
 
 
@@ -56,6 +58,13 @@ class InputScores:
     days_since_last_commit: float | None = None
     elephant_factor: float | None = None
     fragility: str | None = None  # the label
+    vulnerabilities: float | None = None  # exposed advisories on the versions in use (None: not collected)
+    vulnerability_severity: str | None = None  # the highest severity among them (label)
+    vulnerability_reason: str | None = (
+        None  # "2 known vulnerabilities in 1.26.5, one high, fixed in 1.26.17."
+    )
+    lifecycle: str | None = None  # active | finished | dormant | deprecated | yanked | archived | quarantined
+    lifecycle_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +258,12 @@ def _scores(conn: duckdb.DuckDBPyConnection) -> dict[str, InputScores]:
                {_ok_value("active_maintainers")},
                {_ok_value("days_since_last_commit")},
                {_ok_value("elephant_factor")},
-               max(label) FILTER (WHERE name = 'fragility' AND status = 'ok')
+               max(label) FILTER (WHERE name = 'fragility' AND status = 'ok'),
+               {_ok_value("vulnerabilities")},
+               max(label) FILTER (WHERE name = 'vulnerabilities' AND status = 'ok'),
+               max(reason) FILTER (WHERE name = 'vulnerabilities' AND status = 'ok'),
+               max(label) FILTER (WHERE name = 'lifecycle' AND status = 'ok'),
+               max(reason) FILTER (WHERE name = 'lifecycle' AND status = 'ok')
         FROM scores WHERE subject_kind = 'package' AND name IN ({", ".join("?" for _ in INPUT_SCORES)})
         GROUP BY subject
         """,  # noqa: S608 (names from INPUT_SCORES, values as parameters)

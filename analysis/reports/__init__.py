@@ -46,11 +46,25 @@ def _risk(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTabl
     return report(conn, options)
 
 
+def _vulnerabilities(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTable:
+    from analysis.reports.vulnerabilities import report
+
+    return report(conn, options)
+
+
+def _lifecycle(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTable:
+    from analysis.reports.vulnerabilities import lifecycle_report
+
+    return lifecycle_report(conn, options)
+
+
 # Imports sit inside the wrappers: report modules import ReportTable from here.
 REPORTS: dict[str, Report] = {
     "maintainers": _maintainers,
     "standards": _standards,
     "risk": _risk,
+    "vulnerabilities": _vulnerabilities,
+    "lifecycle": _lifecycle,
 }
 
 

@@ -1,5 +1,9 @@
 """``socle report --score standards``: every dependency with its interface, standardisation, diversity,
-fragility class, exit options and reason; then one row per application for its language runtime."""
+fragility class, exit options and reason; then one row per application for its language runtime.
+
+Exit options are shown cheapest first, each with its cost class (drop-in, port, rewrite), its independence
+("same control" when the organisation that controls the package also controls the exit) and its truck
+factor."""
 
 from __future__ import annotations
 
@@ -21,8 +25,12 @@ def _exit_text(cell: queries.ScoreCell | None) -> str:
     options = cell.details.get("options", [])
     names = []
     for option in options[:3]:
+        # ranked by cost, then independence, then health: say all three
+        notes = [str(option[k]) for k in ("cost", "control") if option.get(k)]
         tf = option.get("truck_factor")
-        names.append(f"{option['name']} (TF {tf:g})" if isinstance(tf, int | float) else str(option["name"]))
+        if isinstance(tf, int | float):
+            notes.append(f"TF {tf:g}")
+        names.append(f"{option['name']} ({', '.join(notes)})" if notes else str(option["name"]))
     more = f", +{len(options) - 3}" if len(options) > 3 else ""
     return f"{int(cell.value)}" + (f": {', '.join(names)}{more}" if names else "")
 

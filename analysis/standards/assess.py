@@ -16,7 +16,13 @@ from typing import Any
 
 from analysis.score import Score
 from analysis.standards import scores
-from analysis.standards.model import RUNTIME_INTERFACES, Catalogue, Implementation, Interface
+from analysis.standards.model import (
+    DEFAULT_CONTROL_LEVEL,
+    RUNTIME_INTERFACES,
+    Catalogue,
+    Implementation,
+    Interface,
+)
 
 SCORE_NAMES = ("standardisation", "implementation_diversity", "fragility", "exit_options")
 
@@ -55,27 +61,27 @@ def assess(
     concentration: Mapping[str, Mapping[str, float | None]],
     as_of_year: int,
     cache: dict[str, _Scope] | None = None,
+    control_level: str = DEFAULT_CONTROL_LEVEL,
 ) -> Assessment:
     """The four scores of one interface, in the scope seen from ``ecosystem``, for the ``current`` subject.
 
-    ``cache`` keeps the scope's implementations and its first three scores across packages of one run.
+    ``cache`` keeps the scope's implementations and its first three scores across packages of one run;
+    ``control_level`` says how high up the steward hierarchy independent control is counted.
     """
     interface = catalogue.interfaces[interface_id]
     subject = interface_subject(interface, ecosystem)
     scope = (cache or {}).get(subject)
     if scope is None:
         facts = [
-            scores.ImplementationFacts(
-                i.subject, i.name, i.lineage, i.steward, i.conformance, usage.get(i.subject, 0)
-            )
+            implementation_facts(catalogue, i, usage.get(i.subject, 0), control_level)
             for i in in_scope(catalogue, interface, ecosystem)
         ]
         standards = [
-            scores.StandardFacts(s.id, s.openness, s.access, s.status, s.year)
+            scores.StandardFacts(s.id, s.openness, s.access, s.status, s.year, s.superseded_by)
             for s in (catalogue.standards[sid] for sid in interface.standards if sid in catalogue.standards)
         ]
         s_score = scores.standardisation(interface_id, interface.kind, standards, as_of_year=as_of_year)
-        d_score = scores.implementation_diversity(interface_id, facts)
+        d_score = scores.implementation_diversity(interface_id, facts, control_level=control_level)
         scope = _Scope(facts, s_score, d_score, scores.fragility(interface_id, s_score, d_score))
         if cache is not None:
             cache[subject] = scope
@@ -85,7 +91,35 @@ def assess(
         standardisation=scope.standardisation,
         diversity=scope.diversity,
         fragility=scope.fragility,
-        exit_options=scores.exit_options(interface_id, current, scope.facts, concentration),
+        exit_options=scores.exit_options(
+            interface_id,
+            current,
+            scope.facts,
+            concentration,
+            interface_kind=interface.kind,
+            standards=interface.standards,
+        ),
+    )
+
+
+def implementation_facts(
+    catalogue: Catalogue, impl: Implementation, usage: int, control_level: str = DEFAULT_CONTROL_LEVEL
+) -> scores.ImplementationFacts:
+    """The facts the pure scores read, with the steward and licensor resolved to who controls them."""
+    return scores.ImplementationFacts(
+        subject=impl.subject,
+        name=impl.name,
+        lineage=impl.lineage,
+        steward=impl.steward,
+        conformance=impl.conformance,
+        usage=usage,
+        control=catalogue.controller(impl.steward, control_level),
+        licensor_control=catalogue.controller(impl.licensor, control_level) if impl.licensor else None,
+        depends_on=impl.depends_on,
+        drop_in_for=impl.drop_in_for,
+        drop_in_evidence=impl.drop_in_evidence,
+        conformance_note=impl.conformance_note,
+        evidence=impl.evidence,
     )
 
 
@@ -109,6 +143,7 @@ def score_rows(
     usage: Mapping[str, int],
     concentration: Mapping[str, Mapping[str, float | None]],
     as_of_year: int,
+    control_level: str = DEFAULT_CONTROL_LEVEL,
 ) -> list[dict[str, Any]]:
     """Rows for ``write_scores``: every classified package, every interface in use, every runtime."""
     rows: list[dict[str, Any]] = []
@@ -129,6 +164,7 @@ def score_rows(
                 concentration=concentration,
                 as_of_year=as_of_year,
                 cache=cache,
+                control_level=control_level,
             )
             for iid in interfaces
         ]
@@ -151,6 +187,7 @@ def score_rows(
                 concentration=concentration,
                 as_of_year=as_of_year,
                 cache=cache,
+                control_level=control_level,
             )
             interface_rows.setdefault(assessment.subject_in_scope, assessment)
     for subject, assessment in sorted(interface_rows.items()):
@@ -164,6 +201,7 @@ def score_rows(
             concentration=concentration,
             as_of_year=as_of_year,
             cache=cache,
+            control_level=control_level,
         ).exit_options
         for score in (*assessment.scores()[:3], options):
             rows.append(score.row("interface", subject))

@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,26 @@ def _conformance(value: Any) -> str | None:
     return None if isinstance(value, bool) or value == "unknown" else 'must be true, false or "unknown"'
 
 
+def _date(value: Any) -> str | None:
+    ok = isinstance(value, date) and not isinstance(value, datetime)
+    return None if ok else f"must be a TOML date such as 2026-12-02; got {value!r}"
+
+
+def _date_or_year(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _year(value)
+    return _date(value)
+
+
+_SUBJECT = re.compile(r"^(pkg:[a-z]+/\S+|system:[a-z0-9][a-z0-9._+-]*)$")
+
+
+def _subject_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) and _SUBJECT.match(v) for v in value):
+        return None
+    return 'must be a list of purls or components such as "pkg:npm/react" or "system:gcc"'
+
+
 def _id_list(value: Any) -> str | None:
     if isinstance(value, list) and all(isinstance(v, str) and _STANDARD_ID.match(v) for v in value):
         return None
@@ -123,7 +144,9 @@ SCHEMA: dict[str, dict[str, tuple[bool, Check]]] = {
         "access": (True, _one_of(ACCESS)),
         "conformance_suite": (False, _text),
         "year": (False, _year),
+        "superseded_by": (False, _pattern(_STANDARD_ID, "the id of the newer edition's standard")),
         "source": (True, _url),
+        "checked": (False, _date),
     },
     "steward": {
         "id": (True, _pattern(_ID, "a lower-case id (letters, digits, . _ + -)")),
@@ -132,6 +155,10 @@ SCHEMA: dict[str, dict[str, tuple[bool, Check]]] = {
         "country": (False, _pattern(_COUNTRY, 'an ISO 3166 alpha-2 country code such as "US"')),
         "url": (True, _url),
         "source": (True, _url),
+        "parent": (False, _pattern(_ID, "the steward id of the parent organisation")),
+        "parent_since": (False, _date_or_year),
+        "parent_source": (False, _url),
+        "checked": (False, _date),
     },
     "interface": {
         "id": (True, _pattern(_ID, "a lower-case id (letters, digits, . _ + -)")),
@@ -140,6 +167,7 @@ SCHEMA: dict[str, dict[str, tuple[bool, Check]]] = {
         "scope": (True, _one_of(SCOPES)),
         "standards": (False, _id_list),
         "source": (True, _url),
+        "checked": (False, _date),
     },
     "implementation": {
         "interface": (True, _pattern(_ID, "an interface id")),
@@ -149,9 +177,27 @@ SCHEMA: dict[str, dict[str, tuple[bool, Check]]] = {
         "lineage": (True, _pattern(_ID, "a lower-case lineage id")),
         "steward": (True, _pattern(_ID, "a steward id")),
         "conformance": (True, _conformance),
+        "conformance_note": (False, _text),
         "evidence": (True, _url),
         "ecosystem": (False, _text),
+        "licensor": (False, _pattern(_ID, "the steward id of the licensor")),
+        "licensor_source": (False, _url),
+        "depends_on": (False, _subject_list),
+        "drop_in_for": (False, _subject_list),
+        "drop_in_evidence": (False, _url),
+        "checked": (False, _date),
     },
+}
+
+#: (table, field) -> the fields that must come with it: a fact is only as good as its source.
+COMPANIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("steward", "parent"): ("parent_since", "parent_source"),
+    ("steward", "parent_since"): ("parent",),
+    ("steward", "parent_source"): ("parent",),
+    ("implementation", "licensor"): ("licensor_source",),
+    ("implementation", "licensor_source"): ("licensor",),
+    ("implementation", "drop_in_for"): ("drop_in_evidence",),
+    ("implementation", "drop_in_evidence"): ("drop_in_for",),
 }
 
 
@@ -207,6 +253,10 @@ def _check_entry(file: str, table: str, index: int, entry: Any, problems: list[P
         message = check(entry[name])
         if message:
             problems.append(Problem(file, label, name, message))
+    for name in entry:
+        for companion in COMPANIONS.get((table, name), ()):
+            if companion not in entry:
+                problems.append(Problem(file, label, companion, f"is required with {name!r}"))
     if table == "implementation" and ("purl" in entry) == ("component" in entry):
         problems.append(Problem(file, label, "purl", "give exactly one of purl or component"))
     return len(problems) == before
@@ -224,6 +274,13 @@ def _implementation(
         "steward": entry["steward"],
         "conformance": conformance if isinstance(conformance, str) else str(conformance).lower(),
         "evidence": entry["evidence"],
+        "conformance_note": entry.get("conformance_note"),
+        "licensor": entry.get("licensor"),
+        "licensor_source": entry.get("licensor_source"),
+        "depends_on": tuple(entry.get("depends_on", ())),
+        "drop_in_for": tuple(entry.get("drop_in_for", ())),
+        "drop_in_evidence": entry.get("drop_in_evidence"),
+        "checked": entry.get("checked"),
         "origin": origin,
         "file": file,
     }
@@ -321,6 +378,19 @@ def _load_layer(files: Iterable[Path], origin: Origin, problems: list[Problem]) 
 
 
 def _check_references(catalogue: Catalogue, problems: list[Problem]) -> None:
+    for old in catalogue.standards.values():
+        newer = old.superseded_by
+        if newer is not None and (newer == old.id or newer not in catalogue.standards):
+            label = f"standard ({old.id})"
+            problems.append(Problem(old.file, label, "superseded_by", f"unknown standard {newer!r}"))
+    for steward in catalogue.stewards.values():
+        label = f"steward ({steward.id})"
+        if steward.parent is not None and steward.parent not in catalogue.stewards:
+            problems.append(Problem(steward.file, label, "parent", f"unknown steward {steward.parent!r}"))
+        chain = catalogue.control_chain(steward.id)
+        top = catalogue.stewards.get(chain[-1])
+        if top is not None and top.parent in chain:
+            problems.append(Problem(steward.file, label, "parent", f"cycle: {' -> '.join(chain)}"))
     for interface in catalogue.interfaces.values():
         for standard in interface.standards:
             if standard not in catalogue.standards:
@@ -332,6 +402,8 @@ def _check_references(catalogue: Catalogue, problems: list[Problem]) -> None:
             problems.append(Problem(impl.file, label, "interface", f"unknown interface {impl.interface!r}"))
         if impl.steward not in catalogue.stewards:
             problems.append(Problem(impl.file, label, "steward", f"unknown steward {impl.steward!r}"))
+        if impl.licensor is not None and impl.licensor not in catalogue.stewards:
+            problems.append(Problem(impl.file, label, "licensor", f"unknown steward {impl.licensor!r}"))
 
 
 def overlay_paths(given: Sequence[Path] = (), environ: Mapping[str, str] | None = None) -> tuple[Path, ...]:

@@ -9,6 +9,7 @@ control). Every entry keeps the file it came from and whether that file was ship
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Literal
 
@@ -20,6 +21,13 @@ STEWARD_KINDS = ("company", "foundation", "community", "individual", "public-bod
 INTERFACE_KINDS = ("protocol", "format", "language", "api", "service")
 SCOPES = ("ecosystem", "global")
 STANDARD_PREFIXES = ("ietf", "iso", "ecma", "w3c", "whatwg", "pep", "spec", "ieee", "oasis", "itu", "ansi")
+
+#: How high up the steward hierarchy independent control is counted (see ``Catalogue.controller``):
+#: ``ultimate`` (the default) groups stewards by the organisation at the top of their parent chain (CNCF,
+#: OpenJS and OpenInfra count as the Linux Foundation); ``parent`` goes one level up; ``steward`` counts
+#: stewards as named.
+CONTROL_LEVELS = ("ultimate", "parent", "steward")
+DEFAULT_CONTROL_LEVEL = "ultimate"
 
 #: Interfaces every application of an ecosystem depends on: its language runtime.
 RUNTIME_INTERFACES = {
@@ -44,6 +52,10 @@ class Standard:
     source: str
     conformance_suite: str | None = None
     year: int | None = None
+    #: the id of the standard's newer edition, when the catalogue knows one (TOML 1.0 -> TOML 1.1)
+    superseded_by: str | None = None
+    #: the date these facts were last checked against their source
+    checked: date | None = None
     origin: Origin = "catalogue"
     file: str = ""
 
@@ -56,6 +68,12 @@ class Steward:
     url: str
     source: str
     country: str | None = None
+    #: the steward that controls this one (CNCF -> Linux Foundation; a subsidiary -> its group), with the
+    #: date it joined and the source saying so
+    parent: str | None = None
+    parent_since: date | int | None = None  # a date, or only the year where the day is not published
+    parent_source: str | None = None
+    checked: date | None = None
     origin: Origin = "catalogue"
     file: str = ""
 
@@ -69,6 +87,7 @@ class Interface:
     source: str
     standards: tuple[str, ...] = ()
     domain: str = ""
+    checked: date | None = None
     origin: Origin = "catalogue"
     file: str = ""
 
@@ -86,6 +105,18 @@ class Implementation:
     evidence: str
     ecosystem: str
     is_component: bool = False
+    #: why the implementation does or does not conform (required reading when ``conformance`` is false:
+    #: "decodes without verifying signatures" is not an exit from a validating library)
+    conformance_note: str | None = None
+    #: the steward that sells the commercial licence or holds the copyright, when not the steward itself
+    licensor: str | None = None
+    licensor_source: str | None = None
+    #: subjects this implementation depends on: it is not independent of them
+    depends_on: tuple[str, ...] = ()
+    #: subjects whose API this implementation offers (a compat layer): moving from them is a drop-in
+    drop_in_for: tuple[str, ...] = ()
+    drop_in_evidence: str | None = None
+    checked: date | None = None
     origin: Origin = "catalogue"
     file: str = ""
 
@@ -114,6 +145,27 @@ class Catalogue:
         for impl in self.implementations.values():
             index.setdefault(impl.subject, []).append(impl)
         return index
+
+    def control_chain(self, steward_id: str) -> tuple[str, ...]:
+        """The steward, its parent, the parent's parent... up to the ultimate parent (cycles are rejected
+        by validation; a guard stops here too)."""
+        chain = [steward_id]
+        while True:
+            steward = self.stewards.get(chain[-1])
+            if steward is None or steward.parent is None or steward.parent in chain:
+                return tuple(chain)
+            chain.append(steward.parent)
+
+    def controller(self, steward_id: str, level: str = DEFAULT_CONTROL_LEVEL) -> str:
+        """Who controls ``steward_id`` at ``level`` (one of ``CONTROL_LEVELS``)."""
+        if level not in CONTROL_LEVELS:
+            raise ValueError(f"control level must be one of {', '.join(CONTROL_LEVELS)}; got {level!r}")
+        chain = self.control_chain(steward_id)
+        if level == "steward":
+            return chain[0]
+        if level == "parent":
+            return chain[min(1, len(chain) - 1)]
+        return chain[-1]
 
     def implementations_of(self, interface_id: str) -> list[Implementation]:
         return list(self._by_interface.get(interface_id, ()))

@@ -7,7 +7,8 @@ naming file, entry and field) and the step stops, leaving the previous results i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,7 +17,8 @@ from analysis.queries import standards as queries
 from analysis.standards.assess import SCORE_NAMES, score_rows
 from analysis.standards.catalogue import SHIPPED_DIR, CatalogueError, load_catalogue, overlay_paths
 from analysis.standards.detect import Hint, SuggestionIndex, detect_hints, match_catalogue
-from analysis.standards.model import Catalogue
+from analysis.standards.model import CONTROL_LEVELS, DEFAULT_CONTROL_LEVEL, Catalogue
+from collectors.errors import InputError
 from collectors.store import write_scores
 from collectors.store.catalogue import (
     replace_catalogue,
@@ -28,6 +30,8 @@ from collectors.store.catalogue import (
 if TYPE_CHECKING:
     from collectors.store import WriteSession
 
+CONTROL_LEVEL_ENV = "SOCLE_CONTROL_LEVEL"
+
 
 class StandardsOptions(Protocol):
     """The attributes of the refresh options this step reads."""
@@ -37,6 +41,17 @@ class StandardsOptions(Protocol):
 
     @property
     def now(self) -> datetime: ...
+
+
+def control_level_setting(environ: Mapping[str, str] | None = None) -> str:
+    """The organisation's control level: ``$SOCLE_CONTROL_LEVEL`` (ultimate, parent or steward), default
+    ultimate. An unknown value is an input error, not a silent default."""
+    value = (os.environ if environ is None else environ).get(CONTROL_LEVEL_ENV, "") or DEFAULT_CONTROL_LEVEL
+    if value not in CONTROL_LEVELS:
+        raise InputError(
+            f"${CONTROL_LEVEL_ENV}", f"must be one of {', '.join(CONTROL_LEVELS)}; got {value!r}"
+        )
+    return value
 
 
 def catalogue_tables(catalogue: Catalogue) -> dict[str, dict[str, list[Any]]]:
@@ -60,17 +75,35 @@ def catalogue_tables(catalogue: Catalogue) -> dict[str, dict[str, list[Any]]]:
                 "conformance_suite",
                 "year",
                 "source",
+                "superseded_by",
+                "checked",
                 "origin",
                 "file",
             )
         },
         "cat_stewards": {
-            name: [getattr(s, name) for s in stewards]
-            for name in ("id", "name", "kind", "country", "url", "source", "origin", "file")
+            **{
+                name: [getattr(s, name) for s in stewards]
+                for name in (
+                    "id",
+                    "name",
+                    "kind",
+                    "country",
+                    "url",
+                    "source",
+                    "parent",
+                    "parent_source",
+                    "checked",
+                    "origin",
+                    "file",
+                )
+            },
+            "parent_since": [None if s.parent_since is None else str(s.parent_since) for s in stewards],
+            "ultimate_parent": [catalogue.controller(s.id, "ultimate") for s in stewards],
         },
         "cat_interfaces": {
             name: [getattr(i, name) for i in interfaces]
-            for name in ("id", "title", "kind", "scope", "domain", "source", "origin", "file")
+            for name in ("id", "title", "kind", "scope", "domain", "source", "checked", "origin", "file")
         },
         "cat_interface_standards": {
             "interface_id": [i.id for i in interfaces for _ in i.standards],
@@ -90,10 +123,17 @@ def catalogue_tables(catalogue: Catalogue) -> dict[str, dict[str, list[Any]]]:
                     "conformance",
                     "evidence",
                     "ecosystem",
+                    "conformance_note",
+                    "licensor",
+                    "licensor_source",
+                    "drop_in_evidence",
+                    "checked",
                     "origin",
                     "file",
                 )
             },
+            "depends_on": [list(i.depends_on) for i in impls],
+            "drop_in_for": [list(i.drop_in_for) for i in impls],
         },
     }
 
@@ -116,9 +156,17 @@ def hint_columns(hints: Sequence[Hint], matched: set[str], catalogue: Catalogue)
     }
 
 
-def run(session: WriteSession, options: StandardsOptions, *, shipped: Path | None = SHIPPED_DIR) -> None:
+def run(
+    session: WriteSession,
+    options: StandardsOptions,
+    *,
+    shipped: Path | None = SHIPPED_DIR,
+    control_level: str | None = None,
+) -> None:
     """Load the catalogue (``shipped``, default ``data/catalogue/``) and the overlays, classify and hint,
-    write ``package_interfaces``, ``detection_hints`` and the standards scores."""
+    write ``package_interfaces``, ``detection_hints`` and the standards scores. Independent control is
+    counted at ``control_level`` (default: ``$SOCLE_CONTROL_LEVEL``, else the ultimate parent)."""
+    level = control_level or control_level_setting()
     overlays = overlay_paths(options.catalogue_overlays)
     try:
         catalogue = load_catalogue(overlays, shipped=shipped)
@@ -139,6 +187,7 @@ def run(session: WriteSession, options: StandardsOptions, *, shipped: Path | Non
             usage=queries.usage_counts(conn),
             concentration=queries.concentration_scores(conn),
             as_of_year=options.now.year,
+            control_level=level,
         )
         replace_catalogue(conn, catalogue_tables(catalogue), session.run_id)
         replace_package_interfaces(

@@ -21,9 +21,18 @@ else:
     ui.table(interfaces, diversity=st.column_config.NumberColumn("diversity (N2)", format="%.2f"))
 
 st.subheader("Exit options per fragile dependency")
-ui.table(data.exit_options())
+st.caption(
+    "Ranked by cost (drop-in: same API; port: same standard or protocol, changes at the edges; rewrite: "
+    'same job, different model), then independence, then health. "same control": the organisation that '
+    "controls the package (or sells its licence) also controls the exit; implementations that do not "
+    "conform (decode without validating, only write, only parse replies) are not listed."
+)
+ui.table(data.exit_options(), truck_factor=st.column_config.NumberColumn("truck factor", format="%g"))
 
 st.subheader("Who controls the critical interfaces")
+st.caption(
+    "controlled_by: the steward's ultimate parent (CNCF and OpenJS projects count as the Linux Foundation's)."
+)
 threshold = st.slider("Minimum criticality", 0.0, 1.0, 0.5, 0.05, key="min_criticality")
 control = data.interface_control(threshold)
 if control.empty:

@@ -26,7 +26,7 @@ def test_the_reason_names_what_drives_the_risk(weights: risk.RiskWeights) -> Non
     )
     assert score.value == 1.0
     # Everything else is missing: named, and the confidence is the known weight over all weight.
-    assert score.details["confidence"] == pytest.approx(6 / 14, abs=1e-4)
+    assert score.details["confidence"] == pytest.approx(6 / 16, abs=1e-4)
     assert "active_maintainers" in score.details["missing"] and "funding" in score.details["missing"]
     assert score.details["components"]["truck_factor"] == {"value": 1.0, "weight": 3.0}
 
@@ -43,6 +43,8 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         deprecated=True,
         yanked_last_12m=1,
         has_funding_channel=True,
+        vulnerabilities=1,
+        vulnerability_severity="high",
     )
     result = risk.assess(inputs, weights)
     values = {c.name: c.value for c in result.components}
@@ -57,8 +59,11 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         "deprecated": 1.0,
         "yanked": 0.5,
         "funding": 0.0,
+        "vulnerabilities": 0.8,
     }
-    expected = (3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0) / 14
+    expected = (
+        3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0 + 2 * 0.8
+    ) / 16
     assert result.value == pytest.approx(expected)
     assert result.confidence == 1.0 and result.missing == ()
 

@@ -113,7 +113,10 @@ STEWARDS = {
     "pydantic-services": ("Pydantic Services Inc.", "company", "US"),
     "numfocus": ("NumFOCUS", "foundation", "US"),
     "individual": ("Independent maintainers", "individual", None),
+    "linux-foundation": ("The Linux Foundation", "foundation", "US"),
 }
+#: steward -> its ultimate parent, where it has one (the OpenJS Foundation is a Linux Foundation entity)
+ULTIMATE_PARENT = {"openjs-foundation": "linux-foundation"}
 INTERFACE_STEWARD = {
     "ui-component-library": "meta",
     "redis-protocol": "redis-ltd",
@@ -121,7 +124,7 @@ INTERFACE_STEWARD = {
     "dataframe": "numfocus",
     "array": "numfocus",
     "task-queue": "individual",
-    "test-runner": "individual",
+    "test-runner": "openjs-foundation",  # Jest and Mocha are OpenJS projects
     "cli-parser": "individual",
 }
 
@@ -259,6 +262,10 @@ def package_scores(pkg: Pkg, second_run: bool) -> list[dict[str, Any]]:
                 "name": name_parts(a.purl)[1],
                 "lineage": name_parts(a.purl)[1],
                 "steward": "individual",
+                "cost": "port",
+                # react-dom is react's own lineage: not an independent exit
+                "control": "same lineage" if name_parts(a.purl)[1].startswith("react") else "independent",
+                "cost_evidence": f"both implement the {pkg.interface} interface",
                 "truck_factor": a.truck,
             }
             for a in alternatives

@@ -29,6 +29,7 @@ from tests.dashboard.fixture_data import (
     NOW,
     PACKAGES,
     STEWARDS,
+    ULTIMATE_PARENT,
     name_parts,
     package_scores,
 )
@@ -325,6 +326,7 @@ def _write_catalogue(session: WriteSession) -> None:
             "kind": [v[1] for v in STEWARDS.values()],
             "country": [v[2] for v in STEWARDS.values()],
             "url": ["https://example.org"] * m,
+            "ultimate_parent": [ULTIMATE_PARENT.get(s, s) for s in STEWARDS],
             **{k: v * m for k, v in origin.items()},
             "run_id": [run] * m,
         },

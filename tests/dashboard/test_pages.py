@@ -128,9 +128,18 @@ def test_standards_page_classes_interfaces_exit_options_control_review(open_page
     exits = at.dataframe[2].value
     react = exits[exits["purl"] == "pkg:npm/react"]
     assert list(react["exit_option"]) == ["pkg:npm/react-dom"]
+    assert react[["rank", "cost", "control"]].to_dict("records") == [
+        {"rank": 1, "cost": "port", "control": "same lineage"}
+    ]
     assert "none known" in set(exits["exit_option"])
     control = at.dataframe[3].value
-    assert control["max_criticality"].min() >= 0.5 and {"kind", "country", "steward"} <= set(control.columns)
+    assert control["max_criticality"].min() >= 0.5
+    assert {"kind", "country", "steward", "controlled_by", "licensor"} <= set(control.columns)
+    at.slider(key="min_criticality").set_value(0.0).run()
+    everyone = at.dataframe[3].value
+    owners = dict(zip(everyone["steward"], everyone["controlled_by"], strict=False))
+    assert owners["OpenJS Foundation"] == "The Linux Foundation"
+    assert owners["Meta Platforms"] == "Meta Platforms"
     at.slider(key="min_criticality").set_value(0.9).run()
     assert list(at.dataframe[3].value["interface_id"]) == ["sql-orm"]
     assert list(at.dataframe[-1].value["purl"]) == ["pkg:pypi/alembic", "pkg:npm/%40tanstack/react-query"]

@@ -147,6 +147,7 @@ def test_status_shows_every_area_on_an_imported_store(
         "registry metadata:",
         "repositories:",
         "package scores:",
+        "vulnerabilities:",
         "last runs:",
     ]
     assert "none yet: socle refresh" in out

@@ -197,7 +197,7 @@ def test_fragility_values_and_inconclusive() -> None:
     assert (unknown.status, unknown.label) == (Status.INCONCLUSIVE, None)
 
 
-def test_exit_options_list_the_others_other_lineages_first_with_truck_factors() -> None:
+def test_exit_options_list_the_others_independent_first_then_by_truck_factor() -> None:
     impls = [*JWT_PYPI, Impl("pkg:pypi/pyjwt-fork", "PyJWT fork", "pyjwt", "someone")]
     concentration = {
         "pkg:pypi/authlib": {"truck_factor": 1.0, "elephant_factor": 1.0},
@@ -206,10 +206,12 @@ def test_exit_options_list_the_others_other_lineages_first_with_truck_factors() 
     score = exit_options("jwt", "pkg:pypi/pyjwt", impls, concentration)
     options = score.details["options"]
     assert score.value == 4.0
-    assert [o["name"] for o in options] == ["python-jose", "Authlib", "JWCrypto", "PyJWT fork"]
-    assert options[1]["truck_factor"] == 1.0
-    assert options[1]["concentration"] == {"truck_factor": 1.0, "elephant_factor": 1.0}
-    assert options[0]["truck_factor"] is None
+    # same cost: independent lineages first; among them a known truck factor, then usage (python-jose: 2)
+    assert [o["name"] for o in options] == ["Authlib", "python-jose", "JWCrypto", "PyJWT fork"]
+    assert options[0]["truck_factor"] == 1.0
+    assert options[0]["concentration"] == {"truck_factor": 1.0, "elephant_factor": 1.0}
+    assert options[1]["truck_factor"] is None
+    assert options[3]["control"] == "same lineage"
     assert score.details["independent"] == 3
 
 

@@ -201,7 +201,8 @@ def test_report_lists_every_dependency_and_the_runtime_of_each_application(store
     rows = {row[0]: row for row in table.rows}
     assert set(rows) == {u[1] for u in USES} | {"app:citizen-portal-api", "app:intranet", "app:services-web"}
     assert rows["pkg:pypi/pyjwt"][1:5] == ("jwt", 3.0, 1.8, "vigilance")
-    assert rows["pkg:pypi/pyjwt"][5].startswith("3: ")
+    # exits ranked by cost, then independence, then health, each with all three
+    assert rows["pkg:pypi/pyjwt"][5].startswith("3: python-jose (port, independent, TF 1), ")
     assert rows["pkg:pypi/httpx"][4] == "vigilance"  # an open standard, one implementation listed
     assert rows["app:citizen-portal-api"][1:5] == ("python-language", 0.0, 3.0, "vigilance")
     assert rows["app:services-web"][1] == "ecmascript"

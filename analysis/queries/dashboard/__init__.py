@@ -30,10 +30,17 @@ from analysis.queries.dashboard.standards import (
     interfaces_in_use,
     review_list,
 )
+from analysis.queries.dashboard.vulnerabilities import (
+    Coverage,
+    lifecycle,
+    vulnerabilities,
+    vulnerability_coverage,
+)
 
 __all__ = [
     "FRAGILE",
     "TABLE_SCORES",
+    "Coverage",
     "LastRun",
     "Overview",
     "PackageDetail",
@@ -44,6 +51,7 @@ __all__ = [
     "fragility_classes",
     "interface_control",
     "interfaces_in_use",
+    "lifecycle",
     "monthly_activity",
     "overview",
     "package_detail",
@@ -59,4 +67,6 @@ __all__ = [
     "score_trend",
     "truck_factor_developers",
     "truck_factor_distribution",
+    "vulnerabilities",
+    "vulnerability_coverage",
 ]

@@ -47,7 +47,8 @@ def interfaces_in_use(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per exit option of each fragile dependency (single-actor or vigilance); none listed as such.
 
-    The options are unpacked from the ``exit_options`` score's details by DuckDB's JSON functions."""
+    The options are unpacked from the ``exit_options`` score's details by DuckDB's JSON functions, in the
+    score's own order (cost, then independence, then health): ``rank`` 1 is the cheapest exit."""
     return frame(
         conn,
         """
@@ -57,32 +58,49 @@ def exit_options(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         options AS (
             SELECT subject, unnest(from_json(details -> '$.options',
                 '[{"purl_or_component": "VARCHAR", "lineage": "VARCHAR", "steward": "VARCHAR",
-                   "truck_factor": "DOUBLE"}]')) AS o
+                   "cost": "VARCHAR", "control": "VARCHAR", "cost_evidence": "VARCHAR",
+                   "truck_factor": "DOUBLE"}]')) AS o,
+                   generate_subscripts(from_json(details -> '$.options', '["JSON"]'), 1) AS rank
             FROM scores WHERE subject_kind = 'package' AND name = 'exit_options'
               AND subject IN (SELECT subject FROM fragile))
-        SELECT f.subject AS purl, f.label AS fragility,
+        SELECT f.subject AS purl, f.label AS fragility, o.rank AS rank,
                coalesce(o.o.purl_or_component, 'none known') AS exit_option,
-               o.o.lineage AS lineage, o.o.steward AS steward, o.o.truck_factor AS truck_factor
+               o.o.cost AS cost, o.o.control AS control, o.o.lineage AS lineage,
+               o.o.steward AS steward, o.o.truck_factor AS truck_factor, o.o.cost_evidence AS evidence
         FROM fragile f LEFT JOIN options o USING (subject)
-        ORDER BY f.label, f.subject, exit_option
+        ORDER BY f.label, f.subject, o.rank NULLS LAST
         """,
         list(FRAGILE),
     )
 
 
 def interface_control(conn: duckdb.DuckDBPyConnection, min_criticality: float = 0.0) -> pd.DataFrame:
-    """Who controls the interfaces the organisation's critical packages implement: steward, kind, country."""
+    """Who controls the interfaces the organisation's critical packages implement: steward, kind, country,
+    the steward's ultimate parent and, where a company sells the licence, the licensor and its country."""
     needed = ("package_interfaces", "cat_implementations", "cat_stewards")
     if not all(has_table(conn, t) for t in needed):
-        return empty("interface_id", "steward", "kind", "country", "packages", "max_criticality")
+        return empty(
+            "interface_id",
+            "steward",
+            "kind",
+            "country",
+            "controlled_by",
+            "licensor",
+            "packages",
+            "max_criticality",
+        )
     return frame(
         conn,
         """
         SELECT pi.interface_id, st.name AS steward, st.kind, st.country,
+               coalesce(top.name, st.name) AS controlled_by,
+               lic.name || coalesce(' (' || lic.country || ')', '') AS licensor,
                count(DISTINCT pi.purl) AS packages, max(c.value) AS max_criticality
         FROM package_interfaces pi
         JOIN cat_implementations ci ON ci.interface_id = pi.interface_id AND ci.purl = pi.purl
         LEFT JOIN cat_stewards st ON st.id = ci.steward
+        LEFT JOIN cat_stewards top ON top.id = st.ultimate_parent
+        LEFT JOIN cat_stewards lic ON lic.id = ci.licensor
         LEFT JOIN scores c ON c.subject_kind = 'package' AND c.subject = pi.purl AND c.name = 'criticality'
         GROUP BY ALL HAVING coalesce(max(c.value), 0) >= ?
         ORDER BY max_criticality DESC NULLS LAST, pi.interface_id

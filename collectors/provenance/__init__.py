@@ -1,0 +1,1 @@
+"""Who published each release, and whether it carries a provenance attestation, from registry answers."""
