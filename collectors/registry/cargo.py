@@ -145,6 +145,17 @@ def read_archive(body: bytes, name: str, version: str, source: str) -> tuple[dic
         raise InputError(source, f"unreadable Cargo.toml ({exc})") from exc
 
 
+def _table(table: dict[str, Any], key: str) -> dict[str, Any]:
+    value = table.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(table: dict[str, Any], key: str) -> list[Any]:
+    # ``authors.workspace = true`` (a table) and other non-lists count as absent.
+    value = table.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _short(table: dict[str, Any], key: str) -> str | None:
     value = table.get(key)
     return value.strip()[:2000] or None if isinstance(value, str) else None
@@ -214,8 +225,7 @@ class CargoCollector:
             )
         except SocleError as exc:
             return failed(ref, exc)
-        package = cargo_toml.get("package") if isinstance(cargo_toml.get("package"), dict) else {}
-        assert isinstance(package, dict)
+        package = _table(cargo_toml, "package")
         releases = tuple(
             Release(v, parse_time(e.get("pubtime")), yanked=e.get("yanked") is True)
             for v, e in entries.items()
@@ -225,10 +235,7 @@ class CargoCollector:
             first = None  # the index records publication times only for recent versions
         homepage, repository = _short(package, "homepage"), _short(package, "repository")
         links = [(label, url) for label, url in (("repository", repository), ("homepage", homepage)) if url]
-        authors = package.get("authors") if isinstance(package.get("authors"), list) else []
-        assert isinstance(authors, list)
-        keywords = package.get("keywords") if isinstance(package.get("keywords"), list) else []
-        assert isinstance(keywords, list)
+        authors, keywords = _list(package, "authors"), _list(package, "keywords")
         metadata = PackageMetadata(
             purl=ref.purl,
             ecosystem="cargo",
