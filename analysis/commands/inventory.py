@@ -82,9 +82,9 @@ def _import_target(session: WriteSession, target: _Target) -> bool:
 def import_(ctx: click.Context, paths: tuple[Path, ...], app: str | None, db_path: Path | None) -> None:
     """Import applications from SBOMs, lockfiles or manifests (format detected from content).
 
-    Each PATH is one application: a file (CycloneDX or SPDX JSON, uv.lock, poetry.lock,
-    package-lock.json, requirements.txt, pyproject.toml, package.json) or a directory holding them
-    (its SBOM, else its best Python and npm lockfiles; the application is named after the directory).
+    Each PATH is one application: a file (an SBOM, lockfile or manifest in one of the formats
+    docs/inventory.md lists; anything else is refused naming them) or a directory holding them
+    (its SBOM, else its best lockfile of each ecosystem; the application is named after the directory).
     Importing the same content again changes nothing; changed content replaces the application's
     packages atomically. Exit code 0: all imported; 1: some failed, the rest imported; 2: none imported.
 

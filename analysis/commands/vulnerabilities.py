@@ -36,18 +36,20 @@ def rescore(session: WriteSession) -> None:
 
 
 def mentions_vulnerabilities(path: Path) -> bool:
-    """Whether a JSON file has a ``"vulnerabilities"`` key somewhere: a cheap look before reading it whole."""
+    """Whether a JSON file has a ``"vulnerabilities"`` key or SPDX security references somewhere: a cheap look
+    before reading it whole."""
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return False
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return data.find(b'"vulnerabilities"') >= 0
+            return data.find(b'"vulnerabilities"') >= 0 or data.find(b'"SECURITY"') >= 0
     except (OSError, ValueError):
         return False
 
 
 def import_from_sboms(session: WriteSession, files: Sequence[Path]) -> int:
-    """The ``vulnerabilities`` section of imported CycloneDX SBOMs (what Trivy or Grype wrote in them)."""
+    """The ``vulnerabilities`` section of imported CycloneDX SBOMs (what Trivy or Grype wrote in them) and the
+    security references of SPDX documents."""
     found = [f for f in files if f.suffix == ".json" and mentions_vulnerabilities(f)]
     return import_files(session, found) if found else 0
 

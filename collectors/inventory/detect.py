@@ -1,33 +1,240 @@
-"""Which format a file is in, read from its content (the file name only breaks ties), and which file of a
-directory to import.
+"""Which format a file is in, read from its content (the file name only breaks ties), and which files of
+a directory to import.
 
-Content rules: an empty file and a binary file are errors. A JSON object is CycloneDX if it has
-``bomFormat``, SPDX if it has ``spdxVersion``, a package-lock if it has ``lockfileVersion``, else a
-package.json if it has ``name`` or dependency maps. A TOML document is a uv.lock if its packages carry a
-``source``, a poetry.lock if it has ``[metadata] content-hash``, a pyproject.toml if it has ``[project]``,
-``[tool]`` or ``[build-system]``. Any other text is read as a pip requirements file.
+Detection is a table: :data:`FORMATS` lists every supported format with the rule that recognises it
+from a :class:`Sniff` of the file (its first bytes, its top-level JSON keys, its TOML document, its
+first lines). The first rule that matches wins. A file no rule matches is refused with one line saying
+what socle takes it to be and listing the supported formats: never another parser's error.
 
 Directory rule: an SBOM (CycloneDX or SPDX JSON) in the directory wins alone. Otherwise the best Python
-file (uv.lock, then poetry.lock, then requirements.txt, then pyproject.toml) and the best npm file
-(package-lock.json, then package.json) are read and merged into one application named after the directory.
+file (uv.lock, pylock.toml, poetry.lock, Pipfile.lock, conda-lock.yml, requirements.txt, environment.yml,
+pyproject.toml) and the best JavaScript file (pnpm-lock.yaml, yarn.lock, npm-shrinkwrap.json,
+package-lock.json, package.json) are read and merged into one application named after the directory.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from collectors.errors import InputError
 from collectors.inventory.jsonstream import top_level_keys
 
 _SNIFF_BYTES = 64 * 1024
-_JSON_DECISIVE = {"bomFormat": "cyclonedx", "spdxVersion": "spdx", "lockfileVersion": "npm-lock"}
-_PACKAGE_JSON_KEYS = {"name", "dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}
-_TOML_SUFFIXES = (".toml", ".lock")
 
-_PYTHON_PREFERENCE = ("uv.lock", "poetry.lock", "requirements.txt", "pyproject.toml")
-_NPM_PREFERENCE = ("package-lock.json", "package.json")
-_SBOM_GLOBS = ("*.cdx.json", "bom.json", "*.bom.json", "sbom.json", "*.spdx.json", "*sbom*.json")
+
+class Sniff:
+    """What detection may look at, each part read once and only when a rule asks for it."""
+
+    def __init__(self, path: Path, head: bytes) -> None:
+        self.path = path
+        self.head = head
+        self.stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def is_json(self) -> bool:
+        return self.stripped.startswith(b"{") or (
+            self.stripped.startswith(b"[") and self.path.suffix == ".json"
+        )
+
+    @cached_property
+    def json_keys(self) -> frozenset[str]:
+        """Top-level keys of a JSON object, read until a decisive one (a huge SBOM is not read whole)."""
+        if not self.is_json:
+            return frozenset()
+        return frozenset(top_level_keys(self.path, JSON_DECISIVE_KEYS))
+
+    @cached_property
+    def head_text(self) -> str:
+        return self.head.decode("utf-8", errors="replace")
+
+    @cached_property
+    def first_lines(self) -> list[str]:
+        """The first non-blank lines of the head, for line-oriented formats (YAML, yarn.lock v1)."""
+        return [line for line in self.head_text.splitlines()[:200] if line.strip()][:40]
+
+    @cached_property
+    def toml(self) -> dict[str, Any] | None:
+        """The TOML document, or None when the file is not TOML (it may be some other format)."""
+        if self.is_json:
+            return None
+        try:
+            return tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return None
+
+    def toml_error(self) -> str | None:
+        try:
+            tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            return str(exc)
+        except UnicodeDecodeError:
+            return "not UTF-8 text"
+        return None
+
+    @cached_property
+    def yaml_top_keys(self) -> frozenset[str]:
+        """The keys of lines that start a top-level YAML mapping entry (column 0) in the head."""
+        found = re.findall(r"(?m)^['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*:(?:[ \t]|$)", self.head_text)
+        return frozenset(found)
+
+    def yaml_key(self, key: str) -> bool:
+        """Whether ``key:`` starts a top-level line of the head (after any comment header)."""
+        return key in self.yaml_top_keys
+
+
+@dataclass(frozen=True)
+class Format:
+    """One supported input format: the parser's key, what users call it, and the rule that finds it."""
+
+    key: str
+    label: str
+    matches: Callable[[Sniff], bool]
+
+
+#: JSON keys that settle a JSON file's format as soon as they are read.
+JSON_DECISIVE_KEYS = frozenset({"bomFormat", "spdxVersion", "lockfileVersion", "_meta"})
+_PACKAGE_JSON_KEYS = {"name", "dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}
+
+
+def _toml_packages(doc: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    packages = doc.get(key) if doc else None
+    if isinstance(packages, list) and packages and all(isinstance(p, dict) for p in packages):
+        return packages
+    return []
+
+
+def _is_uv_lock(s: Sniff) -> bool:
+    if s.toml is None:
+        return False
+    packages = _toml_packages(s.toml, "package")
+    # uv writes ``source`` as a table; Cargo.lock writes it as a string and has no ``version`` table.
+    if packages and any(isinstance(p.get("source"), dict) for p in packages):
+        return True
+    return isinstance(s.toml.get("manifest"), dict) and "requires-python" in s.toml
+
+
+def _is_poetry_lock(s: Sniff) -> bool:
+    metadata = s.toml.get("metadata") if s.toml else None
+    return (
+        bool(_toml_packages(s.toml, "package"))
+        and isinstance(metadata, dict)
+        and ("content-hash" in metadata or "lock-version" in metadata)
+    )
+
+
+def _is_pylock(s: Sniff) -> bool:
+    return s.toml is not None and "lock-version" in s.toml and "packages" in s.toml
+
+
+def _is_pyproject(s: Sniff) -> bool:
+    return s.toml is not None and bool({"project", "tool", "build-system", "dependency-groups"} & set(s.toml))
+
+
+def _is_pnpm_lock(s: Sniff) -> bool:
+    return not s.is_json and s.yaml_key("lockfileVersion")
+
+
+def _is_yarn_v1(s: Sniff) -> bool:
+    return any(line.startswith("# yarn lockfile v1") for line in s.first_lines[:5])
+
+
+def _is_yarn_berry(s: Sniff) -> bool:
+    return not s.is_json and s.yaml_key("__metadata")
+
+
+def _is_conda_lock(s: Sniff) -> bool:
+    return not s.is_json and s.yaml_key("package") and "manager:" in s.head_text and s.yaml_key("metadata")
+
+
+def _is_conda_env(s: Sniff) -> bool:
+    return not s.is_json and s.yaml_key("dependencies") and (s.yaml_key("channels") or s.yaml_key("name"))
+
+
+_REQUIREMENT_LINE = re.compile(
+    r"^\s*(#.*|-[-\w].*|[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*([<>=!~;@(].*|\\)?|\S+\.(whl|zip|tar\.gz)|"
+    r"\S+://\S+|\s+#.*|\s*)$"
+)
+
+
+def _is_requirements(s: Sniff) -> bool:
+    """pip's format has no signature: a requirements-like name, or every first line shaped like one."""
+    if s.is_json or s.path.suffix == ".lock":  # a lockfile has its own format, never pip's
+        return False
+    name = s.name.lower()
+    if name.startswith("requirements") or name.endswith((".txt", ".in")):
+        return True
+    lines = s.head_text.splitlines()[:200]
+    return bool(lines) and all(_REQUIREMENT_LINE.match(line) for line in lines)
+
+
+#: Every supported format, in the order the rules are tried (more specific rules first).
+FORMATS: list[Format] = [
+    Format("cyclonedx", "CycloneDX JSON SBOM", lambda s: "bomFormat" in s.json_keys),
+    Format("spdx", "SPDX 2.x JSON SBOM", lambda s: "spdxVersion" in s.json_keys),
+    Format("npm-lock", "package-lock.json / npm-shrinkwrap.json", lambda s: "lockfileVersion" in s.json_keys),
+    Format("pipfile-lock", "Pipfile.lock", lambda s: "_meta" in s.json_keys),
+    Format("package-json", "package.json", lambda s: bool(_PACKAGE_JSON_KEYS & s.json_keys)),
+    Format("pnpm-lock", "pnpm-lock.yaml (v6 to v9)", _is_pnpm_lock),
+    Format("yarn-lock", "yarn.lock (v1 and Berry)", lambda s: _is_yarn_v1(s) or _is_yarn_berry(s)),
+    Format("conda-lock", "conda-lock.yml", _is_conda_lock),
+    Format("conda-env", "conda environment.yml", _is_conda_env),
+    Format("pylock", "pylock.toml (PEP 751)", _is_pylock),
+    Format("poetry-lock", "poetry.lock", _is_poetry_lock),
+    Format("uv-lock", "uv.lock", _is_uv_lock),
+    Format("pyproject", "pyproject.toml", _is_pyproject),
+    Format("requirements", "pip requirements file", _is_requirements),
+]
+
+#: File names socle recognises without supporting: the refusal names what the file is.
+KNOWN_UNSUPPORTED: dict[str, str] = {
+    "bun.lock": "a Bun lockfile",
+    "deno.lock": "a Deno lockfile",
+    "Podfile.lock": "a CocoaPods Podfile.lock",
+    "pubspec.lock": "a Dart pubspec.lock",
+    "mix.lock": "an Elixir mix.lock",
+    "Package.resolved": "a Swift Package.resolved",
+    "flake.lock": "a Nix flake.lock",
+    "Pipfile": "a Pipfile (read its Pipfile.lock instead)",
+    "setup.py": "a setup.py script (socle never runs code; give a lockfile)",
+}
+
+
+def _kind_of(s: Sniff) -> str:
+    """What the file looks like, for the refusal line: its name if known, else its syntax."""
+    if s.name in KNOWN_UNSUPPORTED:
+        return KNOWN_UNSUPPORTED[s.name]
+    if s.is_json:
+        if s.stripped.startswith(b"["):
+            return "a JSON array (not a document socle reads)"
+        return "a JSON document of no known kind"
+    if s.stripped.startswith(b"<"):
+        return "an XML document of no known kind"
+    if s.toml is not None:
+        return "a TOML document of no known kind"
+    if s.first_lines and re.match(r"^[\w\"'./@-]+\s*:", s.first_lines[0]):
+        return "a YAML document of no known kind"
+    return "a text file of no known kind"
+
+
+def supported_list() -> str:
+    return ", ".join(f.label for f in FORMATS)
+
+
+def unsupported(s: Sniff) -> InputError:
+    return InputError(
+        str(s.path),
+        f"socle takes this for {_kind_of(s)}; that format is not supported (supported: {supported_list()})",
+    )
 
 
 def _head(path: Path) -> bytes:
@@ -51,55 +258,30 @@ def _head(path: Path) -> bytes:
     return head
 
 
-def _json_format(path: Path) -> str:
-    keys = top_level_keys(path, _JSON_DECISIVE)
-    for key in keys:
-        if key in _JSON_DECISIVE:
-            return _JSON_DECISIVE[key]
-    if _PACKAGE_JSON_KEYS & set(keys):
-        return "package-json"
-    raise InputError(
-        str(path), "JSON of the wrong shape: not a CycloneDX, SPDX, package-lock or package.json"
-    )
-
-
-def _toml_format(path: Path, text: str) -> str | None:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        if path.suffix in _TOML_SUFFIXES:
-            raise InputError(str(path), f"invalid TOML: {exc}") from exc
-        return None
-    packages = doc.get("package")
-    if isinstance(packages, list) and packages and all(isinstance(p, dict) for p in packages):
-        metadata = doc.get("metadata")
-        if isinstance(metadata, dict) and ("content-hash" in metadata or "lock-version" in metadata):
-            return "poetry-lock"
-        return "uv-lock"
-    if {"project", "tool", "build-system", "dependency-groups"} & set(doc):
-        return "pyproject"
-    if path.suffix in _TOML_SUFFIXES:
-        raise InputError(str(path), "TOML of the wrong shape: not a uv.lock, poetry.lock or pyproject.toml")
-    return None
+#: Names that promise TOML: a syntax error there is the file's own error, not a format question.
+_TOML_NAMES = ("uv.lock", "poetry.lock", "pyproject.toml")
 
 
 def detect_format(path: Path) -> str:
-    """The format of ``path`` read from its content; raises :class:`InputError` for unusable files."""
-    head = _head(path)
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"{") or (stripped.startswith(b"[") and path.suffix == ".json"):
-        return _json_format(path)
-    if path.suffix in _TOML_SUFFIXES or stripped.startswith(b"[") or b" = " in head:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), "binary file, not an SBOM or lockfile") from exc
-        found = _toml_format(path, text)
-        if found is not None:
-            return found
-        if stripped.startswith(b"["):
-            return _json_format(path)  # a JSON array: refused with a clear message
-    return "requirements"
+    """The format key of ``path`` read from its content; raises :class:`InputError` for unusable files."""
+    sniff = Sniff(path, _head(path))
+    for candidate in FORMATS:
+        if candidate.matches(sniff):
+            return candidate.key
+    promises_toml = path.name in _TOML_NAMES or path.suffix == ".toml" or sniff.stripped.startswith(b"[[")
+    if not sniff.is_json and sniff.toml is None and promises_toml and (error := sniff.toml_error()):
+        raise InputError(str(path), f"invalid TOML: {error}")
+    raise unsupported(sniff)
+
+
+_PYTHON_PREFERENCE = (
+    "uv.lock", "pylock.toml", "poetry.lock", "Pipfile.lock", "conda-lock.yml", "requirements.txt",
+    "environment.yml", "environment.yaml", "pyproject.toml",
+)  # fmt: skip
+_JS_PREFERENCE = ("pnpm-lock.yaml", "yarn.lock", "npm-shrinkwrap.json", "package-lock.json", "package.json")
+#: One preference list per ecosystem family; other parsers add theirs here.
+DIRECTORY_PREFERENCES: list[tuple[str, ...]] = [_PYTHON_PREFERENCE, _JS_PREFERENCE]
+_SBOM_GLOBS = ("*.cdx.json", "bom.json", "*.bom.json", "sbom.json", "*.spdx.json", "*sbom*.json")
 
 
 def files_in_directory(directory: Path) -> list[Path]:
@@ -109,7 +291,7 @@ def files_in_directory(directory: Path) -> list[Path]:
             if candidate.is_file():
                 return [candidate]
     chosen: list[Path] = []
-    for preference in (_PYTHON_PREFERENCE, _NPM_PREFERENCE):
+    for preference in DIRECTORY_PREFERENCES:
         for name in preference:
             if (directory / name).is_file():
                 chosen.append(directory / name)

@@ -156,6 +156,11 @@ class InventoryBuilder:
     def root(self, key: ComponentKey) -> None:
         self._roots[key] = None
 
+    def remove(self, key: ComponentKey) -> None:
+        """Take a component out again (with its edges, at build) once a parser knows it does not belong."""
+        self._components.pop(key, None)
+        self._roots.pop(key, None)
+
     def set_specifier(self, key: ComponentKey, specifier: str) -> None:
         """The range the application declared for a direct dependency, where the input gives it."""
         c = self._components[key]

@@ -1,11 +1,15 @@
-"""package-lock.json v2 and v3 (https://docs.npmjs.com/cli/configuring-npm/package-lock-json).
+"""package-lock.json v2 and v3 and npm-shrinkwrap.json (same format,
+https://docs.npmjs.com/cli/configuring-npm/package-lock-json and .../npm-shrinkwrap-json).
 
 Read from ``packages``: each install path (``node_modules/a/node_modules/b``), its version, its ``dev``,
 ``optional`` and ``devOptional`` flags, its dependency maps and its ``funding`` field (string, object or
 array: funding links with source ``lockfile``). A dependency is resolved the way Node does: the nearest
 ``node_modules`` folder up the tree. The root entry ``""`` is the application; what it names is direct.
-Documented skips: workspace links, a non-optional dependency that is not installed. v1 lockfiles (npm 6)
-have no ``packages`` map and are refused with a hint.
+Workspaces (https://docs.npmjs.com/cli/using-npm/workspaces): a member is a folder entry
+(``packages/web``) that ``node_modules/@x/web`` links to. Members are the application's own code, not
+components: what each member names (its dev dependencies too) is direct, resolved from its folder.
+Documented skips: a link to a folder the lockfile does not describe, a non-optional dependency that is
+not installed. v1 lockfiles (npm 6) have no ``packages`` map and are refused with a hint.
 """
 
 from __future__ import annotations
@@ -87,16 +91,22 @@ def parse(path: Path) -> Inventory:
     name = root.get("name") or doc.get("name")
     builder.name = name if isinstance(name, str) else None
 
+    # Workspace members: the folders that links point to (and the root); they are the application.
+    members = {""} | {
+        str(entry["resolved"])
+        for entry in packages.values()
+        if entry.get("link") and isinstance(entry.get("resolved"), str) and entry["resolved"] in packages
+    }
     keys: dict[str, ComponentKey] = {}
     for install_path, entry in packages.items():
-        if not install_path or _MARKER not in install_path:
-            continue  # the root, or a workspace folder (reached through its link)
+        if install_path in members or _MARKER not in install_path:
+            continue  # the root or a workspace folder
         if entry.get("link"):
-            target = entry.get("resolved")
-            if not isinstance(target, str) or target not in packages:
-                builder.skip(f"packages.{install_path}", "workspace link to an unknown folder; left out")
-                continue
-            entry = {**packages[target], "name": _name_of(install_path, {})}
+            if entry.get("resolved") not in members:
+                builder.skip(
+                    f"packages.{install_path}", "link to a folder the lockfile does not describe; left out"
+                )
+            continue  # a workspace member: the application's own code
         try:
             package = package_id("npm", _name_of(install_path, entry))
         except PurlError as exc:
@@ -111,14 +121,21 @@ def parse(path: Path) -> Inventory:
         keys[install_path] = builder.add(component)
 
     for install_path, entry in packages.items():
-        if install_path not in keys and install_path != "":
+        is_member = install_path in members
+        if install_path not in keys and not is_member:
             continue
         for dep_map in _DEP_MAPS:
-            if dep_map == "devDependencies" and install_path != "":
+            if dep_map == "devDependencies" and not is_member:
                 continue  # a package's own dev dependencies are never installed
             deps = entry.get(dep_map, {})
             for name, spec in deps.items() if isinstance(deps, dict) else ():
                 found = _resolve(packages, install_path, name)
+                if (
+                    found is not None
+                    and packages[found].get("link")
+                    and packages[found].get("resolved") in members
+                ):
+                    continue  # a dependency on a workspace member: own code
                 child = keys.get(found) if found is not None else None
                 if child is None:
                     if dep_map == "dependencies":
@@ -126,7 +143,7 @@ def parse(path: Path) -> Inventory:
                             f"packages.{install_path or '(root)'}.{dep_map}.{name}", "not installed; left out"
                         )
                     continue
-                if install_path == "":
+                if is_member:
                     builder.root(child)
                     if isinstance(spec, str):
                         builder.set_specifier(child, spec)

@@ -79,20 +79,44 @@ def parse(path: Path) -> Inventory:
 
 def declared_extras(path: Path) -> set[tuple[str, str]]:
     """(normalised name, extra) pairs the project asks for, e.g. ``requests[socks]``."""
+    return {(name, extra) for name, extras, _ in declared_with_extras(path) for extra in extras}
+
+
+def declared_with_extras(path: Path) -> list[tuple[str, tuple[str, ...], Scope]]:
+    """(normalised name, extras asked for, scope) of every dependency the project declares: PEP 621
+    dependencies, optional dependencies and dependency groups, and Poetry's main and group tables."""
     doc = tomlfile.load(path)
-    pairs: set[tuple[str, str]] = set()
-    project = tomlfile.table(doc, "project", str(path), "project")
-    for text in project.get("dependencies", []):
-        try:
-            req = Requirement(str(text))
-        except InvalidRequirement:
-            continue
-        pairs.update((package_id("pypi", req.name).name, extra) for extra in req.extras)
-    poetry = tomlfile.table(
-        tomlfile.table(doc, "tool", str(path), "tool"), "poetry", str(path), "tool.poetry"
-    )
-    deps = poetry.get("dependencies", {})
-    for name, spec in deps.items() if isinstance(deps, dict) else ():
-        if isinstance(spec, dict):
-            pairs.update((package_id("pypi", name).name, str(extra)) for extra in spec.get("extras", []))
-    return pairs
+    source = str(path)
+    found: list[tuple[str, tuple[str, ...], Scope]] = []
+
+    def pep508(items: Any, scope: Scope) -> None:
+        for text in items if isinstance(items, list) else ():
+            try:
+                req = Requirement(str(text))
+            except InvalidRequirement:
+                continue
+            found.append((package_id("pypi", req.name).name, tuple(sorted(req.extras)), scope))
+
+    def poetry_table(deps: Any, scope: Scope) -> None:
+        for name, spec in deps.items() if isinstance(deps, dict) else ():
+            if name.lower() == "python":
+                continue
+            items = spec if isinstance(spec, list) else [spec]
+            for item in items:
+                extras = tuple(str(e) for e in item.get("extras", [])) if isinstance(item, dict) else ()
+                optional = isinstance(item, dict) and bool(item.get("optional"))
+                found.append((package_id("pypi", name).name, extras, "optional" if optional else scope))
+
+    project = tomlfile.table(doc, "project", source, "project")
+    pep508(project.get("dependencies", []), "runtime")
+    for items in tomlfile.table(project, "optional-dependencies", source, "project").values():
+        pep508(items, "optional")
+    for items in tomlfile.table(doc, "dependency-groups", source, "dependency-groups").values():
+        pep508(items, "dev")
+    poetry = tomlfile.table(tomlfile.table(doc, "tool", source, "tool"), "poetry", source, "tool.poetry")
+    poetry_table(poetry.get("dependencies", {}), "runtime")
+    poetry_table(poetry.get("dev-dependencies", {}), "dev")
+    for group, body in tomlfile.table(poetry, "group", source, "tool.poetry.group").items():
+        if isinstance(body, dict):
+            poetry_table(body.get("dependencies", {}), "runtime" if group == "main" else "dev")
+    return found

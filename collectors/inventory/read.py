@@ -7,14 +7,20 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory import (
+    condaenv,
+    condalock,
     cyclonedx,
     npmlock,
     packagejson,
+    pipfilelock,
+    pnpmlock,
     poetrylock,
+    pylock,
     pyproject,
     requirements,
     spdx,
     uvlock,
+    yarnlock,
 )
 from collectors.inventory.detect import detect_format, files_in_directory
 from collectors.inventory.model import Inventory, InventoryBuilder, Skip
@@ -28,6 +34,12 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "npm-lock": npmlock.parse,
     "pyproject": pyproject.parse,
     "package-json": packagejson.parse,
+    "pnpm-lock": pnpmlock.parse,
+    "yarn-lock": yarnlock.parse,
+    "pipfile-lock": pipfilelock.parse,
+    "pylock": pylock.parse,
+    "conda-env": condaenv.parse,
+    "conda-lock": condalock.parse,
 }
 
 
@@ -51,7 +63,11 @@ def inputs_of(path: Path) -> list[Path]:
 
 
 #: File names that say nothing about the application: it is named after their folder.
-_GENERIC_NAMES = ("uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml")
+_GENERIC_NAMES = (
+    "uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "pnpm-lock.yaml",
+    "yarn.lock", "npm-shrinkwrap.json", "Pipfile.lock", "environment.yml", "environment.yaml",
+    "conda-lock.yml",
+)  # fmt: skip
 
 
 def default_app_name(path: Path) -> str:
@@ -59,7 +75,7 @@ def default_app_name(path: Path) -> str:
     if path.is_dir():
         return path.resolve().name
     stem = path.name.split(".")[0]
-    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom"):
+    if path.name in _GENERIC_NAMES or stem.startswith("requirements") or stem in ("bom", "sbom", "pylock"):
         return path.resolve().parent.name
     return stem
 

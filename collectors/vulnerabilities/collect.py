@@ -11,7 +11,7 @@ from typing import Any
 from collectors.errors import InputError
 from collectors.store import WriteSession
 from collectors.store.vulnerabilities import store_report
-from collectors.vulnerabilities import cyclonedx, osv_folder, osv_scanner, pypi
+from collectors.vulnerabilities import cyclonedx, osv_folder, osv_scanner, pypi, spdx
 from collectors.vulnerabilities.model import Coverage, Finding, VulnerabilityReport
 from collectors.vulnerabilities.reading import read_json
 
@@ -23,10 +23,13 @@ def read_file(path: Path) -> VulnerabilityReport:
         return cyclonedx.read(document)
     if osv_scanner.is_osv_scanner(document):
         return osv_scanner.read(document)
+    if spdx.has_security_references(document):
+        return spdx.read(document)
     raise InputError(
         str(path),
         "not a vulnerability report socle reads: expected a CycloneDX document with a 'vulnerabilities' "
-        "section (an SBOM or VEX) or OSV-Scanner's JSON output ('results')",
+        "section (an SBOM or VEX), OSV-Scanner's JSON output ('results') or an SPDX 2.3 document with "
+        "SECURITY advisory references",
     )
 
 

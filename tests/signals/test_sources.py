@@ -226,3 +226,34 @@ def test_a_file_that_is_no_vulnerability_report_is_one_clear_error(tmp_path: Pat
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(InputError, match="nested too deeply"):
         read_file(deep)
+
+
+def test_spdx_security_references_are_findings_on_the_package_version() -> None:
+    from collectors.vulnerabilities import spdx
+
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "packages": [
+            {"SPDXID": "SPDXRef-urllib3", "name": "urllib3", "versionInfo": "1.26.5", "externalRefs": [
+                {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                 "referenceLocator": "pkg:pypi/urllib3@1.26.5"},
+                {"referenceCategory": "SECURITY", "referenceType": "advisory",
+                 "referenceLocator": "https://nvd.nist.gov/vuln/detail/CVE-2023-43804"},
+                {"referenceCategory": "SECURITY", "referenceType": "advisory",
+                 "referenceLocator": "https://github.com/advisories/GHSA-g4mx-q9vg-27p4"},
+                {"referenceCategory": "SECURITY", "referenceType": "fix",
+                 "referenceLocator": "https://github.com/urllib3/urllib3/commit/abc"}]},
+            {"SPDXID": "SPDXRef-six", "name": "six", "versionInfo": "1.16.0", "externalRefs": [
+                {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                 "referenceLocator": "pkg:pypi/six@1.16.0"}]},
+        ],
+    }  # fmt: skip
+    assert spdx.has_security_references(document)
+    report = spdx.read(document)
+    assert [(f.purl, f.version, f.advisory.id) for f in report.findings] == [
+        ("pkg:pypi/urllib3", "1.26.5", "CVE-2023-43804"),
+        ("pkg:pypi/urllib3", "1.26.5", "GHSA-g4mx-q9vg-27p4"),
+    ]
+    assert report.covered == (
+        Coverage("pkg:pypi/urllib3", "1.26.5"),
+    )  # six carries no references: not covered
