@@ -22,8 +22,10 @@ demo: $(STAMP)
 	$(BIN)/socle status --db $(DB)
 	$(BIN)/socle dashboard --db $(DB)
 
-## test: set up, then ruff, mypy, the documentation build (strict) and pytest
+## test: set up, then ruff, mypy, the documentation build (strict) and pytest (installs chromium for the
+## browser test when it can)
 test: $(STAMP)
+	@sh scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

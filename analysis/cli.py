@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+import duckdb
 
 from analysis.commands.common import EXIT_FATAL, EXIT_PARTIAL
 from collectors.errors import SocleError, StoreBusyError
+from collectors.store import one_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -50,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"socle: {exc}", err=True)
         return EXIT_PARTIAL
     except SocleError as exc:
-        click.echo(f"socle: error: {exc}", err=True)
+        click.echo(f"socle: error: {one_line(exc)}", err=True)
+        return EXIT_FATAL
+    except (duckdb.Error, OSError, MemoryError) as exc:
+        # What no command turned into a socle error (a full disk, a store DuckDB cannot read): still one line.
+        click.echo(f"socle: error: {type(exc).__name__}: {one_line(exc)}", err=True)
         return EXIT_FATAL
     return result if isinstance(result, int) else 0
 

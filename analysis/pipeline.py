@@ -178,5 +178,31 @@ def run_refresh(options: RefreshOptions) -> WriteSession:
     }
     with write_session(options.db_path, "refresh", params) as session:
         for step in selected_steps(options.only):
+            before, warnings_before = dict(session.counts), session.warnings
             step.run(session, options)
+            added = {k: v - before.get(k, 0) for k, v in session.counts.items() if v != before.get(k, 0)}
+            reason = shortfall(step.name, added, session.warnings - warnings_before)
+            if reason:
+                session.fell_short(reason)
     return session
+
+
+def shortfall(step: str, added: Mapping[str, int], warnings: int) -> str | None:
+    """Why a step that had work achieved nothing, from the counts it added (None: it achieved something).
+
+    A registry step whose every package failed, a git step whose every repository was skipped or failed,
+    and a completion whose every look-up became a warning leave the run ``partial`` (exit 1), so a cron
+    job is never told "ok" when nothing worked. A step with nothing to do is not a shortfall.
+    """
+    if step in ("pypi", "npm"):
+        failed = added.get(f"{step}_failed", 0)
+        good = sum(added.get(f"{step}_{k}", 0) for k in ("collected", "unchanged", "skipped"))
+        if failed and not good:
+            return f"{step}: all {failed} package look-ups failed; nothing was updated"
+    elif step == "git":
+        tried = sum(v for k, v in added.items() if k.startswith("repositories_"))
+        if tried and not added.get("repositories_ok", 0):
+            return f"git: none of the {tried} repositories could be mined (all skipped or failed)"
+    elif step == "completion" and warnings and not added.get("inferred_packages", 0):
+        return f"completion: {warnings} problem(s) and no dependency could be completed"
+    return None

@@ -1,13 +1,20 @@
-"""Benchmark of the git collector and the maintainer scores.
+"""Benchmark of the git collector and the maintainer scores, beside git itself.
 
-A deterministic synthetic repository (50,000 commits, 5,000 files, 300 authors; ``quick``: 5,000 commits)
-is generated with ``git fast-import``; repositories listed in ``$SOCLE_BENCH_REPOS`` (paths to git
-repositories, separated by ``:``) are measured too. For each: wall time and peak memory of full mining plus
-all scores (a fresh store, in a child process), beside ``git log --no-merges --name-status -M`` on the same
-repository in the same run (the ratio's baseline); then, on the synthetic repository, an incremental run
-after 100 new commits.
+A deterministic synthetic repository (60,000 commits, 5,000 files, 300 authors; ``--quick``: 5,000 commits)
+is generated with ``git fast-import``; a real repository is measured too when given with ``--repo PATH`` or
+``$SOCLE_BENCH_REPOS`` (paths to git repositories, separated by ``:``), for example a bare clone of git/git.
 
-Run: ``python -m bench.bench_git [--quick]`` (or ``make bench``).
+For each repository, with BASE the commit 100 commits below HEAD on its first-parent chain:
+
+1. ``git log --no-merges --name-status -M BASE``: the baseline, measured in the same run;
+2. ``socle mine --at BASE`` on a fresh store, as a whole process (interpreter start and imports included):
+   full mining plus every maintainer score; its peak resident memory (the largest of socle and its git
+   processes, as wait4 reports it);
+3. ``socle mine --at BASE`` again (no new commit): whole process, and the work beyond starting the process
+   (measured inside the process, after imports);
+4. ``socle mine`` at HEAD (about 100 new commits): the same two figures.
+
+Run: ``python -m bench.bench_git [--quick] [--repo PATH]`` (or ``make bench``).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,38 +113,56 @@ def build_synthetic(root: Path, history: SyntheticHistory, commits: int) -> Path
     return repo
 
 
+NEW_COMMITS = 100
+
+
 def _cpu(who: int) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
-def git_log_seconds(repo: Path) -> tuple[float, float]:
+def git_log_seconds(repo: Path, rev: str) -> tuple[float, float]:
     """Wall and CPU seconds of ``git log --no-merges --name-status -M`` (CPU is robust on a busy machine)."""
     cpu = _cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        ["git", "--git-dir", str(repo), "log", "--no-merges", "--name-status", "-M", "HEAD"],
+        ["git", "--git-dir", str(repo), "log", "--no-merges", "--name-status", "-M", rev],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return time.perf_counter() - start, _cpu(resource.RUSAGE_CHILDREN) - cpu
 
 
-def mine_in_child(db: Path, repo: Path) -> dict[str, float]:
-    """Mine and score in a child process: its own wall and CPU time of the work, and its peak memory (read
-    by the launcher of ``bench.common.run_child``, so this process's memory is not counted)."""
-    argv = [sys.executable, "-m", "bench.bench_git", "--child", str(db), str(repo)]
+def base_commit(repo: Path) -> str:
+    """The commit NEW_COMMITS steps down HEAD's first-parent chain (HEAD's root if the chain is shorter)."""
+    chain = subprocess.run(
+        ["git", "--git-dir", str(repo), "rev-list", "--first-parent", f"--max-count={NEW_COMMITS + 1}", "HEAD"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    return chain[-1]
+
+
+def socle_exe() -> str:
+    return str(Path(sys.executable).with_name("socle"))
+
+
+def socle_mine(db: Path, at: str | None) -> dict[str, float]:
+    """``socle mine`` as a whole process: wall, CPU (with its git processes) and peak memory."""
+    argv = [socle_exe(), "mine", "--offline", "--db", str(db)] + (["--at", at] if at else [])
+    done = check(run_child(argv), "socle mine")
+    return {"wall": done.seconds, "cpu": done.cpu_seconds, "peak_mb": done.max_rss_mb, "out": done.stdout}
+
+
+def work_in_child(db: Path, at: str | None) -> dict[str, float]:
+    """The work of ``socle mine`` beyond starting the process: timed inside a child after its imports."""
+    argv = [sys.executable, "-m", "bench.bench_git", "--child", str(db), at or ""]
     done = check(run_child(argv), "mining child")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1])) | {"peak_mb": done.max_rss_mb}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def child(db: Path, repo: Path) -> None:
-    from datetime import datetime
-
+def child(db: Path, at: str | None) -> None:
     from analysis.maintainers.step import score_all
-    from collectors.git.repos import local_url
     from collectors.git.step import GitSettings, mine_all
-    from collectors.store import git as store
-    from collectors.store import write_session
+    from collectors.store import utcnow, write_session
 
     @dataclass(frozen=True)
     class Options:
@@ -144,52 +170,79 @@ def child(db: Path, repo: Path) -> None:
         mirror_dir: Path | None = None
         at: str | None = None
 
-    # The first Arrow table imports pandas (about a second): a per-process cost, like the interpreter's
-    # start, kept out of the figure (`/usr/bin/time -v socle mine ...` shows the whole process).
-    store.warm_up()
     start = time.perf_counter()
     cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
     with write_session(db, "bench") as session:
-        store.add_repository(session.conn, local_url(repo), None, session.run_id)
-        [result] = mine_all(session, Options(db), GitSettings(network=False))
-        score_all(session, datetime(2026, 1, 1))
+        results = mine_all(session, Options(db, at=at), GitSettings(network=False))
+        score_all(session, utcnow(), at=at)
     wall = time.perf_counter() - start
     cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
-    print(
-        json.dumps(
-            {
-                "wall": wall,
-                "cpu": cpu,
-                "commits": result.new_commits,
-                "status": result.status,
-            }
-        )
-    )
+    print(json.dumps({"wall": wall, "cpu": cpu, "commits": sum(r.new_commits for r in results)}))
+
+
+def _new_commits(out: str) -> str:
+    """The count in socle mine's "ok  URL  N new commits" line."""
+    return out.split(" new commits")[0].rsplit(" ", 1)[-1]
+
+
+def _copy_store(db: Path, target: Path) -> None:
+    for suffix in ("", ".wal"):
+        source = db.with_name(db.name + suffix)
+        if source.exists():
+            shutil.copy(source, target.with_name(target.name + suffix))
 
 
 def measure(name: str, repo: Path, work: Path) -> list[Figure]:
-    baseline, baseline_cpu = git_log_seconds(repo)
-    db = work / f"{name}.duckdb"
-    got = mine_in_child(db, repo)
+    base = base_commit(repo)
+    db, at_base = work / f"{name}.duckdb", work / f"{name}-at-base.duckdb"
+    subprocess.run([socle_exe(), "add-repo", str(repo), "--db", str(db)], check=True, capture_output=True)
+    baseline, baseline_cpu = git_log_seconds(repo, base)
+    full = socle_mine(db, base)
+    _copy_store(db, at_base)
+    again = socle_mine(db, base)
+    again_work = work_in_child(db, base)
+    newer = socle_mine(db, None)
+    newer_work = work_in_child(at_base, None)  # the same new commits, on the store as it was at BASE
     return [
-        Figure(f"git {name}: git log --name-status -M", round(baseline, 2), "s", None),
-        Figure(f"git {name}: full mining + scores ({int(got['commits'])} commits)", round(got["wall"], 2), "s",
-               round(baseline, 2)),
+        Figure(f"git {name}: git log --no-merges --name-status -M", round(baseline, 2), "s", None),
+        Figure(f"git {name}: socle mine, full ({_new_commits(full['out'])} commits) + scores, whole process",
+               round(full["wall"], 2), "s", round(baseline, 2)),
         Figure(f"git {name}: git log CPU", round(baseline_cpu, 2), "s", None),
-        Figure(f"git {name}: mining + scores CPU (socle and its git)", round(got["cpu"], 2), "s",
+        Figure(f"git {name}: socle mine full, CPU (socle and its git processes)", round(full["cpu"], 2), "s",
                round(baseline_cpu, 2)),
-        Figure(f"git {name}: peak memory", round(got["peak_mb"]), "MB", None),
+        Figure(f"git {name}: socle mine full, peak memory", round(full["peak_mb"]), "MB", 500),
+        Figure(f"git {name}: no new commit, whole process", round(again["wall"], 2), "s", None),
+        Figure(f"git {name}: no new commit, work beyond process start", round(again_work["wall"], 3), "s", 0.3),
+        Figure(f"git {name}: no new commit, work CPU", round(again_work["cpu"], 3), "s", 0.3),
+        Figure(f"git {name}: {_new_commits(newer['out'])} new commits, whole process", round(newer["wall"], 2),
+               "s", None),
+        Figure(f"git {name}: {int(newer_work['commits'])} new commits, work beyond process start",
+               round(newer_work["wall"], 3), "s", 1.0),
+        Figure(f"git {name}: {int(newer_work['commits'])} new commits, work CPU (with its git)",
+               round(newer_work["cpu"], 3), "s", 1.0),
     ]  # fmt: skip
 
 
-def run(quick: bool) -> list[Figure]:
+def _repos(argv: list[str]) -> list[Path]:
+    raw = [p for p in os.environ.get("SOCLE_BENCH_REPOS", "").split(":") if p]
+    raw += [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--repo"]
+    found = []
+    for item in raw:
+        path = Path(item)
+        if not path.is_dir():
+            print(f"bench git: {item} is not a folder, left out", file=sys.stderr)
+            continue
+        found.append(path)
+    return found
+
+
+def run(quick: bool, argv: list[str] | None = None) -> list[Figure]:
     figures: list[Figure] = []
-    commits = 5_000 if quick else 50_000
+    commits = 5_000 if quick else 60_000
     with tempfile.TemporaryDirectory(prefix="socle-bench-git-") as tmp:
         work = Path(tmp)
         start = time.perf_counter()
-        history = SyntheticHistory()
-        repo = build_synthetic(work, history, commits)
+        repo = build_synthetic(work, SyntheticHistory(), commits)
         figures.append(
             Figure(
                 f"git synthetic: build {commits} commits (fast-import)",
@@ -198,27 +251,19 @@ def run(quick: bool) -> list[Figure]:
             )
         )
         figures += measure("synthetic", repo, work)
-        fast_import(repo, history.stream(100))
-        got = mine_in_child(work / "synthetic.duckdb", repo)
-        figures.append(Figure("git synthetic: incremental after 100 new commits", round(got["wall"], 2), "s"))
-        for i, raw in enumerate(p for p in os.environ.get("SOCLE_BENCH_REPOS", "").split(":") if p):
-            path = Path(raw)
-            if not path.is_dir():
-                print(f"SOCLE_BENCH_REPOS: {raw} is not a folder, left out", file=sys.stderr)
-                continue
-            figures += measure(
-                path.parent.name if path.name == "repo" else path.name or f"repo{i}", path, work
-            )
+        for i, path in enumerate(_repos(argv or sys.argv[1:])):
+            name = path.parent.name if path.name == "repo" else path.name or f"repo{i}"
+            figures += measure(name.removesuffix(".git"), path, work)
     return figures
 
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
-        child(Path(argv[1]), Path(argv[2]))
+        child(Path(argv[1]), argv[2] or None)
         return 0
-    for figure in run(quick="--quick" in argv):
+    for figure in run(quick="--quick" in argv, argv=argv):
         ratio = f"  ratio {figure.value / figure.baseline:.2f}" if figure.baseline else ""
-        print(f"{figure.name:<70} {figure.value:>10} {figure.unit}{ratio}")
+        print(f"{figure.name:<75} {figure.value:>10} {figure.unit}{ratio}")
     return 0
 
 

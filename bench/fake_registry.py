@@ -2,12 +2,19 @@
 
 It serves a dict of path -> ``Route`` (else what ``fallback`` makes of the path, else 404), supports
 ``If-None-Match`` (304), an added latency per answer, and records how many requests were in flight at once.
+
+A route can also misbehave the way hostile or broken servers do (the fault tests use these): reset the
+connection, answer bytes that are not HTTP, drip the body a byte at a time, promise more bytes than it
+sends, or send a body delimited only by closing the connection.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import socket
+import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +32,16 @@ class Route:
     dynamic: Callable[[int], Route] | None = None
     #: Hold the connection this long before answering (a hang, for kill tests).
     hold: float = 0.0
+    #: Close the connection at once with a TCP reset, answering nothing.
+    reset: bool = False
+    #: Write these bytes instead of an HTTP answer, then close (a server that does not speak HTTP).
+    raw: bytes | None = None
+    #: Seconds between body bytes after the headers (a drip that never trips a read timeout).
+    drip: float = 0.0
+    #: Declare the whole body's length but send only this many bytes, then close.
+    truncate_at: int | None = None
+    #: Send no Content-Length: the body ends when the connection closes.
+    close_delimited: bool = False
 
 
 @dataclass
@@ -78,6 +95,8 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
                     route = route.dynamic(count)
                 if route.hold:
                     time.sleep(route.hold)
+                if self._misbehave(route):
+                    return
                 etag = '"' + hashlib.sha1(route.body).hexdigest() + '"'
                 if route.status == 200 and self.headers.get("If-None-Match") == etag:
                     with fake._lock:
@@ -96,12 +115,46 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
                 for key, value in route.headers.items():
                     if key != "Content-Type":
                         self.send_header(key, value)
-                self.send_header("Content-Length", str(len(route.body)))
+                if route.close_delimited:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                self.wfile.write(route.body)
+                self._write_body(route)
             finally:
                 with fake._lock:
                     fake.in_flight -= 1
+
+        def _misbehave(self, route: Route) -> bool:
+            """Answer as a broken server would; True when the connection is done."""
+            if route.reset:
+                # SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                return True
+            if route.raw is not None:
+                self.wfile.write(route.raw)
+                self.wfile.flush()
+                self.close_connection = True
+                return True
+            return False
+
+        def _write_body(self, route: Route) -> None:
+            body = route.body if route.truncate_at is None else route.body[: route.truncate_at]
+            if route.drip:
+                for i in range(len(body)):
+                    try:
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client gave up: the point of the test
+                    time.sleep(route.drip)
+            else:
+                self.wfile.write(body)
+            if route.truncate_at is not None:
+                self.wfile.flush()
+                self.close_connection = True
 
     return Handler
 
@@ -109,6 +162,11 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
 class _Server(ThreadingHTTPServer):
     # The default backlog of 5 drops simultaneous connects, which then wait a second for a SYN retry.
     request_queue_size = 128
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that gives up mid-answer (the point of the drip and size tests) is not news.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from packaging.utils import canonicalize_name
 from collectors.base import Collected, Collector, Dependency, Failed, PackageRef, Skipped
 from collectors.errors import SocleError
 from collectors.http import Fetcher
+from collectors.registry.fetch import guarded_collect
 from collectors.store import WriteSession
 from collectors.store.registry import (
     apps_needing_completion,
@@ -91,7 +92,7 @@ class _Source:
         if purl in self.missing:
             return None
         ref = PackageRef(purl=purl, ecosystem=self.collector.ecosystem, name=name)
-        outcome = await self.collector.collect(self.fetcher, ref, now=self.now)
+        outcome = await guarded_collect(self.collector, self.fetcher, ref, now=self.now)
         if isinstance(outcome, Collected):
             self.fetched[purl] = outcome
             return outcome

@@ -8,7 +8,12 @@ Everything that talks to a registry goes through :class:`Fetcher`, built by :fun
   ones stall);
 * retries with exponential backoff and jitter on connection errors, timeouts, 429 and 5xx, honouring
   ``Retry-After`` (stamina, over tenacity);
-* an overall deadline: no request starts, and no backoff sleeps, past it;
+* an overall deadline: no request starts, and no backoff sleeps, past it, and an answer still arriving
+  when it passes (or after ``request_seconds``, whatever the server does) is abandoned;
+* answers are decompressed here, in bounded steps, so a small compressed "bomb" cannot expand past
+  ``max_body_bytes`` whether it came from the network or from the cache;
+* redirects are followed only within the host asked (or to a host configured in ``redirect_hosts``): a
+  registry answer that points elsewhere (a metadata address, another site) is an error, not its data;
 * an RFC 9111 cache (hishel) in ``cache_dir(db)/http``: fresh answers are served locally and stale ones
   are revalidated with ``If-None-Match``/``If-Modified-Since``, so a warm refresh mostly gets 304s.
 
@@ -20,7 +25,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
+import ssl
 import time
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +47,8 @@ MAX_CONCURRENCY = 20
 MAX_BODY_BYTES = 48 * 1024 * 1024
 #: A server asking us to wait longer than this is treated as a failure for this run.
 MAX_RETRY_AFTER = 120.0
+#: Redirects followed per request (each within the policy above).
+MAX_REDIRECTS = 5
 
 
 def user_agent() -> str:
@@ -61,8 +71,12 @@ class HttpSettings:
     wait_max: float = 30.0
     wait_jitter: float = 1.0
     deadline_seconds: float = 1800.0
+    #: One request, redirects included, from its first byte sent to its last byte read.
+    request_seconds: float = 120.0
     cache_dir: Path | None = None
     max_body_bytes: int = MAX_BODY_BYTES
+    #: Hosts a registry may redirect to besides the host asked (a configured mirror's file host).
+    redirect_hosts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,28 @@ class _RetryableStatus(TransientError):
         super().__init__(f"{url}: HTTP {status}")
 
 
+#: What a network failure means, for the exceptions httpx raises with an empty message (a reset connection).
+_TRANSPORT_WORDS = {
+    "ConnectError": "could not connect to the registry",
+    "ConnectTimeout": "timed out connecting to the registry",
+    "ReadError": "the connection was reset or closed while reading the answer",
+    "WriteError": "the connection was reset or closed while sending the request",
+    "RemoteProtocolError": "the registry broke the HTTP protocol (connection closed mid-answer)",
+    "LocalProtocolError": "the request could not be sent as valid HTTP",
+    "ProxyError": "the proxy refused the request",
+    "UnsupportedProtocol": "unsupported URL scheme",
+    "PoolTimeout": "timed out waiting for a free connection",
+}
+
+
+def describe_transport_error(exc: httpx.HTTPError) -> str:
+    """One line for a network failure, in words even when httpx's own message is empty."""
+    name = type(exc).__name__
+    words = _TRANSPORT_WORDS.get(name, f"network error ({name})")
+    detail = " ".join(str(exc).split())[:200].rstrip(".")
+    return f"{words}: {detail}" if detail and detail not in words else words
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), per RFC 9110 10.2.3."""
     if not value:
@@ -93,11 +129,75 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    try:
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except OverflowError:
+        return None
+
+
+class _BoundedDecoder:
+    """Undo ``Content-Encoding`` in steps of at most the remaining budget (a gzip bomb stops at the limit).
+
+    httpx would inflate each received block whole, and a cached answer arrives as one block: decoding here,
+    with ``max_length``, bounds memory on both paths. Only what :func:`build_client` asks for is accepted.
+    """
+
+    def __init__(self, url: str, encoding: str, limit: int) -> None:
+        self._url = url
+        self._limit = limit
+        self._size = 0
+        self._fed = False
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1:
+            raise TerminalError(f"{url}: answer encoded {len(codings)} times ({encoding[:60]}); refused")
+        self._coding = codings[0] if codings else ""
+        self._inflater: zlib._Decompress | None = None
+        if self._coding in ("gzip", "x-gzip"):
+            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._coding == "deflate":
+            self._inflater = None  # zlib-wrapped or raw: decided on the first bytes
+        elif self._coding:
+            raise TerminalError(f"{url}: unsupported content encoding {self._coding[:40]!r}")
+
+    def _count(self, data: bytes) -> bytes:
+        self._size += len(data)
+        if self._size > self._limit:
+            raise TerminalError(f"{self._url}: answer exceeds the {self._limit}-byte limit once decompressed")
+        return data
+
+    def feed(self, chunk: bytes) -> bytes:
+        self._fed = self._fed or bool(chunk)
+        if not self._coding:
+            return self._count(chunk)
+        if self._inflater is None:  # deflate: RFC 9110 says zlib-wrapped; some servers send it raw
+            wrapped = len(chunk) >= 2 and (chunk[0] & 0x0F) == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        out: list[bytes] = []
+        data = chunk
+        try:
+            while data and not self._inflater.eof:
+                budget = self._limit - self._size + 1
+                out.append(self._count(self._inflater.decompress(data, budget)))
+                data = self._inflater.unconsumed_tail
+        except zlib.error as exc:
+            raise TerminalError(f"{self._url}: invalid {self._coding} stream ({exc})") from exc
+        return b"".join(out)
+
+    def finish(self) -> None:
+        """After the last block: a compressed stream that did not end is a truncated answer."""
+        if self._fed and self._inflater is not None and not self._inflater.eof:
+            raise TerminalError(f"{self._url}: truncated {self._coding} stream")
+
+
+class _Redirect(Exception):
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__(location)
 
 
 class Fetcher:
@@ -130,13 +230,15 @@ class Fetcher:
         """GET ``url``; 2xx, 304-revalidated and 4xx answers are returned, the rest raise.
 
         Raises :class:`TransientError` once retries are exhausted (timeouts, connection errors, 429, 5xx)
-        or the deadline has passed, and :class:`TerminalError` for an oversized answer.
+        or the deadline has passed, and :class:`TerminalError` for an answer that can never be used (too
+        large, undecodable, a redirect off the registry's host, a redirect loop).
         """
         host = httpx.URL(url).host
         settings = self._settings
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             raise TransientError(f"{url}: the refresh deadline has passed")
+        made = 0
         try:
             async for attempt in stamina.retry_context(
                 on=self._retry_hook,
@@ -147,15 +249,57 @@ class Fetcher:
                 wait_jitter=settings.wait_jitter,
             ):
                 with attempt:
+                    made = attempt.num
                     async with self._slot(host):
-                        return await self._get_once(url, accept)
+                        return await self._bounded_get(url, accept)
         except _RetryableStatus as exc:
-            raise TransientError(f"{url}: HTTP {exc.status} after {settings.attempts} attempts") from exc
+            raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
         except httpx.TimeoutException as exc:
-            raise TransientError(f"{url}: timed out after {settings.attempts} attempts") from exc
+            raise TransientError(f"{url}: timed out after {_attempts(made)}") from exc
         except httpx.TransportError as exc:
-            raise TransientError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            raise TransientError(f"{url}: {describe_transport_error(exc)} after {_attempts(made)}") from exc
+        except httpx.HTTPError as exc:  # an answer httpx could not decode or follow: retrying will not help
+            raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    async def _bounded_get(self, url: str, accept: str) -> Answer:
+        """One attempt, redirects included, abandoned at the request bound or the refresh deadline."""
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TransientError(f"{url}: the refresh deadline has passed")
+        bound = min(self._settings.request_seconds, remaining)
+        try:
+            async with asyncio.timeout(bound):
+                return await self._follow(url, accept)
+        except TimeoutError as exc:
+            if bound < self._settings.request_seconds:
+                raise TransientError(f"{url}: the refresh deadline passed while the answer arrived") from exc
+            raise TransientError(f"{url}: the answer took longer than {bound:g} s; abandoned") from exc
+
+    async def _follow(self, url: str, accept: str) -> Answer:
+        origin = httpx.URL(url)
+        current = origin
+        seen = {str(origin)}
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                return await self._get_once(str(current), accept)
+            except _Redirect as redirect:
+                target = current.join(redirect.location)
+                self._check_redirect(url, origin, target)
+                if str(target) in seen:
+                    raise TerminalError(f"{url}: redirect loop (back to {str(target)[:200]})") from None
+                seen.add(str(target))
+                current = target
+        raise TerminalError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+    def _check_redirect(self, url: str, origin: httpx.URL, target: httpx.URL) -> None:
+        same_site = (target.scheme, target.host, target.port) == (origin.scheme, origin.host, origin.port)
+        configured = target.host in self._settings.redirect_hosts and target.scheme == "https"
+        if not (same_site or configured):
+            raise TerminalError(
+                f"{url}: redirected to another host ({str(target)[:200]}); "
+                "only the registry's own host is followed"
+            )
 
     async def _get_once(self, url: str, accept: str) -> Answer:
         if time.monotonic() > self._deadline:
@@ -165,17 +309,28 @@ class Fetcher:
             status = response.status_code
             if status == 429 or status >= 500:
                 raise _RetryableStatus(url, status, parse_retry_after(response.headers.get("retry-after")))
+            if status in (301, 302, 303, 307, 308):
+                location = response.headers.get("location", "")
+                if not location or len(location) > 2048:
+                    raise TerminalError(f"{url}: HTTP {status} without a usable Location")
+                raise _Redirect(location)
             declared = response.headers.get("content-length", "")
             limit = self._settings.max_body_bytes
             if declared.isdigit() and int(declared) > limit:
                 raise TerminalError(f"{url}: answer of {int(declared)} bytes exceeds the {limit}-byte limit")
             chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
-                chunks.append(chunk)
+            if response.is_stream_consumed:
+                # An in-memory answer (a test transport's httpx.Response(content=...)): httpx already has it.
+                chunks.append(_BoundedDecoder(url, "", limit).feed(response.content))
+            else:
+                decoder = _BoundedDecoder(url, response.headers.get("content-encoding", ""), limit)
+                received = 0
+                async for chunk in response.aiter_raw():
+                    received += len(chunk)
+                    if received > limit:
+                        raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
+                    chunks.append(decoder.feed(chunk))
+                decoder.finish()
             # hishel reports how the cache answered as a mapping (from_cache, revalidated, stored).
             caching = response.extensions.get("caching") or {}
             from_cache = bool(caching.get("from_cache", False))
@@ -192,6 +347,10 @@ class Fetcher:
         )
 
 
+def _attempts(made: int) -> str:
+    return "1 attempt" if made <= 1 else f"{made} attempts"
+
+
 def _cached_transport(inner: httpx.AsyncBaseTransport, cache_dir: Path) -> httpx.AsyncBaseTransport:
     # Imported here: the cache (and its SQLite file) exists only when a refresh runs.
     from hishel import CacheOptions
@@ -205,12 +364,19 @@ def _cached_transport(inner: httpx.AsyncBaseTransport, cache_dir: Path) -> httpx
     return AsyncCacheTransport(next_transport=inner, storage=storage, rfc=CacheOptions(shared=False))
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs about 0.15 s; a refresh builds a client per registry step.
+    return httpx.create_ssl_context()
+
+
 def build_client(
     settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """The configured ``httpx.AsyncClient``; ``transport`` replaces the network (tests)."""
     concurrency = min(settings.concurrency, MAX_CONCURRENCY)
     inner = transport or httpx.AsyncHTTPTransport(
+        verify=_tls_context(),
         http1=True,
         http2=False,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
@@ -220,10 +386,11 @@ def build_client(
         inner = _cached_transport(inner, settings.cache_dir)
     return httpx.AsyncClient(
         transport=inner,
-        headers={"User-Agent": user_agent()},
+        headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-        follow_redirects=True,
-        max_redirects=5,
+        # Fetcher follows redirects itself, within the host policy; it also decodes, so ask only for what
+        # it can inflate in bounded steps.
+        follow_redirects=False,
     )
 
 
@@ -231,5 +398,7 @@ def build_client(
 async def open_fetcher(
     settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> AsyncIterator[Fetcher]:
+    # stamina logs each scheduled retry; a refresh reports one line per failed package, nothing more.
+    stamina.instrumentation.set_on_retry_hooks([])
     async with build_client(settings, transport=transport) as client:
         yield Fetcher(client, settings)

@@ -58,6 +58,7 @@ _QUERIES: dict[str, Callable[..., Any]] = {
     "budget_proposal": plan.propose_from_store,
     "budget_line_keys": plan.line_keys,
     "proposal_lines": q.proposal_lines,
+    "received_by_year": budget_queries.received_by_year,
     "runs": q.runs,
     "run_problems": q.run_problems,
 }
@@ -216,6 +217,20 @@ def proposals(db: Path | None = None) -> pd.DataFrame:
     return cast(pd.DataFrame, query("proposals", db=db))
 
 
+def received_by_year(db: Path | None = None) -> pd.DataFrame:
+    """What each project received per year (the last proposal saved in each year) and in total: one row per
+    project and currency, one column per year."""
+    rows = cast(list[budget_queries.YearAmount], query("received_by_year", db=db))
+    if not rows:
+        return pd.DataFrame(columns=["project", "currency", "total"])
+    frame = pd.DataFrame([(r.project, r.currency, str(r.year), r.amount) for r in rows],
+                         columns=["project", "currency", "year", "amount"])  # fmt: skip
+    table = frame.pivot_table(index=["project", "currency"], columns="year", values="amount", aggfunc="sum",
+                              fill_value=0)  # fmt: skip
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False).reset_index().rename_axis(columns=None)
+
+
 def proposal_lines(proposal_id: int, db: Path | None = None) -> pd.DataFrame:
     return cast(pd.DataFrame, query("proposal_lines", proposal_id, db=db))
 
@@ -271,6 +286,17 @@ def short_name(project: str) -> str:
         if project.startswith(prefix):
             return project[len(prefix) :]
     return project
+
+
+def outreach_frame(proposal: Proposal) -> pd.DataFrame:
+    """Projects without a funding channel: what they would receive with one, and whom to contact."""
+    return pd.DataFrame(
+        [
+            (o.project, ", ".join(o.packages), o.amount, " ".join(o.contacts), o.rationale)
+            for o in proposal.outreach
+        ],
+        columns=["project", "packages", "amount", "contacts", "rationale"],
+    )
 
 
 def left_out_frame(proposal: Proposal) -> pd.DataFrame:

@@ -9,7 +9,8 @@ stable, so the whole total is allocated:
    is shared again among the others, until no share exceeds the cap. A cap that cannot hold (cap x lines
    < total) is raised to the smallest whole amount that lets the total be allocated, and reported.
 3. Floors: the largest set of top-ranked lines whose smallest share still reaches the floor is kept; the
-   lines under the floor are dropped and their money is shared among the kept ones (step 2 again).
+   lines under the floor are dropped and their money is shared among the kept ones (step 2 again). With
+   ``max_lines`` at most that many top-ranked lines are kept, the same way.
 4. Whole units by the largest-remainder method (Hamilton): each line gets the integer part of its share,
    the units left go to the largest fractional parts (ties: rank order).
 
@@ -103,7 +104,12 @@ def _effective_cap(cap: int | None, total: int, lines: int) -> int | None:
 
 
 def allocate(
-    weights: Mapping[str, float], total: int, *, floor: int = 0, cap: int | None = None
+    weights: Mapping[str, float],
+    total: int,
+    *,
+    floor: int = 0,
+    cap: int | None = None,
+    max_lines: int | None = None,
 ) -> Allocation:
     """Allocate ``total`` whole units over ``weights`` (see the module docstring for the rules).
 
@@ -113,6 +119,8 @@ def allocate(
         raise ValueError("the total and the floor cannot be negative")
     if floor > total:
         raise ValueError(f"the floor {floor} is larger than the total {total}")
+    if max_lines is not None and max_lines < 1:
+        raise ValueError(f"at most {max_lines} lines: there must be room for one")
     ranked = _rank(weights)
     if not ranked or total == 0:
         return Allocation({}, tuple(ranked), cap, False)
@@ -125,7 +133,7 @@ def allocate(
 
     # Largest n whose n-th (smallest) share reaches the floor: shares grow as lines are dropped. ``lo``
     # is always a verified count (one line gets the whole total >= floor), so kept lines meet the floor.
-    lo, hi = 1, len(ranked)
+    lo, hi = 1, len(ranked) if max_lines is None else min(len(ranked), max_lines)
     if floor > 0:
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -135,7 +143,7 @@ def allocate(
                 hi = mid - 1
         kept = ranked[:lo]
     else:
-        kept = ranked
+        kept = ranked[:hi]
     effective = _effective_cap(cap, total, len(kept))
     shares, denominator = _water_fill(numerators[: len(kept)], total, effective)
     amounts = _largest_remainder(shares, denominator, total)

@@ -2,8 +2,9 @@
 
 Companies that own a project should pay in, not receive. Evidence of single-company ownership is
 configurable: the elephant factor (one organisation makes at least half the commits, CHAOSS) and the
-standards catalogue's steward kind ``company``. A package without a known funding channel stays eligible;
-its line says "no channel: contact the maintainers".
+standards catalogue's steward kind ``company``. The decision is taken for the project (the repository):
+evidence on one of its packages leaves the whole project out. A project without a known funding channel
+is eligible but not payable: it goes to the outreach list.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Rules:
 class Verdict:
     eligible: bool
     reason: str  # why not eligible, or a caveat to check before paying ("" when nothing to say)
+    ground: str = ""  # licence | company | unknown-licence | "" (what the reason rests on)
 
 
 def licence_status(licence: str | None, classifiers: Sequence[str] = ()) -> str:
@@ -76,11 +78,15 @@ def verdict(
     if status is None:
         status = licence_status(licence, classifiers)
     if status == "closed":
-        return Verdict(False, f"not an open-source licence ({licence})")
+        return Verdict(False, f"not an open-source licence ({licence})", "licence")
     if "steward" in rules.company_evidence and steward_kind == "company":
-        return Verdict(False, "stewarded by a company (catalogue): the company should pay in, not receive")
+        return Verdict(
+            False, "stewarded by a company (catalogue): the company should pay in, not receive", "company"
+        )
     if "elephant" in rules.company_evidence and elephant_factor is not None and elephant_factor <= 1:
-        return Verdict(False, "one organisation makes half the commits (elephant factor 1): it should pay in")
+        return Verdict(
+            False, "one organisation makes half the commits (elephant factor 1): it should pay in", "company"
+        )
     if status == "unknown":
-        return Verdict(True, "licence not known: check it is open source before paying")
+        return Verdict(True, "licence not known: check it is open source before paying", "unknown-licence")
     return Verdict(True, "")

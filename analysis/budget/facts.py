@@ -25,32 +25,46 @@ def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:
     scores = data.scores.get(purl, _NO_SCORES)
     last_release = meta.last_release_at if meta else None
     repo = data.repository.get(purl)
-    # Whether ``funding_links`` finds any link, without building them.
-    has_channel: bool | None = bool(data.funding.get(purl)) or bool(repo and data.funding.get(repo)) or None
-    if has_channel is None and (meta is not None or purl in data.funding):
-        has_channel = False  # registry data was collected and names no channel
-    days_commit = scores.days_since_last_commit
-    last_commit = data.last_commit.get(repo) if days_commit is None and repo else None
-    if last_commit is not None:
-        days_commit = (now - last_commit).total_seconds() / 86400
     return RiskInputs(
         truck_factor=scores.truck_factor,
         truck_top_share=scores.truck_top_share,
         contributor_absence_factor=scores.contributor_absence_factor,
         active_maintainers=scores.active_maintainers,
         fragility=scores.fragility,
-        days_since_last_commit=days_commit,
+        days_since_last_commit=_days_since_commit(data, scores, repo, now),
         days_since_last_release=(now - last_release).total_seconds() / 86400 if last_release else None,
         releases_last_12m=meta.releases_last_12m if meta else None,
         deprecated=bool(meta.deprecated) if meta else None,
         yanked_last_12m=data.yanked_last_12m.get(purl),
-        has_funding_channel=has_channel,
+        has_funding_channel=has_funding_channel(data, purl),
         vulnerabilities=scores.vulnerabilities,
         vulnerability_severity=scores.vulnerability_severity,
         vulnerability_reason=scores.vulnerability_reason,
         lifecycle=scores.lifecycle,
         lifecycle_reason=scores.lifecycle_reason,
     )
+
+
+def has_funding_channel(data: BudgetData, purl: str) -> bool | None:
+    """True when a channel is known; False only when every place one is published was read (the registry
+    answered, and the repository's funding files were read, or there is no repository); otherwise None:
+    not known, which lowers risk's confidence and never raises it."""
+    repo = data.repository.get(purl)
+    if data.funding.get(purl) or (repo and data.funding.get(repo)):
+        return True
+    registry_read = purl in data.metadata
+    files_read = repo is None or repo in data.mined
+    return False if registry_read and files_read else None
+
+
+def _days_since_commit(
+    data: BudgetData, scores: InputScores, repo: str | None, now: datetime
+) -> float | None:
+    days_commit = scores.days_since_last_commit
+    last_commit = data.last_commit.get(repo) if days_commit is None and repo else None
+    if last_commit is not None:
+        days_commit = (now - last_commit).total_seconds() / 86400
+    return days_commit
 
 
 def openssf_signals(data: BudgetData, purl: str, now: datetime) -> dict[str, float | None]:

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from analysis.budget import eligibility
-from analysis.budget.proposal import Options, Proposal, propose
+from analysis.budget.proposal import Options, Proposal, default_floor, propose
 from analysis.queries import budget as queries
 from analysis.risk import load_weights
 from collectors.errors import InputError
@@ -32,19 +32,22 @@ class Choices:
     total: int
     currency: str = "EUR"
     method: str = "need"
-    floor: int = 0
+    floor: int | None = None  # None: DEFAULT_FLOOR (or the total when smaller)
     cap: float | None = None  # fraction of the total per line
     exclude: frozenset[str] = frozenset()
     boost: Mapping[str, float] = field(default_factory=dict)
     per: str = "project"
     company_evidence: frozenset[str] = frozenset(eligibility.COMPANY_RULES)
     weights_path: Path | None = None  # risk weights TOML; None: the shipped data/risk_weights.toml
+    max_lines: int | None = None
+    unreachable: str = "redistribute"  # redistribute | reserve
 
 
 def options(choices: Choices, data: queries.BudgetData, created_at: datetime | None = None) -> Options:
     """The allocation options for ``choices`` over ``data`` (ages measured from the data's as-of time)."""
-    if choices.floor > choices.total:
-        raise InputError("--min", f"the floor {choices.floor} is larger than the total {choices.total}")
+    floor = default_floor(choices.total) if choices.floor is None else choices.floor
+    if floor > choices.total:
+        raise InputError("--min", f"the floor {floor} is larger than the total {choices.total}")
     assert data.now is not None  # queries.load always sets it
     return Options(
         total=choices.total,
@@ -53,12 +56,14 @@ def options(choices: Choices, data: queries.BudgetData, created_at: datetime | N
         now=data.now,
         created_at=created_at or utcnow(),
         method=choices.method,
-        floor=choices.floor,
+        floor=floor,
         cap=choices.cap,
         exclude=choices.exclude,
         boost=dict(choices.boost),
         per=choices.per,
         rules=eligibility.Rules(choices.company_evidence),
+        max_lines=choices.max_lines,
+        unreachable=choices.unreachable,
     )
 
 

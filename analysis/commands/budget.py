@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -13,14 +16,21 @@ from rich.text import Text
 from analysis import exports
 from analysis.budget import compare as comparing
 from analysis.budget import eligibility, methods, plan
-from analysis.budget.proposal import Options, Proposal, propose, suggested_total
+from analysis.budget.proposal import (
+    DEFAULT_FLOOR,
+    UNREACHABLE,
+    Proposal,
+    default_floor,
+    propose,
+    suggested_total,
+)
 from analysis.commands.common import db_option, resolve_db
 from analysis.queries import budget as queries
-from analysis.risk import load_weights
 from collectors.errors import InputError
-from collectors.store import read_connection, utcnow, write_session
+from collectors.store import read_connection, write_session
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SHOWN = 8  # left-out subjects named per reason on screen (every one is in the exports)
 
 
 def _boosts(values: tuple[str, ...]) -> dict[str, float]:
@@ -50,11 +60,8 @@ def _company_evidence(value: str) -> frozenset[str]:
 
 
 def _print_table(proposal: Proposal, console: Console) -> None:
-    as_of = f"{proposal.data_as_of:%Y-%m-%d %H:%M} UTC" if proposal.data_as_of else "unknown"
-    console.print(
-        f"Budget proposal: {proposal.total:,} {proposal.currency}, method {proposal.method}, "
-        f"{len(proposal.lines)} lines, data as of {as_of}"
-    )
+    for sentence in exports.summary_sentences(proposal):
+        console.print(sentence, markup=False, highlight=False)
     table = Table(show_lines=False)
     for name, justify in (("#", "right"), ("project", "left"), ("packages", "left"), ("amount", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -70,12 +77,52 @@ def _print_table(proposal: Proposal, console: Console) -> None:
             line.rationale,
         )
         table.add_row(str(i), *(Text(c) for c in cells))
-    table.add_row("", "total", "", f"{sum(line.amount for line in proposal.lines):,}", "", "")
+    table.add_row("", "total", "", f"{proposal.allocated:,}", "", "")
     console.print(table, markup=False)
-    for subject, why in proposal.left_out:
-        console.print(f"left out: {subject}: {why}", markup=False, highlight=False)
+    if proposal.outreach:
+        console.print("Outreach (no funding channel known; contact them):", markup=False, highlight=False)
+        for item in proposal.outreach:
+            console.print(
+                f"  {item.project} ({', '.join(item.packages)}): {item.amount:,} {proposal.currency} "
+                f"with a channel; contact {' '.join(item.contacts) or 'not known'}",
+                markup=False,
+                highlight=False,
+            )
+    for reason, subjects in exports.left_out_groups(proposal):
+        more = f" and {len(subjects) - _SHOWN} more" if len(subjects) > _SHOWN else ""
+        console.print(
+            f"left out: {', '.join(subjects[:_SHOWN])}{more}: {reason}", markup=False, highlight=False
+        )
     for note in proposal.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
+
+
+def _print_history(rows: list[queries.YearAmount], fmt: str) -> None:
+    """One row per project and currency, one column per year, and the total across years."""
+    years = sorted({r.year for r in rows})
+    table: dict[tuple[str, str], dict[int, int]] = {}
+    for r in rows:
+        table.setdefault((r.project, r.currency), {})[r.year] = r.amount
+    header = ["project", "currency", *map(str, years), "total"]
+    body = [
+        [project, currency, *(by_year.get(y, 0) for y in years), sum(by_year.values())]
+        for (project, currency), by_year in sorted(
+            table.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])
+        )
+    ]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(body)
+    elif fmt == "json":
+        click.echo(json.dumps([dict(zip(header, row, strict=True)) for row in body], indent=2))
+    elif not body:
+        click.echo("no proposal saved yet: `socle budget --total N --save` saves one")
+    else:
+        out = Table(*header)
+        for row in body:
+            out.add_row(*(Text(f"{v:,}" if isinstance(v, int) else str(v)) for v in row))
+        Console(width=200).print(out)
 
 
 @click.command()
@@ -84,8 +131,14 @@ def _print_table(proposal: Proposal, console: Console) -> None:
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code of the total.")
 @click.option("--method", type=click.Choice(methods.METHODS), default="need", show_default=True,
               help="How the total is shared out: need, equal, stackaid or usage (see docs/budget.md).")  # fmt: skip
-@click.option("--min", "floor", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Smallest line; projects under it are dropped and their share redistributed.")  # fmt: skip
+@click.option("--min", "floor", type=click.IntRange(min=0), default=None,
+              help=f"Smallest line (default {DEFAULT_FLOOR:,}, or the total if smaller); projects under it are "
+              "dropped and their share redistributed.")  # fmt: skip
+@click.option("--max-lines", type=click.IntRange(min=1), default=None,
+              help="At most N lines; the smaller ones are dropped and their share redistributed.")  # fmt: skip
+@click.option("--unreachable", type=click.Choice(UNREACHABLE), default="redistribute", show_default=True,
+              help="The share of eligible projects without a funding channel (the outreach list): "
+              "redistributed to the payable lines, or held in reserve.")  # fmt: skip
 @click.option("--cap", type=click.FloatRange(min=0, max=1, min_open=True), default=None,
               help="Largest line as a fraction of the total (0.1 = 10%); the excess is redistributed.")  # fmt: skip
 @click.option(
@@ -101,11 +154,14 @@ def _print_table(proposal: Proposal, console: Console) -> None:
 @click.option("--company-evidence", default="elephant,steward", show_default=True,
               help="What marks a single-company project as ineligible: elephant, steward, both or none.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="table", show_default=True,
-              help="table for the terminal, or an export: csv, json, xlsx, github-sponsors.")  # fmt: skip
+              help="table for the terminal, or an export: csv, json, xlsx (a workbook finance can file), "
+              "github-sponsors (bulk CSV), pledge (an Open Source Pledge report, in USD, with --developers).")  # fmt: skip
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here, not stdout."
 )
 @click.option("--save", is_flag=True, help="Save the proposal in the store, to compare later runs with it.")
+@click.option("--history", is_flag=True,
+              help="Show what each project received across years (the last proposal saved in each year).")  # fmt: skip
 @click.option(
     "--compare", "compare_id", type=int, default=None, help="Show what changed since saved proposal ID."
 )
@@ -114,7 +170,9 @@ def budget(
     total: int | None,
     currency: str,
     method: str,
-    floor: int,
+    floor: int | None,
+    max_lines: int | None,
+    unreachable: str,
     cap: float | None,
     exclude: tuple[str, ...],
     boost: tuple[str, ...],
@@ -125,6 +183,7 @@ def budget(
     fmt: str,
     output: Path | None,
     save: bool,
+    history: bool,
     compare_id: int | None,
 ) -> None:
     """Propose a contribution budget: who to fund, how much, through which channel, and why.
@@ -137,7 +196,12 @@ def budget(
         socle budget --total 50000 --currency EUR --min 250 --cap 0.1
         socle budget --developers 12 --method stackaid --format xlsx --output budget.xlsx
         socle budget --total 20000 --save && socle budget --total 25000 --compare 1
+        socle budget --history
     """
+    if history:
+        with read_connection(resolve_db(db_path)) as conn:
+            _print_history(queries.received_by_year(conn), fmt)
+        return
     currency = currency.upper()
     if not _CURRENCY.match(currency):
         raise InputError("--currency", f"expected an ISO 4217 code such as EUR or USD, got {currency!r}")
@@ -149,31 +213,29 @@ def budget(
             f"suggested total: {total:,} {currency} a year ({developers} developers x 2,000, Open Source Pledge)",
             err=True,
         )
-    if floor > total:
-        raise InputError("--min", f"the floor {floor} is larger than the total {total}")
+    choices = plan.Choices(
+        total=total,
+        currency=currency,
+        method=method,
+        floor=default_floor(total) if floor is None else floor,
+        cap=cap,
+        exclude=frozenset(exclude),
+        boost=_boosts(boost),
+        per=per,
+        company_evidence=_company_evidence(company_evidence),
+        weights_path=weights_path,
+        max_lines=max_lines,
+        unreachable=unreachable,
+    )
     db = resolve_db(db_path)
     with read_connection(db) as conn:
         data = plan.read(conn, method)
         old = queries.saved_proposal(conn, compare_id) if compare_id is not None else None
     if compare_id is not None and old is None:
         raise InputError("--compare", f"no saved proposal {compare_id} in {db}")
-    assert data.now is not None
-    options = Options(
-        total=total,
-        currency=currency,
-        weights=load_weights(weights_path),
-        now=data.now,
-        created_at=utcnow(),
-        method=method,
-        floor=floor,
-        cap=cap,
-        exclude=frozenset(exclude),
-        boost=_boosts(boost),
-        per=per,
-        rules=eligibility.Rules(_company_evidence(company_evidence)),
-    )
+    options = plan.options(choices, data)
     proposal = propose(data, options)
-    if not proposal.lines:
+    if not proposal.lines and not proposal.outreach:
         if not data.usage:
             raise InputError(
                 str(db), "no eligible project to fund: no application imported yet (`socle import`)"
@@ -190,9 +252,14 @@ def budget(
         with output.open("w", encoding="utf-8") as handle:
             _print_table(proposal, Console(file=handle, width=200))
     else:
-        text = exports.render(proposal, fmt, output)
+        text = exports.render(proposal, fmt, output, developers=developers)
         if text is not None:
             click.echo(text, nl=False)
+    if output is not None:
+        click.echo(
+            f"wrote {output}: {len(proposal.lines)} lines, {proposal.allocated:,} {proposal.currency}",
+            err=True,
+        )
     if old is not None:
         # With a machine-readable export on stdout, the comparison goes to stderr so the export stays clean.
         to_stderr = fmt != "table" and output is None

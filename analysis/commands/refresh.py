@@ -182,7 +182,11 @@ def refresh(
     click.echo(
         f"socle refresh: run #{session.run_id} {session.status}: {counts or 'nothing to do'}; errors={session.errors}"
     )
-    ctx.exit(EXIT_PARTIAL if session.errors else EXIT_OK)
+    for reason in session.shortfalls:
+        click.echo(f"socle refresh: {reason}", err=True)
+    # partial (some packages failed, or a step that was asked for achieved nothing) is exit 1: see
+    # docs/operations.md.
+    ctx.exit(EXIT_OK if session.status == "ok" else EXIT_PARTIAL)
 
 
 def _registry_status(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -58,6 +58,7 @@ def report(score: str, fmt: str, sort: str | None, limit: int | None, db_path: P
     Example:
         socle report --score maintainers
         socle report --score maintainers --format csv --sort truck_factor
+        socle report --score risk --sort -risk --limit 20
     """
     if score not in REPORTS:
         raise InputError("--score", f"unknown report {score!r}; one of {', '.join(sorted(REPORTS))}")

@@ -94,6 +94,21 @@ def add_repo(target: str, purls: tuple[str, ...], db_path: Path | None) -> None:
     show_default=True,
     help="Truck factor variant.",
 )
+@click.option(
+    "--rename-history",
+    type=click.Choice(["at-rename", "all-names"]),
+    default="at-rename",
+    show_default=True,
+    help="A renamed file's history: moved at the rename, or everything under any former path (the "
+    "reference truck-factor tool's).",
+)
+@click.option(
+    "--rename-limit",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="git's rename detection limit (diff.renameLimit); 0 is no limit, as the reference tool ran it.",
+)
 @click.option("--offline", is_flag=True, help="Never clone or fetch; use only mirrors and existing clones.")
 @click.option(
     "--allow-host",
@@ -113,6 +128,8 @@ def mine(
     aliases: Path | None,
     no_co_authors: bool,
     variant: str,
+    rename_history: str,
+    rename_limit: int,
     offline: bool,
     allowed_hosts: tuple[str, ...],
     only: tuple[str, ...],
@@ -127,12 +144,13 @@ def mine(
     Example:
         socle add-repo https://github.com/pallets/flask
         socle mine --mirror-dir /srv/mirrors --offline
-        socle mine --mirror-dir /srv/mirrors --at 2015-02-28 --no-mailmap
+        socle mine --mirror-dir /srv/mirrors --at 2015-02-28 --no-mailmap --rename-history all-names
     """
     db = resolve_db(db_path)
     settings = GitSettings(
         engine=engine,
         use_mailmap=not no_mailmap,
+        rename_limit=rename_limit,
         aliases=tuple(identities.load_aliases(aliases)) if aliases else (),
         allowed_hosts=allowed_hosts,
         network=not offline,
@@ -140,14 +158,19 @@ def mine(
     )
     options = MineOptions(db_path=db, mirror_dir=mirror_dir, at=at, now=utcnow())
     params = {"mirror_dir": str(mirror_dir) if mirror_dir else None, "at": at, "engine": engine,
-              "mailmap": not no_mailmap, "variant": variant}  # fmt: skip
+              "mailmap": not no_mailmap, "variant": variant, "rename_history": rename_history,
+              "rename_limit": rename_limit}  # fmt: skip
     with write_session(db, "mine", params) as session:
         results = mine_all(session, options, settings)
         summary = score_all(
             session,
             options.now,
             at=at,
-            params=MaintainerParams(truck_factor_variant=variant, credit_co_authors=not no_co_authors),
+            params=MaintainerParams(
+                truck_factor_variant=variant,
+                credit_co_authors=not no_co_authors,
+                rename_history=rename_history,
+            ),
         )
     failed = 0
     for result in results:

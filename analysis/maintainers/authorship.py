@@ -83,6 +83,45 @@ def add_aggregated(
     return files
 
 
+#: How a renamed file's history is built. ``at-rename`` (socle's default): the old path's history moves to
+#: the new path at the rename, and what happens under the old path later belongs to that later file.
+#: ``all-names`` (the reference tool's behaviour, for reproducing the study): a file gets everything that ever
+#: happened under each of its former paths, before and after the rename.
+RENAME_HISTORIES = ("at-rename", "all-names")
+
+
+def histories_all_names(
+    totals: Iterable[tuple[str, str, bool, int]], renames: Iterable[tuple[str, str]]
+) -> dict[str, FileHistory]:
+    """The ``all-names`` histories: (path, developer, created, changes) totals of every path, where a rename
+    counts as a change of the new path, and (old_path, new_path) rename pairs. Each path's history is its
+    own plus that of every path ever renamed into it, transitively."""
+    own = add_aggregated({}, totals)
+    former: dict[str, set[str]] = {}
+    for old, new in renames:
+        if old != new:
+            former.setdefault(new, set()).add(old)
+    if not former:
+        return own
+    result: dict[str, FileHistory] = {}
+    for path in own.keys() | former.keys():
+        seen = {path}
+        stack = [path]
+        while stack:
+            for old in former.get(stack.pop(), ()):
+                if old not in seen:
+                    seen.add(old)
+                    stack.append(old)
+        merged = FileHistory()
+        for name in seen:
+            part = own.get(name)
+            if part is not None:
+                merged.creators |= part.creators
+                merged.changes.update(part.changes)
+        result[path] = merged
+    return result
+
+
 def replay_order(commits: Iterable[tuple[str, Sequence[Change]]]) -> list[tuple[str, str, str, str | None]]:
     """Flatten (developer, changes) commits into replay rows, renames first within each commit."""
     order = {"R": 0, "D": 1, "A": 2}
@@ -114,9 +153,10 @@ def file_authors(history: FileHistory) -> list[str]:
 @dataclass(frozen=True)
 class TruckFactor:
     value: int
-    files_counted: int
+    files_counted: int  # files with a history, with or without an author
     developers: tuple[tuple[str, int], ...]  # (developer, files authored) in removal order
     variant: str
+    files_without_author: int = 0
 
 
 def truck_factor(
@@ -125,15 +165,16 @@ def truck_factor(
     *,
     variant: str = "greedy",
 ) -> TruckFactor:
-    """Greedy truck factor over ``authors`` (file -> its authors); files without authors are not counted.
+    """Greedy truck factor over ``authors`` (file -> its authors).
 
-    Developers are removed in order of authored files (ties: :data:`TIE_BREAK`) until fewer than half of
-    the files keep at least one author.
+    Every file given counts, as in the reference tool: a file with a history but no developer above the
+    authorship thresholds is one nobody covers from the start. Developers are removed in order of authored
+    files (ties: :data:`TIE_BREAK`) until fewer than half of the files keep at least one author.
     """
     if variant not in ("greedy", "pruned"):
         raise ValueError(f"unknown truck factor variant {variant!r}")
     counted = {f: set(a) for f, a in authors.items() if a}
-    n = len(counted)
+    n = len(authors)
     per_dev: Counter[str] = Counter()
     for file_authors_ in counted.values():
         per_dev.update(file_authors_)
@@ -144,7 +185,7 @@ def truck_factor(
     for f, a in counted.items():
         for d in a:
             files_of.setdefault(d, []).append(f)
-    covered = n
+    covered = len(counted)
     removed: list[tuple[str, int]] = []
     for developer in order:
         if n == 0 or covered / n < COVERAGE:
@@ -159,4 +200,7 @@ def truck_factor(
         top = removed[0][1]
         removed = [(d, k) for d, k in removed if k >= PRUNE_SHARE * top]
         value = len(removed)
-    return TruckFactor(value=value, files_counted=n, developers=tuple(removed), variant=variant)
+    return TruckFactor(
+        value=value, files_counted=n, developers=tuple(removed), variant=variant,
+        files_without_author=n - len(counted),
+    )  # fmt: skip

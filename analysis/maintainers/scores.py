@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ class MaintainerParams:
     min_commits: int = 10  # below this, scores are inconclusive
     active_min_commits: int = 5  # "active maintainer": at least this many commits in the window
     truck_factor_variant: str = "greedy"  # greedy | pruned
+    rename_history: str = "at-rename"  # at-rename | all-names (the reference tool's; authorship docstring)
     credit_co_authors: bool = True  # Co-authored-by trailers count as contributions (not for DOA)
     file_filter: FileFilter = field(default=NO_FILTER)
 
@@ -56,8 +58,19 @@ SHARE_SCORES = (
 )  # fmt: skip
 
 
-def repository_scores(history: RepositoryHistory, now: datetime, params: MaintainerParams) -> list[Score]:
-    """Every maintainer score of one repository; ``now`` is the reference time (the --at commit's time)."""
+def params_fingerprint(params: MaintainerParams) -> str:
+    """Everything in the parameters the truck factor depends on (with the score's version)."""
+    flt = params.file_filter
+    parts = [VERSION, params.truck_factor_variant, params.rename_history,
+             [(c, p.pattern, p.flags) for c, p in flt.exclude], [(p.pattern, p.flags) for p in flt.include]]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def repository_scores(
+    history: RepositoryHistory, now: datetime, params: MaintainerParams, *, truck_factor: Score | None = None
+) -> list[Score]:
+    """Every maintainer score of one repository; ``now`` is the reference time (the --at commit's time).
+    ``truck_factor``: one already computed from the same inputs (its computation is the costly part)."""
     common = {"commits": history.human_commits, "bot_commits_excluded": history.bot_commits}
     scores = [_days_since(history, now, common)]
     if history.human_commits < params.min_commits:
@@ -67,7 +80,7 @@ def repository_scores(history: RepositoryHistory, now: datetime, params: Maintai
         )
         scores += [Score.inconclusive(name, VERSION, reason, **common) for name in SHARE_SCORES]
         return scores
-    scores.append(_truck_factor(history, params))
+    scores.append(truck_factor or _truck_factor(history, params))
     share = f"{'at least' if params.operator == '>=' else 'more than'} {params.threshold:.0%}"
     details = {**common, "threshold": params.threshold, "operator": params.operator,
                "co_authors_credited": params.credit_co_authors, "window_start": history.since.isoformat()}  # fmt: skip
@@ -131,7 +144,10 @@ def _days_since(history: RepositoryHistory, now: datetime, common: dict[str, int
 
 def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score:
     commit_counts = {c.person: c.authored for c in history.credits}
-    histories = authorship.add_aggregated(authorship.file_histories(history.replay), history.aggregated)
+    if params.rename_history == "all-names":
+        histories = authorship.histories_all_names(history.aggregated, history.renames)
+    else:
+        histories = authorship.add_aggregated(authorship.file_histories(history.replay), history.aggregated)
     present = params.file_filter.counted(history.files)
     authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
     tf = authorship.truck_factor(authors, commit_counts, variant=params.truck_factor_variant)
@@ -150,7 +166,9 @@ def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score
     return Score(
         "truck_factor", VERSION, float(tf.value), Status.OK, reason,
         details={"developers": developers, "files_counted": tf.files_counted, "tie_break": authorship.TIE_BREAK,
-                 "variant": tf.variant, "files_present": len(history.files), "head": history.head_sha},
+                 "files_without_author": tf.files_without_author, "variant": tf.variant,
+                 "rename_history": params.rename_history, "files_present": len(history.files),
+                 "files_excluded": len(history.files) - len(present), "head": history.head_sha},
     )  # fmt: skip
 
 

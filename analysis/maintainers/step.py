@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from analysis.maintainers.scores import MaintainerParams, publishers_score, repository_scores
+from analysis.maintainers.scores import (
+    VERSION,
+    MaintainerParams,
+    params_fingerprint,
+    publishers_score,
+    repository_scores,
+)
 from analysis.queries import git as queries
+from analysis.score import Score, Status
 from collectors.git.filters import load_filter
 from collectors.store import WriteSession, utcnow, write_scores
 
@@ -41,16 +50,26 @@ def score_all(
     conn = session.conn
     now = (now or utcnow()).replace(tzinfo=None)
     links = queries.package_links(conn)
+    stored = queries.stored_scores(conn, queries.MAINTAINER_SCORES)
     rows: list[dict[str, Any]] = []
     repositories = queries.mined_repositories(conn)
     for url in repositories:
         p = params or MaintainerParams()
         if p.file_filter.exclude == ():
-            p = MaintainerParams(**{**p.__dict__, "file_filter": load_filter(url)})
+            p = replace(p, file_filter=load_filter(url))
         # --at: the scores describe the repository as of the analysed commit, not as of today
         reference = (queries.latest_commit_at(conn, url) or now) if at else now
-        history = queries.repository_history(conn, url, reference - p.window)
-        for score in repository_scores(history, reference, p):
+        inputs = _truck_factor_inputs(queries.derived_key(conn, url), p)
+        reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
+        # the windows start at the start of a day (UTC): two runs on one day count the same commits, so a run
+        # with nothing new finds those scores unchanged and writes none
+        since = reference.replace(hour=0, minute=0, second=0, microsecond=0) - p.window
+        history = queries.repository_history(
+            conn, url, since, p.rename_history, truck_factor_inputs=reused is None
+        )
+        for score in repository_scores(history, reference, p, truck_factor=reused):
+            if score.name == "truck_factor" and inputs is not None and reused is None:
+                score = replace(score, details={**score.details, "inputs": inputs})
             rows.append(score.row("repository", url))
             for purl in links.get(url, []):
                 rows.append(score.row("package", purl))
@@ -59,7 +78,39 @@ def score_all(
     for purl in purls:
         people = None if maintainers is None else maintainers.get(purl, [])
         rows.append(publishers_score(people).row("package", purl))
-    write_scores(session, rows)
+    changed = [row for row in rows if not _unchanged(row, stored)]
+    write_scores(session, changed)
     session.count("maintainer_scores", len(rows))
     scored = {purl for url in repositories for purl in links.get(url, [])} | set(purls)
     return ScoreSummary(repositories=len(repositories), packages=len(scored))
+
+
+def _truck_factor_inputs(derived_key: str | None, params: MaintainerParams) -> str | None:
+    """What a truck factor is computed from: the repository's derived tables (their fingerprint, which covers
+    the analysed commit and the identities) and the parameters. None when the tables carry no fingerprint."""
+    if derived_key is None:
+        return None
+    return hashlib.sha256(f"{derived_key}\n{params_fingerprint(params)}".encode()).hexdigest()
+
+
+def _stored_truck_factor(stored: tuple[Any, ...] | None, inputs: str | None) -> Score | None:
+    """The stored truck factor when it was computed from exactly these inputs (a run with nothing new)."""
+    if stored is None or inputs is None:
+        return None
+    version, value, status, label, reason, details_json = stored
+    details = json.loads(details_json) if details_json else {}
+    if details.get("inputs") != inputs or version != VERSION:
+        return None
+    return Score("truck_factor", version, value, Status(status), reason, label=label, details=details)
+
+
+def _unchanged(row: dict[str, Any], stored: dict[tuple[str, str, str], tuple[Any, ...]]) -> bool:
+    """True when the stored score is this one (writing it again would change nothing but its run id)."""
+    before = stored.get((row["subject_kind"], row["subject"], row["name"]))
+    if before is None:
+        return False
+    version, value, status, label, reason, details_json = before
+    details = json.loads(json.dumps(row["details"], default=str))  # as the store keeps it
+    return (version, value, status, label, reason) == (
+        row["version"], row["value"], row["status"], row["label"], row["reason"],
+    ) and (json.loads(details_json) if details_json else {}) == details  # fmt: skip

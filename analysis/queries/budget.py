@@ -18,6 +18,10 @@ import numpy as np
 
 from analysis.gcpause import gc_paused
 from analysis.queries import table_names
+from collectors.git.funding import FundingHistory, FundingPlan
+
+#: Runs that collect data (``runs.kind``): "data as of" is the end of the last of them, never a budget save.
+COLLECTING_RUNS = ("import", "refresh", "mine", "add-repo", "standards")
 
 #: Scores of other areas that risk and eligibility read (subject_kind 'package'); only these are loaded.
 INPUT_SCORES = (
@@ -113,6 +117,16 @@ class BudgetData:
     last_commit: Mapping[str, datetime] = field(default_factory=dict)  # repository URL -> its last commit
     funding: Mapping[str, tuple[FundingLink, ...]] = field(default_factory=dict)
     steward_kind: Mapping[str, str] = field(default_factory=dict)
+    # Repositories whose files were read (``repositories.status = 'ok'``): their funding files are known.
+    mined: frozenset[str] = frozenset()
+    # purl -> (registry, login) of the people with publish rights: public contact points for outreach.
+    maintainers: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    plans: Mapping[str, tuple[FundingPlan, ...]] = field(
+        default_factory=dict
+    )  # repository URL -> funding.json plans
+    history: Mapping[str, tuple[FundingHistory, ...]] = field(
+        default_factory=dict
+    )  # repository URL -> history
     missing_tables: tuple[str, ...] = ()
     data_as_of: datetime | None = None
     now: datetime | None = None  # the moment ages (days since a release) are measured from
@@ -360,8 +374,53 @@ def _steward_kinds(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[st
 
 
 def _data_as_of(conn: duckdb.DuckDBPyConnection) -> datetime | None:
-    row = conn.execute("SELECT max(ended_at) FROM runs WHERE status IN ('ok', 'partial')").fetchone()
+    """The end of the last trusted run that collected data (``COLLECTING_RUNS``): saving a budget is not one."""
+    row = conn.execute(
+        "SELECT max(ended_at) FROM runs WHERE status IN ('ok', 'partial') AND list_contains(?, kind)",
+        [list(COLLECTING_RUNS)],
+    ).fetchone()
     return row[0] if row else None
+
+
+def _mined(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> frozenset[str]:
+    if "repositories" not in tables:
+        return frozenset()
+    return frozenset(
+        str(r[0]) for r in conn.execute("SELECT url FROM repositories WHERE status = 'ok'").fetchall()
+    )
+
+
+def _maintainers(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    if "package_maintainers" not in tables:
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for purl, source, login in conn.execute(
+        "SELECT DISTINCT purl, source, login FROM package_maintainers WHERE coalesce(login, '') <> '' "
+        "ORDER BY purl, source, login"
+    ).fetchall():
+        out.setdefault(str(purl), []).append((str(source), str(login)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _plans(
+    conn: duckdb.DuckDBPyConnection, tables: set[str]
+) -> tuple[dict[str, tuple[FundingPlan, ...]], dict[str, tuple[FundingHistory, ...]]]:
+    """funding.json plans and history per repository (migration 0011), when the store has them."""
+    plans: dict[str, list[FundingPlan]] = {}
+    history: dict[str, list[FundingHistory]] = {}
+    if "funding_plans" in tables:
+        for url, *fields in conn.execute(
+            "SELECT repository_url, guid, name, status, amount, currency, frequency FROM funding_plans "
+            "ORDER BY repository_url, guid, name"
+        ).fetchall():
+            plans.setdefault(str(url), []).append(FundingPlan(*fields))
+    if "funding_history" in tables:
+        for url, *fields in conn.execute(
+            "SELECT repository_url, year, amount, currency, description FROM funding_history "
+            "ORDER BY repository_url, year, currency"
+        ).fetchall():
+            history.setdefault(str(url), []).append(FundingHistory(*fields))
+    return {k: tuple(v) for k, v in plans.items()}, {k: tuple(v) for k, v in history.items()}
 
 
 def _repositories(
@@ -465,6 +524,7 @@ def _load(
         last_commit = {u: a.last_commit_at for u, a in activity.items() if a.last_commit_at is not None}
     else:
         activity, last_commit = {}, _last_commits(conn, tables)
+    plans, history = _plans(conn, tables)
     return BudgetData(
         total_apps=total_apps(conn),
         usage=uses,
@@ -478,6 +538,10 @@ def _load(
         last_commit=last_commit,
         funding=_funding(conn),
         steward_kind=_steward_kinds(conn, tables),
+        mined=_mined(conn, tables),
+        maintainers=_maintainers(conn, tables),
+        plans=plans,
+        history=history,
         missing_tables=missing,
         data_as_of=as_of,
         now=now,
@@ -541,3 +605,32 @@ def proposals(conn: duckdb.DuckDBPyConnection) -> list[tuple[int, datetime, str,
             "ORDER BY proposal_id DESC"
         ).fetchall()
     ]
+
+
+@dataclass(frozen=True)
+class YearAmount:
+    """What one project received in one year: its line in the last proposal saved that year."""
+
+    project: str
+    year: int
+    currency: str
+    amount: int
+    proposal_id: int
+
+
+def received_by_year(conn: duckdb.DuckDBPyConnection) -> list[YearAmount]:
+    """Per project and year, its amount in the last proposal saved in that year (drafts saved earlier in the
+    year are replaced by the later one: a year has one budget), by project then year."""
+    if not {"budget_proposals", "budget_lines"} <= set(table_names(conn)):
+        return []
+    rows = conn.execute(
+        """
+        WITH last AS (
+            SELECT year(created_at) AS year, max(proposal_id) AS proposal_id FROM budget_proposals GROUP BY 1
+        )
+        SELECT l.project, last.year, p.currency, l.amount, p.proposal_id
+        FROM last JOIN budget_proposals p USING (proposal_id) JOIN budget_lines l USING (proposal_id)
+        ORDER BY l.project, last.year
+        """
+    ).fetchall()
+    return [YearAmount(str(pr), int(y), str(c), int(a), int(i)) for pr, y, c, a, i in rows]

@@ -39,6 +39,9 @@ class RepositoryHistory:
     # path, old_path), oldest commit first, renames first within a commit.
     aggregated: list[tuple[str, str, bool, int]]
     replay: list[tuple[str, str, str, str | None]]
+    # The all-names rename history instead: totals of every path (a rename counts as a change of the new
+    # path) in ``aggregated``, no replay, and every (old_path, new_path) rename, by anyone, in ``renames``.
+    renames: list[tuple[str, str]]
     files: list[str]  # present at the analysed revision
     display_names: dict[str, str]
 
@@ -68,11 +71,45 @@ _HUMAN_CHANGES = """
 
 
 def _columns(rel: duckdb.DuckDBPyRelation, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    table = rel.to_arrow_table()
-    return list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
+    """The rows of ``rel`` (whose columns are ``names``, in order) as tuples. Fetched directly, not through
+    Arrow: the first Arrow conversion imports pandas, a cost a run with few new commits need not pay."""
+    if tuple(rel.columns) != names:
+        raise ValueError(f"expected columns {names}, got {tuple(rel.columns)}")
+    return rel.fetchall()
 
 
-def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetime) -> RepositoryHistory:
+def derived_key(conn: duckdb.DuckDBPyConnection, url: str) -> str | None:
+    """The fingerprint of what the repository's derived tables were made from (0013_git_mining_state.sql)."""
+    rows = conn.execute("SELECT derived_key FROM repositories WHERE url = ?", [url]).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def stored_scores(
+    conn: duckdb.DuckDBPyConnection, names: tuple[str, ...]
+) -> dict[tuple[str, str, str], tuple[Any, ...]]:
+    """(subject_kind, subject, name) -> (version, value, status, label, reason, details as JSON text) of the
+    stored scores with these names."""
+    placeholders = ", ".join("?" for _ in names)
+    return {
+        (str(k), str(s), str(n)): tuple(rest)
+        for k, s, n, *rest in conn.execute(
+            f"SELECT subject_kind, subject, name, version, value, status, label, reason, details::VARCHAR "  # noqa: S608
+            f"FROM scores WHERE name IN ({placeholders})",
+            list(names),
+        ).fetchall()
+    }
+
+
+def repository_history(
+    conn: duckdb.DuckDBPyConnection,
+    url: str,
+    since: datetime,
+    rename_history: str = "at-rename",
+    *,
+    truck_factor_inputs: bool = True,
+) -> RepositoryHistory:
+    """What the maintainer scores need; without ``truck_factor_inputs`` (a truck factor computed from the
+    same inputs is reused) the per-file history, its costliest part, is not read."""
     head = next(iter(conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchall()), None)
     counts = conn.execute(
         """
@@ -115,20 +152,80 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetim
             {"url": url, "since": since},
         ).fetchall()
     ]
-    # built from the constant _HUMAN_CHANGES only
-    renamed = f"""
+    replay: list[tuple[Any, ...]] = []
+    aggregated: list[tuple[Any, ...]] = []
+    renames: list[tuple[str, str]] = []
+    if truck_factor_inputs and rename_history == "all-names":
+        aggregated = _path_totals(conn, url)
+        renames = [
+            (str(a), str(b))
+            for a, b in conn.execute(
+                "SELECT DISTINCT old_path, path FROM commit_files "
+                "WHERE repository_url = ? AND status = 'R' ORDER BY ALL",
+                [url],
+            ).fetchall()
+        ]
+    elif truck_factor_inputs:
+        aggregated, replay = _moved_at_rename(conn, url)
+    files = (
+        [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT path FROM repository_files WHERE repository_url = ?", [url]
+            ).fetchall()
+        ]
+        if truck_factor_inputs
+        else []
+    )
+    names = {
+        str(p): str(d)
+        for p, d in conn.execute(
+            "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
+        ).fetchall()
+    }
+    return RepositoryHistory(
+        url=url, head_sha=head[0] if head else None, since=since, human_commits=int(counts[0]),
+        bot_commits=int(counts[1]), last_commit_at=counts[2], credits=credits, aggregated=aggregated,
+        replay=replay, renames=renames, files=files, display_names=names,
+    )  # fmt: skip
+
+
+def _path_totals(conn: duckdb.DuckDBPyConnection, url: str) -> list[tuple[Any, ...]]:
+    """(path, person, created, changes) of every path; a rename is a change of its new path."""
+    return _columns(
+        conn.sql(
+            f"""
+            WITH changes AS ({_HUMAN_CHANGES})
+            SELECT path, person, bool_or(status = 'A') AS created,
+                   (count(*) FILTER (WHERE status IN ('M', 'T', 'R')))::INTEGER AS changes
+            FROM changes WHERE status <> 'D' GROUP BY path, person
+            """,  # noqa: S608  (built from the constant _HUMAN_CHANGES only)
+            params={"url": url},
+        ),
+        ("path", "person", "created", "changes"),
+    )
+
+
+def _moved_at_rename(
+    conn: duckdb.DuckDBPyConnection, url: str
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Totals of the paths never involved in a rename that are present at the analysed commit (only those
+    count), and the ordered replay of the paths involved in a rename."""
+    # built from the constant _HUMAN_CHANGES only; materialised: the join runs once per query, not thrice
+    renamed = """
         renamed AS (
-            SELECT path FROM ({_HUMAN_CHANGES}) WHERE status = 'R'
-            UNION SELECT old_path FROM ({_HUMAN_CHANGES}) WHERE status = 'R'
+            SELECT path FROM changes WHERE status = 'R'
+            UNION SELECT old_path FROM changes WHERE status = 'R'
         )
-    """  # noqa: S608
+    """
     aggregated = _columns(
         conn.sql(
             f"""
-            WITH changes AS ({_HUMAN_CHANGES}), {renamed}
+            WITH changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
             SELECT path, person, bool_or(status = 'A') AS created,
                    (count(*) FILTER (WHERE status IN ('M', 'T')))::INTEGER AS changes
             FROM changes WHERE path NOT IN (SELECT path FROM renamed)
+              AND path IN (SELECT path FROM repository_files WHERE repository_url = $url)
             GROUP BY path, person
             """,  # noqa: S608
             params={"url": url},
@@ -140,7 +237,7 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetim
     replay = _columns(
         conn.sql(
             f"""
-            WITH changes AS ({_HUMAN_CHANGES}), {renamed}
+            WITH changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
             SELECT person, status, path, old_path FROM changes
             WHERE path IN (SELECT path FROM renamed) OR old_path IN (SELECT path FROM renamed)
             ORDER BY committed_at, authored_at, sha,
@@ -150,21 +247,7 @@ def repository_history(conn: duckdb.DuckDBPyConnection, url: str, since: datetim
         ),
         ("person", "status", "path", "old_path"),
     )
-    files = [
-        str(r[0])
-        for r in conn.execute("SELECT path FROM repository_files WHERE repository_url = ?", [url]).fetchall()
-    ]
-    names = {
-        str(p): str(d)
-        for p, d in conn.execute(
-            "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
-        ).fetchall()
-    }
-    return RepositoryHistory(
-        url=url, head_sha=head[0] if head else None, since=since, human_commits=int(counts[0]),
-        bot_commits=int(counts[1]), last_commit_at=counts[2], credits=credits, aggregated=aggregated,
-        replay=replay, files=files, display_names=names,
-    )  # fmt: skip
+    return aggregated, replay
 
 
 def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

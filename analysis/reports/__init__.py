@@ -81,3 +81,13 @@ def sort_rows(table: ReportTable, sort: str | None) -> ReportTable:
     missing = [r for r in table.rows if r[index] is None]
     present.sort(key=lambda r: r[index], reverse=descending)
     return ReportTable(table.columns, present + missing)
+
+
+def sort_and_limit(
+    table: ReportTable, options: ReportOptions, default_sort: str | None = None
+) -> ReportTable:
+    """``--sort`` (or the report's default order) then ``--limit``: what every report does with its rows."""
+    table = sort_rows(table, options.sort or default_sort)
+    if options.limit is not None:
+        table = ReportTable(table.columns, table.rows[: max(options.limit, 0)])
+    return table

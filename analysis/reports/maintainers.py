@@ -11,15 +11,18 @@ from analysis.queries import git as queries
 from analysis.reports import ReportOptions, ReportTable, sort_rows
 
 COLUMNS = [
-    "kind", "subject", "repository", "truck_factor", "absence_factor", "absence_factor_12m", "pony_factor_12m",
-    "elephant_factor", "commit_hhi", "active_maintainers", "days_since_last_commit", "publishers", "reason",
+    "kind", "subject", "repository", "truck_factor", "absence_factor", "absence_factor_12m", "pony_factor",
+    "pony_factor_12m", "elephant_factor", "elephant_factor_12m", "commit_hhi", "active_maintainers",
+    "days_since_last_commit", "publishers", "reason",
 ]  # fmt: skip
 _VALUE_COLUMNS = {
     "truck_factor": "truck_factor",
     "contributor_absence_factor": "absence_factor",
     "contributor_absence_factor_12m": "absence_factor_12m",
+    "pony_factor": "pony_factor",
     "pony_factor_12m": "pony_factor_12m",
     "elephant_factor": "elephant_factor",
+    "elephant_factor_12m": "elephant_factor_12m",
     "commit_hhi": "commit_hhi",
     "active_maintainers": "active_maintainers",
     "days_since_last_commit": "days_since_last_commit",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from analysis.budget.assess import assess_all
 from analysis.queries.budget import load
-from analysis.reports import ReportTable
+from analysis.reports import ReportOptions, ReportTable, sort_and_limit
 from analysis.risk import load_weights
 
 COLUMNS = [
@@ -23,21 +22,14 @@ COLUMNS = [
     "scope",
     "reason",
 ]
-SORTS = ("risk", "criticality")
 
 
-def report(conn: duckdb.DuckDBPyConnection, options: Any) -> ReportTable:
-    """Computed from the store as it is, with the weights file in ``options.weights`` if given.
-
-    ``options.sort``: ``risk`` (default) or ``criticality``, largest first; ties by package.
-    """
-    sort = getattr(options, "sort", None) or "risk"
-    if sort not in SORTS:
-        raise ValueError(f"risk report sorts by {' or '.join(SORTS)}, not {sort!r}")
-    weights_path = getattr(options, "weights", None)
+def report(conn: duckdb.DuckDBPyConnection, options: ReportOptions) -> ReportTable:
+    """Computed from the store as it is. ``options.sort``: any column, ``-`` for descending (default
+    ``-risk``: the riskiest first; ties by package, packages without a value last); ``options.limit``."""
     data = load(conn)
     rows: list[tuple[Any, ...]] = []
-    for entry in assess_all(data, load_weights(Path(weights_path) if weights_path else None)):
+    for entry in assess_all(data, load_weights()):
         usage = data.usage[entry.purl]
         rows.append(
             (
@@ -52,6 +44,5 @@ def report(conn: duckdb.DuckDBPyConnection, options: Any) -> ReportTable:
                 entry.risk.reason,
             )
         )
-    index = COLUMNS.index(sort)
-    rows.sort(key=lambda r: (-(r[index] if r[index] is not None else -1.0), r[0]))
-    return ReportTable(list(COLUMNS), rows)
+    # rows arrive in purl order and the sort is stable: ties stay in package order
+    return sort_and_limit(ReportTable(list(COLUMNS), rows), options, default_sort="-risk")

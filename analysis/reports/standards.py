@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from analysis.queries import standards as queries
-from analysis.reports import ReportTable
+from analysis.reports import ReportOptions, ReportTable, sort_and_limit
 from analysis.standards.model import RUNTIME_INTERFACES
 
 COLUMNS = ["dependency", "interface", "standardisation", "diversity", "fragility", "exit_options", "reason"]
@@ -58,7 +58,7 @@ def _row(
     )
 
 
-def report(conn: duckdb.DuckDBPyConnection, options: object = None) -> ReportTable:
+def report(conn: duckdb.DuckDBPyConnection, options: ReportOptions | None = None) -> ReportTable:
     """One row per dependency of the organisation, then one per application for its language runtime."""
     package_cells = queries.scores_of(conn, "package")
     interface_cells = queries.scores_of(conn, "interface")
@@ -95,6 +95,6 @@ def report(conn: duckdb.DuckDBPyConnection, options: object = None) -> ReportTab
             rows.append(
                 (subject, runtime, None, None, None, "", f"The catalogue has no {runtime} interface.")
             )
-    # Default order: the most fragile first, unclassified last; ``--sort`` is applied by the command.
+    # Default order: the most fragile first, unclassified last; then ``--sort`` and ``--limit``.
     rows.sort(key=lambda r: (r[1] == "unclassified", _ORDER.get(str(r[4]), 3), str(r[0])))
-    return ReportTable(list(COLUMNS), rows)
+    return sort_and_limit(ReportTable(list(COLUMNS), rows), options or ReportOptions())

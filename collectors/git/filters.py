@@ -1,7 +1,9 @@
 """The file filter of the truck factor: vendored, documentation, example, build, generated, minified, lock and
 data files do not count (Avelino et al. used GitHub Linguist's vendor rules plus a manual list).
 
-Patterns live in ``data/file_filters.toml`` and may be extended or overridden per repository.
+Patterns live in ``data/file_filters.toml`` and may be extended or overridden per repository. Every pattern
+ignores case (``Documentation/`` is documentation as ``docs/`` is); the ``test-data`` category says which
+files under test directories are data (fixtures, expected outputs), in the spirit of Linguist's rules.
 """
 
 from __future__ import annotations
@@ -39,13 +41,13 @@ def load_filter(repository_url: str | None = None, path: Path | None = None) -> 
     """The filter for one repository: the categories, plus that repository's own excludes and includes."""
     doc = tomllib.loads((path or DATA_DIR / "file_filters.toml").read_text(encoding="utf-8"))
     exclude = [
-        (category, re.compile(pattern))
+        (category, re.compile(pattern, re.IGNORECASE))
         for category, patterns in doc.get("categories", {}).items()
         for pattern in patterns
     ]
     own = doc.get("repositories", {}).get(repository_url or "", {})
-    exclude += [("repository", re.compile(p)) for p in own.get("exclude", [])]
-    include = tuple(re.compile(p) for p in own.get("include", []))
+    exclude += [("repository", re.compile(p, re.IGNORECASE)) for p in own.get("exclude", [])]
+    include = tuple(re.compile(p, re.IGNORECASE) for p in own.get("include", []))
     return FileFilter(exclude=tuple(exclude), include=include)
 
 

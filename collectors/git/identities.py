@@ -6,10 +6,24 @@ transitively. GitHub noreply addresses (``ID+login@users.noreply.github.com``, `
 stand for the login, which also joins a name equal to that login. ``.mailmap`` is applied first (a
 parameter: the 2015 study did not apply it). Users may add alias pairs (e-mails or names). Bots are flagged,
 never by a bare substring. The organisation comes from the e-mail domain.
+
+Two guards keep unrelated people apart (socle's rules, beyond the study's):
+
+* Generic names ("unknown", "root", "(none)", ...) and generic addresses (no ``@``, a generic local part at
+  a machine domain such as ``root@localhost``, a ``(none)`` domain: what git writes when nobody configured
+  ``user.email``) never merge anyone: such an identity is a person of its own. The lists are in
+  ``data/bots.toml`` (``[generic]``).
+* An address used under two or more different names joins an identity through that address only when the
+  identity made more than :data:`SHARED_ADDRESS_MIN_COMMITS` - 1 commits under it (as author or
+  co-author): one commit made with a colleague's address (a borrowed machine, a patch applied with the wrong
+  ``--author``) must not move all of that colleague's commits to the borrower. The identity still joins its
+  own name's person.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -23,6 +37,8 @@ _NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$
 _TRAILER = re.compile(r"^co-authored-by:\s*(?P<value>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _NAME_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$")
 _COUNTRY_SLD = {"co", "com", "ac", "gov", "org", "net", "edu", "or", "ne", "go"}
+#: An address shared by several names merges an identity only with at least this many commits under it.
+SHARED_ADDRESS_MIN_COMMITS = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,9 @@ class IdentityRules:
     public_domains: frozenset[str] = frozenset()
     org_domains: Mapping[str, str] = field(default_factory=dict)
     aliases: tuple[tuple[str, str], ...] = ()
+    generic_names: frozenset[str] = frozenset()  # folded names that never merge anyone
+    generic_locals: frozenset[str] = frozenset()  # local parts that are generic at machine domains
+    generic_domains: frozenset[str] = frozenset()  # machine domains ("localhost", "(none)")
 
 
 def load_rules(data_dir: Path = DATA_DIR, aliases: Iterable[tuple[str, str]] = ()) -> IdentityRules:
@@ -63,13 +82,27 @@ def load_rules(data_dir: Path = DATA_DIR, aliases: Iterable[tuple[str, str]] = (
         if line.strip() and not line.startswith("#")
     }
     orgs = tomllib.loads((data_dir / "org_domains.toml").read_text(encoding="utf-8")).get("domains", {})
+    generic = bots.get("generic", {})
     return IdentityRules(
         bot_names=frozenset(n.lower() for n in bots.get("names", [])),
         bot_emails=frozenset(e.lower() for e in bots.get("emails", [])),
         public_domains=frozenset(public),
         org_domains={str(k).lower(): str(v) for k, v in orgs.items()},
         aliases=tuple(aliases),
+        generic_names=frozenset(fold_name(n) for n in generic.get("names", [])),
+        generic_locals=frozenset(e.lower() for e in generic.get("local_parts", [])),
+        generic_domains=frozenset(d.lower() for d in generic.get("domains", [])),
     )
+
+
+def rules_fingerprint(rules: IdentityRules) -> str:
+    """A stable digest of every rule and alias: a change of reference data means identities are merged again."""
+    parts = [
+        sorted(rules.bot_names), sorted(rules.bot_emails), sorted(rules.public_domains),
+        sorted(rules.org_domains.items()), sorted(rules.aliases), sorted(rules.generic_names),
+        sorted(rules.generic_locals), sorted(rules.generic_domains), SHARED_ADDRESS_MIN_COMMITS,
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def load_aliases(path: Path) -> list[tuple[str, str]]:
@@ -78,6 +111,7 @@ def load_aliases(path: Path) -> list[tuple[str, str]]:
     return [(str(a), str(b)) for a, b in doc.get("aliases", [])]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each name is folded several times while merging
 def fold_name(name: str) -> str:
     """Case- and accent-insensitive form of a name, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -150,20 +184,41 @@ class _UnionFind:
             self.parent[rb] = ra
 
 
-def _keys(identity: Identity) -> list[str]:
-    keys = []
+def is_generic_name(name: str, rules: IdentityRules) -> bool:
+    """A name that says nothing about who wrote the commit (empty, "unknown", "root", ...)."""
+    folded = fold_name(name)
+    return not folded or folded in rules.generic_names
+
+
+def is_generic_email(email: str, rules: IdentityRules) -> bool:
+    """An address that says nothing about who wrote the commit: empty, no ``@``, a machine domain
+    (``localhost``, ``(none)``, no dot), or a generic local part (``root``, ``unknown``) at any domain."""
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at or not local or not domain or "." not in domain:
+        return True
+    if local in rules.generic_locals:
+        return True
+    return domain in rules.generic_domains or domain.split(".")[0] in rules.generic_domains
+
+
+def _email_key(identity: Identity, rules: IdentityRules) -> str | None:
     email = identity.email.strip().lower()
-    if email and "@" in email:
-        keys.append("e:" + email)
-        login = github_login(email)
-        if login:
-            keys.append("n:" + fold_name(login))
-    name = fold_name(identity.name)
-    if name:
-        keys.append("n:" + name)
-    if not keys:
-        keys.append("n:?")
+    return None if is_generic_email(email, rules) else "e:" + email
+
+
+def _name_keys(identity: Identity, rules: IdentityRules) -> list[str]:
+    keys = []
+    login = github_login(identity.email.strip().lower())
+    if login and not is_generic_name(login, rules):
+        keys.append("n:" + fold_name(login))
+    if not is_generic_name(identity.name, rules):
+        keys.append("n:" + fold_name(identity.name))
     return keys
+
+
+def _own_key(identity: Identity) -> str:
+    """The key of an identity that merges with nobody (nothing in it identifies a person)."""
+    return f"x:{identity.name} <{identity.email}>"
 
 
 def merge_identities(
@@ -172,11 +227,28 @@ def merge_identities(
     *,
     commit_counts: Mapping[Identity, int] | None = None,
 ) -> dict[Identity, Person]:
-    """Merge raw identities into people (transitively). ``commit_counts`` picks the display name."""
+    """Merge raw identities into people (transitively). ``commit_counts`` (commits under each identity, as
+    author or co-author) picks the display name and is the evidence for a shared address: see the module
+    docstring."""
     unique = sorted(set(identities), key=lambda i: (i.email, i.name))
-    uf = _UnionFind()
+    counts = commit_counts or {}
+    names_of_address: dict[str, set[str]] = {}
     for identity in unique:
-        keys = _keys(identity)
+        email_key = _email_key(identity, rules)
+        if email_key is not None and not is_generic_name(identity.name, rules):
+            names_of_address.setdefault(email_key, set()).add(fold_name(identity.name))
+    uf = _UnionFind()
+    first_key: dict[Identity, str] = {}
+    for identity in unique:
+        keys = _name_keys(identity, rules)
+        email_key = _email_key(identity, rules)
+        if email_key is not None:
+            shared = len(names_of_address.get(email_key, ())) > 1  # generic names do not make it shared
+            if not shared or counts.get(identity, 0) >= SHARED_ADDRESS_MIN_COMMITS or not keys:
+                keys.insert(0, email_key)
+        if not keys:
+            keys = [_own_key(identity)]
+        first_key[identity] = keys[0]
         for key in keys[1:]:
             uf.union(keys[0], key)
     for a, b in rules.aliases:
@@ -185,13 +257,18 @@ def merge_identities(
         uf.union(key_a, key_b)
     groups: dict[str, list[Identity]] = {}
     for identity in unique:
-        groups.setdefault(uf.find(_keys(identity)[0]), []).append(identity)
-    counts = commit_counts or {}
+        groups.setdefault(uf.find(first_key[identity]), []).append(identity)
     result: dict[Identity, Person] = {}
     for root, members in groups.items():
         best = max(members, key=lambda i: (counts.get(i, 0), i.name != "", i.name, i.email))
         bot = any(is_bot(m, rules) for m in members)
-        orgs = sorted({o for m in members if (o := organisation(m.email, rules))})
+        orgs = sorted(
+            {
+                o
+                for m in members
+                if not is_generic_email(m.email, rules) and (o := organisation(m.email, rules))
+            }
+        )
         person = Person(key=root[2:], display_name=best.name or best.email, org=_pick_org(orgs), is_bot=bot)
         for member in members:
             result[member] = person

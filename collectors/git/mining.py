@@ -1,55 +1,37 @@
 """Reading history: every non-merge commit reachable from a revision, with per-file status against its first
 parent (A, M, D, T, and R with rename detection like ``git -M``: 50% similarity).
 
-Two engines give identical records. ``git log --no-merges --name-status -M -z`` streamed and parsed here is
-about ten times faster than a libgit2 tree diff per commit (0.4 ms each from Python); pygit2 is the engine
-that works where no git executable is installed. Pick with :func:`mine` (``engine="auto"``).
+Two engines give identical records. The git executable (:mod:`collectors.git.git_engine`: ``git rev-list``
+feeding two ``git diff-tree --stdin`` processes, parsed while they run) is about ten times faster than a
+libgit2 tree diff per commit (0.4 ms each from Python); pygit2 is the engine that works where no git
+executable is installed. Pick with :func:`mine` (``engine="auto"``).
 """
 
 from __future__ import annotations
 
 import codecs
-import os
-import queue
 import shutil
-import subprocess
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 import pygit2
 from pygit2.enums import DiffFind, SortMode
 
 from collectors.errors import InputError, TerminalError
+from collectors.git import git_engine
 from collectors.git.identities import co_authors
+from collectors.git.records import CommitRecord, FileChange, HistoryColumns, file_key, text
+
+__all__ = ["CommitRecord", "FileChange", "mine", "mine_pygit2", "resolve_revision"]
 
 RENAME_THRESHOLD = 50  # percent, git's default for -M
-RENAME_LIMIT = 1000  # git log's default diff.renameLimit
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    status: str  # A M D T R
-    path: str
-    old_path: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CommitRecord:
-    sha: str
-    author_name: str
-    author_email: str
-    authored_at: int  # seconds since the epoch (UTC)
-    committed_at: int
-    co_authors: tuple[str, ...]
-    files: tuple[FileChange, ...]
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+#: Rename detection limit (git's ``diff.renameLimit``, ``-l``): 0 is no limit, as the reference truck-factor
+#: tool ran it; git's own default is 1,000 files per commit (a commit touching more skips the exhaustive
+#: rename search and reports deletions and additions instead).
+RENAME_LIMIT = 0
+#: libgit2 has no "unlimited": a limit no commit reaches.
+_PYGIT2_UNLIMITED = 1 << 30
 
 
 def git_executable() -> str | None:
@@ -67,8 +49,12 @@ def open_repository(path: Path) -> pygit2.Repository:
 
 
 def resolve_revision(repo: pygit2.Repository, at: str | None) -> pygit2.Commit:
-    """The analysed commit: HEAD, a revision (sha, tag, branch), or a date ``YYYY-MM-DD`` (the last commit on
-    HEAD's history committed on or before the end of that day, like ``git rev-list -1 --before``)."""
+    """The analysed commit: HEAD, a revision (sha, tag, branch), or a date ``YYYY-MM-DD``: the last commit
+    of HEAD's first-parent chain committed on or before the end of that day (UTC).
+
+    The first-parent chain is what the default branch pointed at over time (each merge into it is one step);
+    ``git rev-list -1 --before`` would instead pick the newest commit of any merged side branch, which may
+    never have been on the default branch at that date."""
     try:
         head = repo.revparse_single("HEAD").peel(pygit2.Commit)
     except (KeyError, pygit2.GitError) as exc:
@@ -81,14 +67,22 @@ def resolve_revision(repo: pygit2.Repository, at: str | None) -> pygit2.Commit:
         day = None
     if day is not None:
         limit = int(day.timestamp()) + 86_399
-        for commit in repo.walk(head.id, SortMode.TIME):
+        commit: pygit2.Commit | None = head
+        while commit is not None:
             if commit.commit_time <= limit:
                 return commit
-        raise InputError(str(repo.path), f"no commit on or before {at}")
+            commit = repo[commit.parent_ids[0]].peel(pygit2.Commit) if commit.parent_ids else None
+        raise InputError(str(repo.path), f"no commit on or before {at} on the default branch")
     try:
         return repo.revparse_single(at).peel(pygit2.Commit)
     except (KeyError, ValueError, pygit2.GitError) as exc:
         raise InputError(str(repo.path), f"unknown revision {at!r}") from exc
+
+
+def describe_revision(commit: pygit2.Commit, at: str | None) -> str:
+    """Which commit ``--at`` chose, for the run's message: ``at 2015-02-28: 1a2b3c4d5e6f (2015-02-27)``."""
+    day = datetime.fromtimestamp(commit.commit_time, UTC).strftime("%Y-%m-%d")
+    return f"at {at}: {str(commit.id)[:12]} (committed {day})" if at else f"HEAD {str(commit.id)[:12]}"
 
 
 def is_ancestor(repo: pygit2.Repository, ancestor: str, descendant: str) -> bool:
@@ -116,6 +110,14 @@ def tree_paths(commit: pygit2.Commit) -> list[str]:
     return out
 
 
+def blob_id(commit: pygit2.Commit, path: str) -> str | None:
+    """The blob id of ``path`` in the commit's tree (what changes when its content does), or None."""
+    try:
+        return str(commit.tree[path].id)
+    except KeyError:
+        return None
+
+
 def read_blob(commit: pygit2.Commit, path: str) -> bytes | None:
     try:
         obj = commit.tree[path]
@@ -126,120 +128,10 @@ def read_blob(commit: pygit2.Commit, path: str) -> bytes | None:
 
 # ---------------------------------------------------------------------------------------------- engines
 
-#: Each commit starts with a marker no commit message contains in practice; fields are NUL-separated.
-_MARK = b"\x01\x02\x03"
-_FORMAT = "%x01%x02%x03%H%x00%an%x00%ae%x00%at%x00%ct%x00%B%x00"
 
-
-class _Reader(threading.Thread):
-    """Drains git's output into a queue so that git never waits for the parser (it runs on another core)."""
-
-    def __init__(self, pipe: IO[bytes], size: int = 1 << 20) -> None:
-        super().__init__(daemon=True)
-        self.pipe = pipe
-        self.size = size
-        self.chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
-
-    def run(self) -> None:
-        try:
-            while chunk := self.pipe.read(self.size):
-                self.chunks.put(chunk)
-        finally:
-            self.chunks.put(b"")
-
-    def __iter__(self) -> Iterator[bytes]:
-        while chunk := self.chunks.get():
-            yield chunk
-
-
-def mine_git_log(
-    path: Path, head: str, stop: str | None = None, git: str | None = None
+def mine_pygit2(
+    repo: pygit2.Repository, head: str, stop: str | None = None, rename_limit: int = RENAME_LIMIT
 ) -> Iterator[CommitRecord]:
-    """Start ``git log`` now and return the parsed commits (newest first) as they stream in."""
-    exe = git or git_executable()
-    if exe is None:
-        raise TerminalError("no git executable found")
-    args = [
-        exe, f"--git-dir={path}", "-c", "core.quotePath=false", "-c", f"diff.renameLimit={RENAME_LIMIT}",
-        "-c", "log.showSignature=false", "-c", "log.showRoot=true", "log", "--no-merges", "-M",
-        "--name-status", "-z", "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8",
-        f"--format={_FORMAT}", head,
-    ]  # fmt: skip
-    if stop:
-        args.append("^" + stop)
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    assert proc.stdout is not None
-    reader = _Reader(proc.stdout)
-    reader.start()
-    return _stream(path, proc, reader)
-
-
-def _stream(path: Path, proc: subprocess.Popen[bytes], reader: _Reader) -> Iterator[CommitRecord]:
-    try:
-        yield from _parse_log(iter(reader))
-    finally:
-        reader.join()
-        proc.stdout.close()  # type: ignore[union-attr]
-        err = proc.stderr.read() if proc.stderr else b""
-        code = proc.wait()
-    if code != 0:
-        raise TerminalError(f"{path}: git log failed ({_text(err).strip()[:200]})")
-
-
-def _parse_log(chunks: Iterator[bytes]) -> Iterator[CommitRecord]:
-    """Split the stream on the commit marker; parse each complete commit while git keeps writing."""
-    rest = b""
-    for chunk in chunks:
-        pieces = (rest + chunk).split(_MARK)
-        rest = pieces.pop()
-        for piece in pieces:
-            if piece:
-                yield _parse_commit(piece)
-    if rest:
-        yield _parse_commit(rest)
-
-
-def _parse_commit(piece: bytes) -> CommitRecord:
-    parts = piece.split(b"\0")
-    if len(parts) < 6:
-        raise TerminalError(f"unexpected git log output near {piece[:60]!r}")
-    sha, name, email, at, ct, body = parts[:6]
-    files: list[FileChange] = []
-    i, n = 6, len(parts)
-    while i < n:
-        status = parts[i].lstrip(b"\n")
-        i += 1
-        if not status:
-            continue
-        kind = chr(status[0])
-        if kind == "R" or kind == "C":
-            old, new = _text(parts[i]), _text(parts[i + 1])
-            i += 2
-            files.append(FileChange("R", new, old) if kind == "R" else FileChange("A", new))
-        else:
-            files.append(FileChange(kind, _text(parts[i])))
-            i += 1
-    if len(files) > 1:
-        files.sort(key=_file_key)
-    return CommitRecord(
-        sha=sha.decode("ascii"),
-        author_name=_text(name),
-        author_email=_text(email),
-        authored_at=int(at),
-        committed_at=int(ct),
-        co_authors=tuple(co_authors(_text(body)))
-        if b"o-authored-by" in body or b"O-AUTHORED-BY" in body
-        else (),
-        files=tuple(files),
-    )
-
-
-def _file_key(change: FileChange) -> tuple[str, str, str]:
-    return (change.path, change.status, change.old_path or "")
-
-
-def mine_pygit2(repo: pygit2.Repository, head: str, stop: str | None = None) -> Iterator[CommitRecord]:
     """libgit2 tree diffs, one per commit; commits newest first."""
     walker = repo.walk(head, SortMode.TIME)
     if stop:
@@ -253,7 +145,9 @@ def mine_pygit2(repo: pygit2.Repository, head: str, stop: str | None = None) -> 
         else:
             diff = commit.tree.diff_to_tree(swap=True)
         diff.find_similar(
-            flags=DiffFind.FIND_RENAMES, rename_threshold=RENAME_THRESHOLD, rename_limit=RENAME_LIMIT
+            flags=DiffFind.FIND_RENAMES,
+            rename_threshold=RENAME_THRESHOLD,
+            rename_limit=rename_limit or _PYGIT2_UNLIMITED,
         )
         files = []
         for delta in diff.deltas:
@@ -276,7 +170,7 @@ def mine_pygit2(repo: pygit2.Repository, head: str, stop: str | None = None) -> 
             authored_at=int(author.time),
             committed_at=int(commit.commit_time),
             co_authors=tuple(co_authors(message)),
-            files=tuple(sorted(files, key=_file_key)),
+            files=tuple(sorted(files, key=file_key)),
         )
 
 
@@ -292,18 +186,30 @@ def _encoding(declared: str | None) -> str:
 
 def _path(file: pygit2.DiffFile) -> str:
     raw = file.raw_path
-    return _text(raw) if isinstance(raw, bytes) else str(file.path)
+    return text(raw) if isinstance(raw, bytes) else str(file.path)
 
 
 def mine(
-    repo: pygit2.Repository, head: str, stop: str | None = None, engine: str = "auto"
-) -> tuple[str, Iterator[CommitRecord]]:
-    """Commits reachable from ``head`` and not from ``stop``. Returns the engine used and the records."""
+    repo: pygit2.Repository,
+    head: str,
+    stop: str | None = None,
+    engine: str = "auto",
+    rename_limit: int = RENAME_LIMIT,
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[str, HistoryColumns]:
+    """Commits reachable from ``head`` and not from ``stop``, as columns. Returns the engine used too.
+    ``meanwhile`` runs while git works (with the git engine) or first (pygit2)."""
     if engine not in ("auto", "git", "pygit2"):
         raise ValueError(f"unknown engine {engine!r}")
     exe = git_executable() if engine in ("auto", "git") else None
     if engine == "git" and exe is None:
         raise TerminalError("engine git asked for, but no git executable found")
     if exe is not None:
-        return "git", mine_git_log(Path(repo.path), head, stop, exe)
-    return "pygit2", mine_pygit2(repo, head, stop)
+        path = Path(repo.path)
+        return "git", git_engine.mine_git_columns(path, head, stop, exe, rename_limit, meanwhile=meanwhile)
+    if meanwhile is not None:
+        meanwhile()
+    columns = HistoryColumns()
+    for record in mine_pygit2(repo, head, stop, rename_limit):
+        columns.add(record)
+    return "pygit2", columns

@@ -7,6 +7,7 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from collectors.git.urls import parse_repo_url
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
 from collectors.store import git as store
+from collectors.store.funding import replace_repository_plans
 
 
 class GitStepOptions(Protocol):
@@ -40,6 +42,7 @@ class GitSettings:
 
     engine: str = "auto"  # auto | git | pygit2
     use_mailmap: bool = True  # the 2015 truck-factor study did not apply .mailmap
+    rename_limit: int = mining.RENAME_LIMIT  # git's diff.renameLimit; 0: no limit (the reference tool's)
     aliases: tuple[tuple[str, str], ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     network: bool = True  # clone/fetch repositories missing from the mirror folder
@@ -170,8 +173,11 @@ def _mine_at(
     repo = mining.open_repository(path)
     commit = mining.resolve_revision(repo, options.at)
     head = str(commit.id)
+    chosen = f"; {mining.describe_revision(commit, options.at)}" if options.at else ""
     state = store.repository_state(conn, url)
-    last = state.last_mined_sha if state else None
+    mined_with = f"rename-limit={settings.rename_limit}"
+    # history mined under other parameters (or before they were recorded) is mined again
+    last = state.last_mined_sha if state and state.mined_with == mined_with else None
     stop: str | None = None
     full = True
     if last == head:
@@ -181,20 +187,39 @@ def _mine_at(
             stop, full = last, False
         else:
             store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
-        engine, records = mining.mine(repo, head, stop, settings.engine)
-        store.warm_up()
-        buffer = store.HistoryBuffer(url, session.run_id)
-        for record in records:
-            buffer.add(record)
-        new = buffer.write(conn)
-    _derive(session, url, repo, commit, settings, rules)
-    _funding(session, url, commit, settings)
+        # a full history is written through Arrow, whose first use imports pandas: done while git works
+        engine, columns = mining.mine(
+            repo,
+            head,
+            stop,
+            settings.engine,
+            settings.rename_limit,
+            meanwhile=None if stop else store.warm_up,
+        )
+        new = store.write_history(conn, url, session.run_id, columns)
+    derived_key = _derived_key(commit, settings, rules)
+    current = state is not None and state.status == "ok" and state.derived_key == derived_key
+    if not (current and last == head):
+        _derive(session, url, repo, commit, settings, rules)
+    _funding(session, url, commit, settings)  # a few blobs read; written only when the links changed
     store.upsert_repository(
         conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
-        status="ok", message=f"{new} new commits" + (" (full history)" if full else ""),
-        run_id=session.run_id, mined=True,
+        status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,
+        run_id=session.run_id, mined=True, mined_with=mined_with, derived_key=derived_key,
     )  # fmt: skip
-    return MineResult(url, "ok", f"{new} new commits", engine, new, full)
+    return MineResult(url, "ok", f"{new} new commits{chosen}", engine, new, full)
+
+
+#: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
+DERIVE_VERSION = "2"
+
+
+def _derived_key(commit: pygit2.Commit, settings: GitSettings, rules: identities.IdentityRules) -> str:
+    """Fingerprint of what the derived tables are made from: the analysed commit, the .mailmap it holds (when
+    used), the identity rules and aliases. Equal keys: nothing to derive again."""
+    mailmap = mining.blob_id(commit, ".mailmap") if settings.use_mailmap else "not used"
+    parts = [DERIVE_VERSION, str(commit.id), str(mailmap), identities.rules_fingerprint(rules)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _derive(
@@ -214,13 +239,13 @@ def _derive(
         mapped = identities.Identity(*mailmap.resolve(name, email)) if mailmap else raw
         raw_to_mapped[raw] = mapped
         counts[mapped] = counts.get(mapped, 0) + n
-    for value, _n in co:
+    for value, n in co:
         parsed = identities.split_name_email(value)
         if parsed is None:
             continue
         mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
         raw_to_mapped[parsed] = mapped
-        counts.setdefault(mapped, 0)
+        counts[mapped] = counts.get(mapped, 0) + n  # evidence for a shared address (identities docstring)
     people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
     rows = [
         {
@@ -255,12 +280,23 @@ def _funding(session: WriteSession, url: str, commit: pygit2.Commit, settings: G
             parsed = []
         links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
         break
-    content = mining.read_blob(commit, funding.FUNDING_JSON_PATH)
-    if content is not None:
+    plans: list[funding.FundingPlan] = []
+    history: list[funding.FundingHistory] = []
+    # funding.json (floss.fund) and a Drips FUNDING.json: two shapes, told apart by parse_funding_manifest.
+    for where in dict.fromkeys((funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)):
+        content = mining.read_blob(commit, where)
+        if content is None:
+            continue
         try:
-            parsed = funding.parse_funding_json(content, f"{url}:{funding.FUNDING_JSON_PATH}")
+            manifest = funding.parse_funding_manifest(content, f"{url}:{where}", url)
         except InputError as exc:
             session.event("warning", url, str(exc))
-            parsed = []
-        links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
+            continue
+        links += [
+            (link.url, settings.funding_platform(link.url), link.label, link.source)
+            for link in manifest.links
+        ]
+        plans += manifest.plans
+        history += manifest.history
     store.replace_repository_funding(session.conn, url, links, session.run_id)
+    replace_repository_plans(session.conn, url, plans, history, session.run_id)

@@ -61,6 +61,9 @@ def system_resolver(host: str) -> list[str]:
 def parse_repo_url(raw: str) -> RepoUrl:
     """Normalise and check the syntax of a repository URL (no network). Raises :class:`TerminalError`."""
     text = raw.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        # urlsplit silently drops tabs and newlines (WHATWG), which would turn this into another URL.
+        raise TerminalError(f"{raw[:200]!r}: whitespace or control characters inside a repository URL")
     lowered = text.lower()
     if "::" in text.split("/")[0] or lowered.startswith("ext:"):
         raise TerminalError(f"{raw!r}: transport helpers (ext::, fd::) are refused")

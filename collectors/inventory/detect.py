@@ -6,10 +6,12 @@ from a :class:`Sniff` of the file (its first bytes, its top-level JSON keys, its
 first lines). The first rule that matches wins. A file no rule matches is refused with one line saying
 what socle takes it to be and listing the supported formats: never another parser's error.
 
-Directory rule: an SBOM (CycloneDX or SPDX JSON) in the directory wins alone. Otherwise the best Python
-file (uv.lock, pylock.toml, poetry.lock, Pipfile.lock, conda-lock.yml, requirements.txt, environment.yml,
-pyproject.toml) and the best JavaScript file (pnpm-lock.yaml, yarn.lock, npm-shrinkwrap.json,
-package-lock.json, package.json) are read and merged into one application named after the directory.
+Directory rule: an SBOM (CycloneDX JSON or XML, SPDX JSON or tag-value) in the directory wins alone.
+Otherwise the best Python file (uv.lock, pylock.toml, poetry.lock, Pipfile.lock, conda-lock.yml,
+requirements.txt, environment.yml, pyproject.toml), the best JavaScript file (pnpm-lock.yaml, yarn.lock,
+npm-shrinkwrap.json, package-lock.json, package.json) and one file of each other ecosystem (Cargo.lock;
+go.mod, else go.sum; composer.lock; packages.lock.json; Gemfile.lock; gradle.lockfile) are read and merged
+into one application named after the directory.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from collectors.errors import InputError
 from collectors.inventory.jsonstream import top_level_keys
+from collectors.inventory.textfile import bom_encoding, check_regular, read_text
 
 _SNIFF_BYTES = 64 * 1024
 
@@ -68,17 +71,21 @@ class Sniff:
         if self.is_json:
             return None
         try:
-            return tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return tomllib.loads(read_text(self.path))  # a byte-order mark and UTF-16 read as pip reads them
+        except (tomllib.TOMLDecodeError, InputError):
             return None
+        except RecursionError as exc:
+            raise InputError(str(self.path), "TOML nested too deeply") from exc
 
     def toml_error(self) -> str | None:
         try:
-            tomllib.loads(self.path.read_text(encoding="utf-8"))
+            tomllib.loads(read_text(self.path))
         except tomllib.TOMLDecodeError as exc:
             return str(exc)
-        except UnicodeDecodeError:
-            return "not UTF-8 text"
+        except InputError as exc:
+            return exc.reason
+        except RecursionError:
+            return "TOML nested too deeply"
         return None
 
     @cached_property
@@ -102,7 +109,9 @@ class Format:
 
 
 #: JSON keys that settle a JSON file's format as soon as they are read.
-JSON_DECISIVE_KEYS = frozenset({"bomFormat", "spdxVersion", "lockfileVersion", "_meta"})
+JSON_DECISIVE_KEYS = frozenset(
+    {"bomFormat", "spdxVersion", "lockfileVersion", "_meta", "@context", "content-hash", "groupId"}
+)
 _PACKAGE_JSON_KEYS = {"name", "dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}
 
 
@@ -130,6 +139,11 @@ def _is_poetry_lock(s: Sniff) -> bool:
         and isinstance(metadata, dict)
         and ("content-hash" in metadata or "lock-version" in metadata)
     )
+
+
+def _is_cargo_lock(s: Sniff) -> bool:
+    # After poetry.lock and uv.lock: Cargo writes ``source`` as a string (or nothing for local crates).
+    return bool(_toml_packages(s.toml, "package")) and not _is_poetry_lock(s) and not _is_uv_lock(s)
 
 
 def _is_pylock(s: Sniff) -> bool:
@@ -160,6 +174,57 @@ def _is_conda_env(s: Sniff) -> bool:
     return not s.is_json and s.yaml_key("dependencies") and (s.yaml_key("channels") or s.yaml_key("name"))
 
 
+#: Line-based formats of other ecosystems, told apart by a pattern in their first 64 KiB; the name settles a
+#: tie when the content matched no signature (a go.mod without its module line).
+_TEXT_SIGNATURES: tuple[tuple[str, str, re.Pattern[bytes], str | None], ...] = (
+    ("spdx-tag-value", "SPDX 2.3 tag-value SBOM", re.compile(rb"^SPDXVersion:\s*SPDX-", re.MULTILINE), None),
+    ("go-mod", "go.mod", re.compile(rb"\A(?:\s*//[^\n]*\n)*\s*module\s+\S+\s*$", re.MULTILINE), "go.mod"),
+    ("go-sum", "go.sum", re.compile(rb"\A\S+ v\S+ h1:\S+=\s*$", re.MULTILINE), "go.sum"),
+    ("go-mod-graph", "go mod graph output", re.compile(rb"\A\S+ \S+@v?\S+\s*$", re.MULTILINE), None),
+    (
+        "gemfile-lock",
+        "Gemfile.lock",
+        re.compile(rb"^(?:GEM|GIT|PATH)\n  remote: .*\n(?:  .*\n)*  specs:$", re.MULTILINE),
+        "Gemfile.lock",
+    ),
+    (
+        "gradle-lockfile",
+        "gradle.lockfile",
+        re.compile(rb"^# This is a Gradle generated file for dependency locking\.", re.MULTILINE),
+        "gradle.lockfile",
+    ),
+    (
+        "gradle-tree",
+        "gradle dependencies output",
+        re.compile(rb"^(?:[| ]    )*[+\\]--- \S+", re.MULTILINE),
+        None,
+    ),
+    (
+        "maven-tree",
+        "mvn dependency:tree output",
+        re.compile(rb"^(?:\[INFO\] )?(?:[| ]  )*[+\\]- \(?[\w.-]+:[\w.-]+:\S+", re.MULTILINE),
+        None,
+    ),
+)
+
+
+def _text_rule(pattern: re.Pattern[bytes], name: str | None) -> Callable[[Sniff], bool]:
+    def matches(s: Sniff) -> bool:
+        if s.is_json or s.stripped.startswith(b"<"):
+            return False
+        return pattern.search(s.head) is not None or (name is not None and s.name == name)
+
+    return matches
+
+
+def _is_cyclonedx_xml(s: Sniff) -> bool:
+    return s.stripped.startswith(b"<") and b"cyclonedx.org/schema/bom/" in s.head
+
+
+def _is_nuget_lock(s: Sniff) -> bool:
+    return s.is_json and (s.json_keys == {"version", "dependencies"} or s.name == "packages.lock.json")
+
+
 _REQUIREMENT_LINE = re.compile(
     r"^\s*(#.*|-[-\w].*|[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*([<>=!~;@(].*|\\)?|\S+\.(whl|zip|tar\.gz)|"
     r"\S+://\S+|\s+#.*|\s*)$"
@@ -182,8 +247,14 @@ FORMATS: list[Format] = [
     Format("cyclonedx", "CycloneDX JSON SBOM", lambda s: "bomFormat" in s.json_keys),
     Format("spdx", "SPDX 2.x JSON SBOM", lambda s: "spdxVersion" in s.json_keys),
     Format("npm-lock", "package-lock.json / npm-shrinkwrap.json", lambda s: "lockfileVersion" in s.json_keys),
+    Format("spdx3", "SPDX 3.0 JSON-LD SBOM", lambda s: "@context" in s.json_keys),
     Format("pipfile-lock", "Pipfile.lock", lambda s: "_meta" in s.json_keys),
+    Format("composer-lock", "composer.lock", lambda s: "content-hash" in s.json_keys),
+    Format("maven-tree-json", "mvn dependency:tree JSON output", lambda s: "groupId" in s.json_keys),
+    Format("nuget-lock", "NuGet packages.lock.json", _is_nuget_lock),
     Format("package-json", "package.json", lambda s: bool(_PACKAGE_JSON_KEYS & s.json_keys)),
+    Format("cyclonedx-xml", "CycloneDX XML SBOM (1.4 to 1.7)", _is_cyclonedx_xml),
+    *(Format(key, label, _text_rule(pattern, name)) for key, label, pattern, name in _TEXT_SIGNATURES),
     Format("pnpm-lock", "pnpm-lock.yaml (v6 to v9)", _is_pnpm_lock),
     Format("yarn-lock", "yarn.lock (v1 and Berry)", lambda s: _is_yarn_v1(s) or _is_yarn_berry(s)),
     Format("conda-lock", "conda-lock.yml", _is_conda_lock),
@@ -191,6 +262,7 @@ FORMATS: list[Format] = [
     Format("pylock", "pylock.toml (PEP 751)", _is_pylock),
     Format("poetry-lock", "poetry.lock", _is_poetry_lock),
     Format("uv-lock", "uv.lock", _is_uv_lock),
+    Format("cargo-lock", "Cargo.lock", _is_cargo_lock),
     Format("pyproject", "pyproject.toml", _is_pyproject),
     Format("requirements", "pip requirements file", _is_requirements),
 ]
@@ -218,7 +290,12 @@ def _kind_of(s: Sniff) -> str:
             return "a JSON array (not a document socle reads)"
         return "a JSON document of no known kind"
     if s.stripped.startswith(b"<"):
-        return "an XML document of no known kind"
+        if b"maven.apache.org/POM/" in s.head:
+            return (
+                "a Maven pom.xml, which lists what was asked for, not what Maven resolved (import "
+                "`mvn dependency:tree` output or the CycloneDX Maven plugin's bom.json or bom.xml)"
+            )
+        return "an XML document of no known kind (XML that is not a CycloneDX SBOM: no CycloneDX namespace)"
     if s.toml is not None:
         return "a TOML document of no known kind"
     if s.first_lines and re.match(r"^[\w\"'./@-]+\s*:", s.first_lines[0]):
@@ -237,16 +314,24 @@ def unsupported(s: Sniff) -> InputError:
     )
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path) -> tuple[bytes, str | None]:
+    """The first bytes as UTF-8 (for sniffing), and the wide encoding (UTF-16/32) a byte-order mark named."""
     source = str(path)
+    check_regular(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
-    except IsADirectoryError as exc:
-        raise InputError(source, "is a directory") from exc
     except OSError as exc:
         raise InputError(source, f"cannot read ({exc.strerror})") from exc
-    if not head.strip():
+    bom = bom_encoding(head)
+    if bom is not None and bom[0] != "utf-8":
+        # UTF-16 or UTF-32 text has NUL bytes but is not binary: sniff its UTF-8 form.
+        encoding, skip = bom
+        sniffed = head[skip:].decode(encoding, errors="ignore").encode("utf-8")
+        if not sniffed.strip():
+            raise InputError(source, "empty file")
+        return sniffed, encoding
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(source, "empty file")
     if b"\x00" in head:
         raise InputError(source, "binary file, not an SBOM or lockfile")
@@ -255,7 +340,7 @@ def _head(path: Path) -> bytes:
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sniffed block
             raise InputError(source, "binary file, not an SBOM or lockfile") from exc
-    return head
+    return head, None
 
 
 #: Names that promise TOML: a syntax error there is the file's own error, not a format question.
@@ -264,7 +349,10 @@ _TOML_NAMES = ("uv.lock", "poetry.lock", "pyproject.toml")
 
 def detect_format(path: Path) -> str:
     """The format key of ``path`` read from its content; raises :class:`InputError` for unusable files."""
-    sniff = Sniff(path, _head(path))
+    head, wide = _head(path)
+    sniff = Sniff(path, head)
+    if wide and sniff.is_json:
+        raise InputError(str(path), f"JSON encoded as {wide.upper()}; save it as UTF-8 (RFC 8259)")
     for candidate in FORMATS:
         if candidate.matches(sniff):
             return candidate.key
@@ -280,8 +368,28 @@ _PYTHON_PREFERENCE = (
 )  # fmt: skip
 _JS_PREFERENCE = ("pnpm-lock.yaml", "yarn.lock", "npm-shrinkwrap.json", "package-lock.json", "package.json")
 #: One preference list per ecosystem family; other parsers add theirs here.
-DIRECTORY_PREFERENCES: list[tuple[str, ...]] = [_PYTHON_PREFERENCE, _JS_PREFERENCE]
-_SBOM_GLOBS = ("*.cdx.json", "bom.json", "*.bom.json", "sbom.json", "*.spdx.json", "*sbom*.json")
+#: One file each for the other ecosystems (a lockfile over its manifest); the manifests beside them are read by
+#: their parsers (Cargo.toml, composer.json).
+_OTHER_PREFERENCES = (
+    ("Cargo.lock",),
+    ("go.mod", "go.sum"),
+    ("composer.lock",),
+    ("packages.lock.json",),
+    ("Gemfile.lock",),
+    ("gradle.lockfile",),
+)
+DIRECTORY_PREFERENCES: list[tuple[str, ...]] = [_PYTHON_PREFERENCE, _JS_PREFERENCE, *_OTHER_PREFERENCES]
+_SBOM_GLOBS = (
+    "*.cdx.json",
+    "bom.json",
+    "*.bom.json",
+    "sbom.json",
+    "*.spdx.json",
+    "*sbom*.json",
+    "*.cdx.xml",
+    "bom.xml",
+    "*.spdx",
+)
 
 
 def files_in_directory(directory: Path) -> list[Path]:

@@ -2,6 +2,10 @@
 
 Only the parts a parser asks for are built as Python objects, one at a time; the rest of the file
 streams past. ijson errors become one-line :class:`InputError`s naming the file.
+
+Nesting is bounded (:data:`MAX_DEPTH`) before any value is built: ijson's prefixes grow with depth, so a
+200 KB file of 100,000 nested arrays would otherwise take gigabytes, and parsers that walk nested
+components would hit Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -9,11 +13,44 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import ijson
 
 from collectors.errors import InputError
+from collectors.inventory.textfile import read_text
+
+#: Deepest nesting of arrays and objects accepted. Real SBOMs and lockfiles stay under 20 (CycloneDX
+#: nested components take two levels each).
+MAX_DEPTH = 128
+_UTF8_BOM = b"\xef\xbb\xbf"
+_OPENING = frozenset(("start_map", "start_array"))
+_CLOSING = frozenset(("end_map", "end_array"))
+
+
+def _open(path: Path) -> IO[bytes]:
+    """The file for ijson, past a UTF-8 byte-order mark (which JSON parsers may ignore, RFC 8259 8.1)."""
+    handle = path.open("rb")
+    if handle.read(3) != _UTF8_BOM:
+        handle.seek(0)
+    return handle
+
+
+def _too_deep(path: Path) -> InputError:
+    return InputError(str(path), f"JSON nested more than {MAX_DEPTH} levels deep; refused")
+
+
+def check_depth(path: Path) -> None:
+    """One streaming pass without prefixes or values: refuse nesting beyond :data:`MAX_DEPTH`."""
+    depth = 0
+    with _open(path) as handle:
+        for event, _ in ijson.basic_parse(handle):
+            if event in _OPENING:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(path)
+            elif event in _CLOSING:
+                depth -= 1
 
 
 def _json_error(source: str, exc: Exception) -> InputError:
@@ -24,7 +61,7 @@ def _json_error(source: str, exc: Exception) -> InputError:
 
 
 def _check_object(path: Path) -> None:
-    with path.open("rb") as handle:
+    with _open(path) as handle:
         first = next(ijson.parse(handle), None)
     if first is None or first[1] != "start_map":
         raise InputError(str(path), "JSON of the wrong shape: the document is not an object")
@@ -32,7 +69,7 @@ def _check_object(path: Path) -> None:
 
 def _check_arrays(path: Path, arrays: Collection[str]) -> None:
     """Refuse a document whose ``arrays`` keys hold something else (a full pass, so only when needed)."""
-    with path.open("rb") as handle:
+    with _open(path) as handle:
         for prefix, event, _ in ijson.parse(handle):
             if prefix in arrays and event not in ("start_array", "end_array", "null"):
                 raise InputError(
@@ -53,9 +90,10 @@ def stream_items(
     source = str(path)
     try:
         _check_object(path)
+        check_depth(path)
         empty = False
         for wanted_prefix in wanted:
-            with path.open("rb") as handle:
+            with _open(path) as handle:
                 found = 0
                 for value in ijson.items(handle, wanted_prefix, use_float=True):
                     found += 1
@@ -73,14 +111,22 @@ def top_level_keys(path: Path, decisive: Collection[str]) -> list[str]:
     """The document's top-level keys, read until one of ``decisive`` appears (for format detection)."""
     source = str(path)
     keys: list[str] = []
-    with path.open("rb") as handle:
+    with _open(path) as handle:
         try:
-            events = ijson.parse(handle)
+            # basic_parse: no prefixes, so a deep value before the decisive key costs nothing.
+            events = ijson.basic_parse(handle)
             first = next(events, None)
-            if first is None or first[1] != "start_map":
+            if first is None or first[0] != "start_map":
                 raise InputError(source, "JSON of the wrong shape: the document is not an object")
-            for prefix, event, value in events:
-                if prefix == "" and event == "map_key":
+            depth = 1
+            for event, value in events:
+                if event in _OPENING:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _too_deep(path)
+                elif event in _CLOSING:
+                    depth -= 1
+                elif depth == 1 and event == "map_key":
                     keys.append(str(value))
                     if value in decisive:
                         break
@@ -92,9 +138,12 @@ def top_level_keys(path: Path, decisive: Collection[str]) -> list[str]:
 def load_object(path: Path) -> dict[str, Any]:
     """A small JSON document (package.json, package-lock.json) read whole; it must be an object."""
     source = str(path)
+    text = read_text(path, what="JSON")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = json.loads(text)
+    except RecursionError as exc:
+        raise _too_deep(path) from exc
+    except json.JSONDecodeError as exc:
         raise InputError(source, f"invalid JSON ({exc})") from exc
     if not isinstance(doc, dict):
         raise InputError(source, "JSON of the wrong shape: the document is not an object")

@@ -7,10 +7,18 @@ from pathlib import Path
 
 from collectors.errors import InputError
 from collectors.inventory import (
+    cargolock,
+    composerlock,
     condaenv,
     condalock,
     cyclonedx,
+    cyclonedx_xml,
+    gemfilelock,
+    gomod,
+    gradle,
+    maventree,
     npmlock,
+    nugetlock,
     packagejson,
     pipfilelock,
     pnpmlock,
@@ -19,11 +27,14 @@ from collectors.inventory import (
     pyproject,
     requirements,
     spdx,
+    spdx3,
+    spdx_tagvalue,
     uvlock,
     yarnlock,
 )
 from collectors.inventory.detect import detect_format, files_in_directory
 from collectors.inventory.model import Inventory, InventoryBuilder, Skip
+from collectors.inventory.textfile import check_regular
 
 PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "cyclonedx": cyclonedx.parse,
@@ -40,19 +51,36 @@ PARSERS: dict[str, Callable[[Path], Inventory]] = {
     "pylock": pylock.parse,
     "conda-env": condaenv.parse,
     "conda-lock": condalock.parse,
+    # Other ecosystems and SBOM forms
+    "cyclonedx-xml": cyclonedx_xml.parse,
+    "spdx-tag-value": spdx_tagvalue.parse,
+    "spdx3": spdx3.parse,
+    "cargo-lock": cargolock.parse,
+    "go-mod": gomod.parse_go_mod,
+    "go-sum": gomod.parse_go_sum,
+    "go-mod-graph": gomod.parse_graph,
+    "maven-tree": maventree.parse_text,
+    "maven-tree-json": maventree.parse_json,
+    "gradle-lockfile": gradle.parse_lockfile,
+    "gradle-tree": gradle.parse_tree,
+    "composer-lock": composerlock.parse,
+    "nuget-lock": nugetlock.parse,
+    "gemfile-lock": gemfilelock.parse,
 }
 
 
 def read_file(path: Path) -> Inventory:
     """Parse one file in the format its content shows. Raises :class:`InputError` naming the file."""
-    if not path.exists():
-        raise InputError(str(path), "no such file or directory")
+    check_regular(path)  # before any open: a FIFO would block the import while it holds the lock
     parser = PARSERS[detect_format(path)]
     try:
         return parser(path)
+    except RecursionError as exc:
+        raise InputError(str(path), "nested too deeply to be an inventory") from exc
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         # A shape the parser's checks did not foresee: still one line naming the file, never a traceback.
-        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {exc})") from exc
+        detail = " ".join(str(exc).split())[:200]
+        raise InputError(str(path), f"unexpected content ({type(exc).__name__}: {detail})") from exc
 
 
 def inputs_of(path: Path) -> list[Path]:
@@ -66,7 +94,8 @@ def inputs_of(path: Path) -> list[Path]:
 _GENERIC_NAMES = (
     "uv.lock", "poetry.lock", "package-lock.json", "package.json", "pyproject.toml", "pnpm-lock.yaml",
     "yarn.lock", "npm-shrinkwrap.json", "Pipfile.lock", "environment.yml", "environment.yaml",
-    "conda-lock.yml",
+    "conda-lock.yml", "Cargo.lock",
+    "go.mod", "go.sum", "composer.lock", "packages.lock.json", "Gemfile.lock", "gradle.lockfile",
 )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from collectors.errors import InputError
 from collectors.inventory.model import Component, ComponentKey, Inventory, InventoryBuilder
+from collectors.inventory.textfile import read_text
 from collectors.purls import PurlError, package_id
 
 #: Options pip accepts on their own line that say nothing about which packages are used.
@@ -34,12 +35,7 @@ _LINE_OPTIONS = ("--hash", "--global-option", "--config-settings")
 
 def _logical_lines(path: Path, source: str) -> Iterator[tuple[int, str]]:
     """Lines with ``\\`` continuations joined and comments removed, with their first line number."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(source, "binary file, not a requirements file") from exc
-    except OSError as exc:
-        raise InputError(source, f"cannot read ({exc.strerror})") from exc
+    text = read_text(path, what="a requirements file")  # UTF-8 with or without a BOM, UTF-16: as pip
     buffer, start = "", 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not buffer:
@@ -133,8 +129,10 @@ def _include(
     if target.resolve() in chain:
         loop = " -> ".join(p.name for p in (*chain, target))
         raise InputError(source, f"include loop: {loop}", where=where)
-    if not target.is_file():
+    if not target.exists():
         raise InputError(source, f"included file {value} does not exist", where=where)
+    if not target.is_file():
+        raise InputError(source, f"included file {value} is not a regular file; refused", where=where)
     _read(target, builder, (*chain, target.resolve()), parents)
 
 

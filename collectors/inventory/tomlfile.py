@@ -7,14 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from collectors.errors import InputError
+from collectors.inventory.textfile import read_text
 
 
 def load(path: Path) -> dict[str, Any]:
     source = str(path)
+    text = read_text(path, what="TOML")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(source, "binary file, not TOML") from exc
+        return tomllib.loads(text)
+    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
+        raise InputError(source, "TOML nested too deeply") from exc
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends with "(at line N, column M)"
         raise InputError(source, f"invalid TOML: {exc}") from exc

@@ -15,6 +15,7 @@ import httpx
 
 from collectors.base import Collected, Collector, Failed, Outcome, PackageRef, Skipped
 from collectors.http import Fetcher, HttpSettings, open_fetcher
+from collectors.registry.fetch import guarded_collect
 from collectors.store import WriteSession
 from collectors.store.registry import packages_to_collect, record_outcomes, write_collected
 
@@ -53,14 +54,7 @@ async def collect_refs(
         record_outcomes(session, ecosystem, pending, now)
         pending.clear()
 
-    async def guarded(ref: PackageRef) -> Outcome:
-        # A collector bug on one package's answer becomes that package's error, not the end of the refresh.
-        try:
-            return await collector.collect(fetcher, ref, now=now)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-            return Failed(ref.purl, f"unexpected answer ({type(exc).__name__}: {exc})", transient=False)
-
-    tasks = [asyncio.ensure_future(guarded(ref)) for ref in refs]
+    tasks = [asyncio.ensure_future(guarded_collect(collector, fetcher, ref, now=now)) for ref in refs]
     try:
         for next_done in asyncio.as_completed(tasks):
             outcome = await next_done

@@ -26,7 +26,7 @@ from collectors.base import (
 from collectors.errors import InputError, SocleError, TerminalError
 from collectors.funding_urls import platform_for
 from collectors.http import Fetcher
-from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.parsing import (
     MAX_SHORT,
     MAX_TEXT,
@@ -38,7 +38,7 @@ from collectors.registry.parsing import (
     string_list,
     text,
 )
-from collectors.registry.repository_urls import normalise_repository_url
+from collectors.registry.repository_urls import normalise_repository_url, safe_directory
 
 BASE_URL = "https://registry.npmjs.org"
 _DEPENDENCY_KINDS = (
@@ -88,8 +88,8 @@ def repository(value: object, source: str) -> tuple[str | None, str | None]:
     if isinstance(value, str):
         return normalise_repository_url(value), None
     if isinstance(value, dict):
-        directory = text(value, "directory", source)
-        return normalise_repository_url(value.get("url")), directory.strip("/") if directory else None
+        directory = safe_directory(text(value, "directory", source))
+        return normalise_repository_url(value.get("url")), directory
     return None, None
 
 
@@ -174,6 +174,7 @@ class NpmCollector:
         versions = obj(doc, "versions", source)
         times = obj(doc, "time", source)
         latest = text(obj(doc, "dist-tags", source), "latest", source)
+        require_identity(ref, answered_name=doc.get("name"), latest=latest if latest in versions else None)
         in_use = [v for v in ref.versions if v in versions] or ([latest] if latest in versions else [])
         manifest_version = in_use[0] if in_use else None
         manifest = obj(versions, manifest_version, source) if manifest_version else {}

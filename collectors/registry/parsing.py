@@ -85,10 +85,11 @@ def parse_time(value: object) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is not None:
+            # 0001-01-01T00:00:00+14:00 is a valid time whose UTC form is before year 1: OverflowError.
+            when = when.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         return None
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC).replace(tzinfo=None)
     return when
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from collectors.base import (
@@ -25,7 +26,7 @@ from collectors.base import (
 from collectors.errors import InputError, SocleError, TerminalError
 from collectors.funding_urls import is_funding_domain, platform_for
 from collectors.http import Fetcher
-from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.parsing import (
     MAX_TEXT,
     load_json,
@@ -201,6 +202,7 @@ class PypiCollector:
         source = ref.purl
         info = obj(doc, "info", source)
         latest = text(info, "version", source)
+        require_identity(ref, answered_name=info.get("name"), latest=latest, same_name=canonicalize_name)
         classifiers = string_list(info, "classifiers", source)
         raw_urls = obj(info, "project_urls", source)
         project_urls: dict[str, str] = {}

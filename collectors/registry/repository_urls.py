@@ -107,3 +107,19 @@ def repository_from_links(links: list[tuple[str, str]]) -> str | None:
         if found:
             return found
     return None
+
+
+def safe_directory(raw: str | None) -> str | None:
+    """A monorepo package's folder (npm ``repository.directory``) as a relative path inside the repository.
+
+    The value comes from the registry: ``..`` segments, absolute paths, backslashes and control characters
+    would point outside the repository (or at another one) when joined to its checkout, so they are dropped.
+    """
+    if raw is None:
+        return None
+    if any(ord(c) < 32 or c == "\\" for c in raw) or len(raw) > 1024:
+        return None
+    segments = [s for s in raw.strip().split("/") if s and s != "."]
+    if not segments or any(s == ".." for s in segments):
+        return None
+    return "/".join(segments)

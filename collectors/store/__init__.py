@@ -149,6 +149,9 @@ class WriteSession:
     warnings: int = 0
     status_override: str | None = None
     message: str | None = None
+    #: Steps that were asked for and achieved nothing ("git: all 12 repositories were skipped"): the run
+    #: is ``partial`` even without a per-package error, so cron is not told "ok" when nothing worked.
+    shortfalls: list[str] = field(default_factory=list)
 
     def event(self, severity: str, subject: str, message: str) -> None:
         """Record an error, warning or documented skip for a file or package on this run."""
@@ -186,6 +189,16 @@ class WriteSession:
             },
         )
 
+    def fell_short(self, reason: str) -> None:
+        """Record that a step that was asked for achieved nothing (one sentence saying why)."""
+        self.shortfalls.append(reason)
+
+    @property
+    def summary_message(self) -> str | None:
+        """What the ledger says about the run beyond its counts: the step's own message, then shortfalls."""
+        parts = ([self.message] if self.message else []) + self.shortfalls
+        return "; ".join(parts)[:2000] if parts else None
+
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
 
@@ -204,7 +217,7 @@ class WriteSession:
     def status(self) -> str:
         if self.status_override:
             return self.status_override
-        return "partial" if self.errors else "ok"
+        return "partial" if self.errors or self.shortfalls else "ok"
 
 
 def _lock_path(db_path: Path) -> Path:
@@ -258,12 +271,8 @@ def _finish_run(
     )
 
 
-def _record_interrupted(conn: duckdb.DuckDBPyConnection, orphans: Sequence[Path]) -> None:
-    for orphan in orphans:
-        found = _read_orphan_run(orphan)
-        if found is None:
-            continue
-        kind, started = found
+def _record_interrupted(conn: duckdb.DuckDBPyConnection, interrupted: Sequence[tuple[str, datetime]]) -> None:
+    for kind, started in interrupted:
         run_id = _next_run_id(conn)
         conn.execute(
             "INSERT INTO runs (run_id, kind, started_at, ended_at, status, error_count, message) "
@@ -288,11 +297,25 @@ def _exclusive_lock(db_path: Path) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (DuckDB's carry several), bounded for the ledger and the CLI."""
+    words = " ".join(str(exc).split()) or type(exc).__name__
+    return words[:500]
+
+
 def _fresh_copy(db_path: Path) -> Path:
     tmp = db_path.with_name(f"{_tmp_prefix(db_path)}{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    if db_path.exists():
-        shutil.copyfile(db_path, tmp)
+    try:
+        tmp.unlink(missing_ok=True)
+        if db_path.exists():
+            shutil.copyfile(db_path, tmp)
+    except OSError as exc:
+        # A full disk (or quota) mid-copy: leave nothing behind, so freeing space is enough to recover.
+        _discard(tmp)
+        raise StoreError(
+            f"{db_path}: cannot make the working copy of the store in {db_path.parent} "
+            f"({exc.strerror or one_line(exc)}); nothing was changed"
+        ) from exc
     return tmp
 
 
@@ -306,8 +329,9 @@ def _publish(tmp: Path, db_path: Path) -> None:
 
 
 def _discard(tmp: Path) -> None:
-    tmp.unlink(missing_ok=True)
-    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    for path in (tmp, Path(str(tmp) + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _record_failed_run(db_path: Path, kind: str, params: Mapping[str, Any], message: str) -> int:
@@ -341,22 +365,27 @@ def write_session(
     if not db_path.parent.is_dir():
         raise StoreError(f"{db_path}: folder {db_path.parent} does not exist")
     with _exclusive_lock(db_path):
+        # Copies left by a killed or failed writer: note what they were doing, then free their space before
+        # copying again (on a full disk they are what filled it).
         orphans = _orphan_copies(db_path)
+        interrupted = [found for orphan in orphans if (found := _read_orphan_run(orphan)) is not None]
+        for orphan in orphans:
+            _discard(orphan)
         tmp = _fresh_copy(db_path)
         session: WriteSession | None = None
         try:
             conn = duckdb.connect(str(tmp))
         except duckdb.Error as exc:
             _discard(tmp)
-            raise StoreError(f"{db_path}: not a readable DuckDB store ({exc})") from exc
+            raise StoreError(f"{db_path}: not a readable DuckDB store ({one_line(exc)})") from exc
         try:
             migrate(conn)
-            _record_interrupted(conn, orphans)
+            _record_interrupted(conn, interrupted)
             run_id = _next_run_id(conn)
             _insert_run(conn, run_id, kind, params)
             session = WriteSession(conn=conn, run_id=run_id, kind=kind)
             yield session
-            _finish_run(conn, run_id, session.status, session.counts, session.errors, session.message)
+            _finish_run(conn, run_id, session.status, session.counts, session.errors, session.summary_message)
             conn.execute("CHECKPOINT")
             conn.close()
             _publish(tmp, db_path)
@@ -366,14 +395,20 @@ def write_session(
             _discard(tmp)
             if session is not None and db_path.exists():
                 with contextlib.suppress(StoreError, duckdb.Error, OSError):
-                    _record_failed_run(db_path, kind, params, f"{type(exc).__name__}: {exc}")
+                    _record_failed_run(db_path, kind, params, f"{type(exc).__name__}: {one_line(exc)}")
+            if isinstance(exc, duckdb.Error | OSError):
+                # A full disk inside DuckDB, an unwritable folder: one line for the operator, the store as it was.
+                raise StoreError(
+                    f"{db_path}: cannot write the store ({one_line(exc)}); nothing was changed"
+                ) from exc
             raise
-        finally:
-            for orphan in orphans:
-                _discard(orphan)
 
 
 # ---------------------------------------------------------------------------------------------- scores
+
+
+#: Up to this many score rows are staged without Arrow (see write_scores).
+_SMALL_SCORE_WRITE = 5_000
 
 
 def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -393,15 +428,28 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
         for key in columns:
             columns[key].append(row.get(key))
         details.append(json.dumps(row.get("details") or {}, default=str, sort_keys=True))
-    staged = pa.table(
-        {
-            **{
-                k: pa.array(v, type=pa.float64() if k == "value" else pa.string()) for k, v in columns.items()
-            },
-            "details": pa.array(details, type=pa.string()),
-        }
-    )
-    conn.register("_new_scores", staged)
+    small = len(rows) <= _SMALL_SCORE_WRITE
+    if small:
+        # a few rows (a refresh with little new): staged from Python lists, as the first Arrow table imports
+        # pandas (about 0.3 s, more than the whole write)
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE _new_scores AS SELECT unnest(?::VARCHAR[]) AS subject_kind, "
+            "unnest(?::VARCHAR[]) AS subject, unnest(?::VARCHAR[]) AS name, unnest(?::VARCHAR[]) AS version, "
+            "unnest(?::DOUBLE[]) AS value, unnest(?::VARCHAR[]) AS status, unnest(?::VARCHAR[]) AS label, "
+            "unnest(?::VARCHAR[]) AS reason, unnest(?::VARCHAR[]) AS details",
+            [*columns.values(), details],
+        )
+    else:
+        staged = pa.table(
+            {
+                **{
+                    k: pa.array(v, type=pa.float64() if k == "value" else pa.string())
+                    for k, v in columns.items()
+                },
+                "details": pa.array(details, type=pa.string()),
+            }
+        )
+        conn.register("_new_scores", staged)
     try:
         conn.execute(
             """
@@ -424,7 +472,10 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
         )
     finally:
         with contextlib.suppress(duckdb.Error):
-            conn.unregister("_new_scores")
+            if small:
+                conn.execute("DROP TABLE IF EXISTS _new_scores")
+            else:
+                conn.unregister("_new_scores")
     return len(rows)
 
 

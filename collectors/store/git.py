@@ -37,12 +37,16 @@ class RepositoryState:
     head_sha: str | None
     last_mined_sha: str | None
     status: str
+    mined_with: str | None = None  # mining parameters of the stored history (0013_git_mining_state.sql)
+    derived_key: str | None = None  # fingerprint of the inputs of the derived tables
 
 
 def repository_state(conn: duckdb.DuckDBPyConnection, url: str) -> RepositoryState | None:
     # fetchall, not fetchone: an unfinished result would block the next statement on this connection
     rows = conn.execute(
-        "SELECT url, local_path, head_sha, last_mined_sha, status FROM repositories WHERE url = ?", [url]
+        "SELECT url, local_path, head_sha, last_mined_sha, status, mined_with, derived_key "
+        "FROM repositories WHERE url = ?",
+        [url],
     ).fetchall()
     return RepositoryState(*rows[0]) if rows else None
 
@@ -136,16 +140,19 @@ def upsert_repository(
     message: str | None,
     run_id: int,
     mined: bool,
+    mined_with: str | None = None,
+    derived_key: str | None = None,
 ) -> None:
     previous = repository_state(conn, url)
     conn.execute("DELETE FROM repositories WHERE url = ?", [url])
     if not mined and previous is not None:
-        # a skipped or failed refresh keeps what was mined before
+        # a skipped or failed refresh keeps what was mined before (a failed derivation is not current)
         head_sha = head_sha or previous.head_sha
         last_mined_sha = previous.last_mined_sha
+        mined_with = previous.mined_with
     conn.execute(
         "INSERT INTO repositories (url, host, local_path, head_sha, last_mined_sha, mined_at, status, message, "
-        "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "run_id, mined_with, derived_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             url,
             host,
@@ -156,6 +163,8 @@ def upsert_repository(
             status,
             message,
             run_id,
+            mined_with,
+            derived_key if mined else None,
         ],
     )
 
@@ -171,67 +180,63 @@ def warm_up() -> None:
     pa.table({"x": pa.array([], pa.string())})
 
 
-class HistoryBuffer:
-    """Column lists for commits and commit_files, filled while history streams in."""
+#: Below this many rows a few new commits are inserted from Python lists (``UNNEST``), above it through
+#: Arrow: Arrow is about three times faster per row, but its first use imports pandas (about 0.3 s).
+ARROW_MIN_ROWS = 20_000
 
-    def __init__(self, url: str, run_id: int) -> None:
-        self.url = url
-        self.run_id = run_id
-        self.sha: list[str] = []
-        self.name: list[str] = []
-        self.email: list[str] = []
-        self.authored: list[int] = []
-        self.committed: list[int] = []
-        self.co_authors: list[list[str] | None] = []
-        self.f_sha: list[str] = []
-        self.f_status: list[str] = []
-        self.f_path: list[str] = []
-        self.f_old: list[str | None] = []
 
-    def add(self, record: Any) -> None:
-        sha = record.sha
-        self.sha.append(sha)
-        self.name.append(record.author_name)
-        self.email.append(record.author_email)
-        self.authored.append(record.authored_at)
-        self.committed.append(record.committed_at)
-        self.co_authors.append(list(record.co_authors) if record.co_authors else None)
-        files = record.files
-        self.f_sha.extend([sha] * len(files))
-        for change in files:
-            self.f_status.append(change.status)
-            self.f_path.append(change.path)
-            self.f_old.append(change.old_path)
-
-    def write(self, conn: duckdb.DuckDBPyConnection) -> int:
-        """Insert through typed Arrow columns (epoch seconds typed as timestamps)."""
-        n, m = len(self.sha), len(self.f_sha)
-        seconds = pa.timestamp("s")
-        commits = pa.table(
-            {
-                "repository_url": pa.array([self.url] * n, pa.string()),
-                "sha": pa.array(self.sha, pa.string()),
-                "author_name": pa.array(self.name, pa.string()),
-                "author_email": pa.array(self.email, pa.string()),
-                "authored_at": pa.array(self.authored, seconds),
-                "committed_at": pa.array(self.committed, seconds),
-                "co_authors": pa.array(self.co_authors, pa.list_(pa.string())),
-                "run_id": pa.array([self.run_id] * n, pa.int64()),
-            }
-        )
-        files = pa.table(
-            {
-                "repository_url": pa.array([self.url] * m, pa.string()),
-                "sha": pa.array(self.f_sha, pa.string()),
-                "status": pa.array(self.f_status, pa.string()),
-                "path": pa.array(self.f_path, pa.string()),
-                "old_path": pa.array(self.f_old, pa.string()),
-                "run_id": pa.array([self.run_id] * m, pa.int64()),
-            }
-        )
-        _insert_arrow(conn, COMMITS, commits)
-        _insert_arrow(conn, COMMIT_FILES, files)
+def write_history(conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Any) -> int:
+    """Insert mined history given as columns (``collectors.git.records.HistoryColumns``: sha, author_name,
+    author_email, authored_at, committed_at, co_authors, file_sha, file_status, file_path, file_old_path),
+    epoch seconds typed as timestamps. Returns the number of commits."""
+    n, m = len(columns.sha), len(columns.file_sha)
+    if n + m < ARROW_MIN_ROWS:
+        _insert_lists(conn, url, run_id, columns)
         return n
+    seconds = pa.timestamp("s")
+    commits = pa.table(
+        {
+            "repository_url": pa.array([url] * n, pa.string()),
+            "sha": pa.array(columns.sha, pa.string()),
+            "author_name": pa.array(columns.author_name, pa.string()),
+            "author_email": pa.array(columns.author_email, pa.string()),
+            "authored_at": pa.array(columns.authored_at, seconds),
+            "committed_at": pa.array(columns.committed_at, seconds),
+            "co_authors": pa.array(columns.co_authors, pa.list_(pa.string())),
+            "run_id": pa.array([run_id] * n, pa.int64()),
+        }
+    )
+    files = pa.table(
+        {
+            "repository_url": pa.array([url] * m, pa.string()),
+            "sha": pa.array(columns.file_sha, pa.string()),
+            "status": pa.array(columns.file_status, pa.string()),
+            "path": pa.array(columns.file_path, pa.string()),
+            "old_path": pa.array(columns.file_old_path, pa.string()),
+            "run_id": pa.array([run_id] * m, pa.int64()),
+        }
+    )
+    _insert_arrow(conn, COMMITS, commits)
+    _insert_arrow(conn, COMMIT_FILES, files)
+    return n
+
+
+def _insert_lists(conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Any) -> None:
+    """A few commits, inserted from Python lists in two statements (no Arrow)."""
+    if columns.sha:
+        conn.execute(
+            "INSERT INTO commits (repository_url, sha, author_name, author_email, authored_at, committed_at, "
+            "co_authors, run_id) SELECT ?, unnest(?), unnest(?), unnest(?), make_timestamp(unnest(?::BIGINT[]) * 1000000), "
+            "make_timestamp(unnest(?::BIGINT[]) * 1000000), unnest(?::VARCHAR[][]), ?",
+            [url, columns.sha, columns.author_name, columns.author_email, columns.authored_at,
+             columns.committed_at, columns.co_authors, run_id],
+        )  # fmt: skip
+    if columns.file_sha:
+        conn.execute(
+            "INSERT INTO commit_files (repository_url, sha, status, path, old_path, run_id) "
+            "SELECT ?, unnest(?), unnest(?), unnest(?), unnest(?::VARCHAR[]), ?",
+            [url, columns.file_sha, columns.file_status, columns.file_path, columns.file_old_path, run_id],
+        )
 
 
 def _insert_arrow(conn: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
@@ -277,20 +282,23 @@ def replace_derived(
     monthly series in SQL (bots kept in contributors with is_bot, left out of the monthly series)."""
     for table in _DERIVED_TABLES:
         conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
-    insert_columns(
-        conn,
-        REPOSITORY_FILES,
-        {"repository_url": [url] * len(files), "path": list(files), "run_id": [run_id] * len(files)},
-    )
-    insert_columns(
-        conn,
-        IDENTITIES,
-        {
-            "repository_url": [url] * len(identities),
-            **{key: [i[key] for i in identities] for key in ("name", "email", "person", "is_bot", "org")},
-            "run_id": [run_id] * len(identities),
-        },
-    )
+    # thousands of rows: from Python lists in one statement each (no Arrow, whose first use imports pandas)
+    if files:
+        conn.execute(
+            "INSERT INTO repository_files (repository_url, path, run_id) SELECT ?, unnest(?::VARCHAR[]), ?",
+            [url, list(files), run_id],
+        )
+    if identities:
+        conn.execute(
+            "INSERT INTO repository_identities (repository_url, name, email, person, is_bot, org, run_id) "
+            "SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), "
+            "unnest(?::VARCHAR[]), ?",
+            [
+                url,
+                *([i[key] for i in identities] for key in ("name", "email", "person", "is_bot", "org")),
+                run_id,
+            ],
+        )
     conn.execute(
         """
         INSERT INTO contributors
@@ -320,13 +328,21 @@ def replace_derived(
 def replace_repository_funding(
     conn: duckdb.DuckDBPyConnection, url: str, links: Iterable[tuple[str, str | None, str, str]], run_id: int
 ) -> None:
-    """links: (url, platform, label, source)."""
+    """links: (url, platform, label, source). Nothing is written when the stored links are these (a run with
+    nothing new then writes nothing, and never imports pandas for Arrow)."""
+    rows = list(links)
+    stored = conn.execute(
+        "SELECT url, platform, label, source FROM funding_links WHERE subject_kind = 'repository' "
+        "AND subject = ? AND source IN ('funding-yml', 'funding-json')",
+        [url],
+    ).fetchall()
+    if sorted(stored, key=repr) == sorted(rows, key=repr):
+        return
     conn.execute(
         "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
-        "AND source IN ('funding-yml', 'funding-json')",
+        "AND source IN ('funding-yml', 'funding-json', 'drips')",
         [url],
     )
-    rows = list(links)
     insert_columns(
         conn,
         "funding_links",

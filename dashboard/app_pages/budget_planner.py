@@ -5,7 +5,7 @@ import streamlit as st
 
 from analysis import exports
 from analysis.budget import methods, plan
-from analysis.budget.proposal import Proposal
+from analysis.budget.proposal import DEFAULT_FLOOR, UNREACHABLE, Proposal
 from collectors.errors import SocleError, StoreBusyError
 from dashboard import charts, data, ui
 
@@ -41,12 +41,13 @@ per = inputs[3].selectbox(
 )
 limits = st.columns([1, 1, 3, 3, 1])
 floor = limits[0].number_input(
-    "Floor per line",
+    "Minimum grant",
     min_value=0,
-    value=0,
+    value=DEFAULT_FLOOR,
     step=50,
     key="floor",
-    help="Smallest line; projects under it are dropped and their share redistributed.",
+    help="Smallest line; projects under it are dropped and their share redistributed. Each payment costs "
+    "money and time: the default keeps grants worth paying.",
 )
 cap_percent = limits[1].number_input(
     "Cap per line (%)",
@@ -64,6 +65,19 @@ boost_factor = limits[4].number_input(
     "Boost factor", min_value=1.0, max_value=10.0, value=2.0, step=0.5, key="boost_factor"
 )
 
+more = st.columns(2)
+max_lines = more[0].number_input(
+    "Most lines (0: no limit)", min_value=0, value=0, step=5, key="max_lines",
+    help="At most this many lines; the smaller ones are dropped and their share redistributed.",
+)  # fmt: skip
+unreachable = more[1].selectbox(
+    "Projects without a channel",
+    UNREACHABLE,
+    key="unreachable",
+    help="redistribute: their share goes to the payable lines; reserve: it is held until they can be paid. "
+    "Either way they are listed for outreach.",
+)
+
 choices = plan.Choices(
     total=int(total),
     currency=currency,
@@ -73,6 +87,8 @@ choices = plan.Choices(
     exclude=frozenset(exclude),
     boost={key: float(boost_factor) for key in boosted},
     per=per,
+    max_lines=int(max_lines) or None,
+    unreachable=unreachable,
 )
 proposal: Proposal | None = None
 try:
@@ -82,7 +98,9 @@ except SocleError as exc:
     st.text(str(exc))
 
 if proposal is not None and not proposal.lines:
-    if keys:
+    if proposal.outreach:
+        st.warning("No eligible project has a funding channel we know of: see the outreach list below.")
+    elif keys:
         st.warning("No eligible project to fund with these inputs: try another method or fewer exclusions.")
     else:
         st.warning("No application imported yet: `socle import` adds the organisation's dependencies.")
@@ -93,9 +111,9 @@ if funded is not None:
     summary = st.columns(3)
     summary[0].metric("Allocated", f"{int(lines['amount'].sum()):,} {funded.currency}")
     summary[1].metric("Lines", len(lines))
-    summary[2].metric("Without a channel", sum(line.channel is None for line in funded.lines))
-    as_of = f"{funded.data_as_of:%Y-%m-%d %H:%M} UTC" if funded.data_as_of else "unknown"
-    st.text(f"Method {funded.method}, data as of {as_of}; the lines sum exactly to the total.")
+    summary[2].metric("Outreach (no channel)", len(funded.outreach))
+    for sentence in exports.summary_sentences(funded):
+        st.text(sentence)
     ui.table(lines, amount=st.column_config.NumberColumn(format="%d"))
     by_line = lines.assign(line=lines["project"].map(data.short_name))
     ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=f"Proposal ({funded.currency})"))
@@ -116,6 +134,10 @@ if funded is not None:
             st.warning("A refresh is running: try saving again in a few minutes.")
         else:
             st.success(f"Saved as proposal #{saved_id}.")
+
+if proposal is not None and proposal.outreach:
+    with st.expander(f"Outreach: no funding channel known ({len(proposal.outreach)})"):
+        ui.table(data.outreach_frame(proposal), amount=st.column_config.NumberColumn(format="%d"))
 
 if proposal is not None and proposal.left_out:
     with st.expander(f"Left out ({len(proposal.left_out)})"):

@@ -29,3 +29,11 @@ if saved.empty:
     st.text("No proposal saved yet.")
 else:
     ui.table(saved, total=st.column_config.NumberColumn(format="%.0f"))
+
+st.subheader("Received across years")
+received = data.received_by_year()
+if received.empty:
+    st.text("No proposal saved yet: each year's last saved proposal is what its projects received.")
+else:
+    st.caption("Per project, its line in the last proposal saved in each year, and the total across years.")
+    ui.table(received)

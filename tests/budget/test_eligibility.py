@@ -57,16 +57,24 @@ def _link(url: str, platform: str | None, source: str = "pypi") -> FundingLink:
     return FundingLink(url, platform, source, "package")
 
 
-def test_channel_preference_funding_json_then_open_collective_then_sponsors() -> None:
+def test_channels_that_invoice_first_then_funding_json_then_the_rest() -> None:
     links = [
+        _link("https://liberapay.com/x", "liberapay"),
         _link("https://github.com/sponsors/a", "github-sponsors"),
         _link("https://opencollective.com/x", "open-collective"),
-        _link("https://liberapay.com/x", "liberapay"),
     ]
-    assert channels.choose(links).platform == "open-collective"  # type: ignore[union-attr]
-    with_plan = [*links, _link("https://x.org/funding.json", None, source="funding-json")]
-    assert channels.choose(with_plan).platform == "funding-json"  # type: ignore[union-attr]
-    assert channels.choose([links[2]]).platform == "liberapay"  # type: ignore[union-attr]
+    chosen = channels.choose(links)
+    assert chosen is not None and chosen.platform == "open-collective" and chosen.invoices
+    assert "[invoices]" in chosen.describe()
+    plan = _link("https://x.org/donate", None, source="funding-json")
+    assert channels.choose([*links[:2], plan]).platform == "github-sponsors"  # type: ignore[union-attr]
+    assert channels.choose([links[0], plan]).platform == "funding-json"  # type: ignore[union-attr]
+    foundation = _link("https://numfocus.org/donate-to-project", "other")
+    assert channels.choose([links[0], plan, foundation]).platform == "foundation"  # type: ignore[union-attr]
+    # a funding.json channel on an invoicing platform counts as that platform
+    oc_in_json = _link("https://opencollective.com/y", "open-collective", source="funding-json")
+    assert channels.choose([oc_in_json]).platform == "open-collective"  # type: ignore[union-attr]
+    assert channels.choose([links[0]]).platform == "liberapay"  # type: ignore[union-attr]
     assert channels.choose([]) is None
 
 

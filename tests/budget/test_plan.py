@@ -98,7 +98,7 @@ def test_xlsx_bytes_are_the_workbook_written_to_a_file(store: Path, tmp_path: Pa
     exports.write_xlsx(proposal, tmp_path / "budget.xlsx")
     from_file = openpyxl.load_workbook(tmp_path / "budget.xlsx")
     from_bytes = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(proposal)))
-    assert from_bytes.sheetnames == from_file.sheetnames == ["Summary", "Lines"]
+    assert from_bytes.sheetnames == from_file.sheetnames == ["Summary", "Lines", "Outreach", "Left out"]
     for sheet in ("Summary", "Lines"):
         assert list(from_bytes[sheet].iter_rows(values_only=True)) == list(
             from_file[sheet].iter_rows(values_only=True)

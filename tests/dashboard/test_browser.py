@@ -82,7 +82,12 @@ def server(fixture_db: Path) -> Iterator[str]:
 
 @pytest.mark.browser
 def test_every_page_in_headless_chromium(server: str) -> None:
-    assert CHROMIUM.exists(), "install Debian's chromium (apt-get install -y chromium); .ci/run does"
+    if not CHROMIUM.exists():
+        # `make test` installs it when it can (scripts/ensure-browser); CI insists on the real browser.
+        message = "install Debian's chromium (apt-get install -y chromium) to run the browser test"
+        if os.environ.get("SOCLE_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -121,7 +126,7 @@ def test_every_page_in_headless_chromium(server: str) -> None:
             with page.expect_download(timeout=30_000) as xlsx_download:
                 page.get_by_role("button", name="Download XLSX").click()
             book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
-            assert book.sheetnames == ["Summary", "Lines"]
+            assert book.sheetnames == ["Summary", "Lines", "Outreach", "Left out"]
             assert sum(int(r[2]) for r in book["Lines"].iter_rows(min_row=2, values_only=True)) == 20000
             assert xlsx_download.value.suggested_filename == "socle-budget.xlsx"
             # A hostile package summary reaches the browser as literal text: no script runs, no link appears.

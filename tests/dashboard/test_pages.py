@@ -165,6 +165,10 @@ def test_history_shows_score_trend_changes_and_proposals(open_page: OpenPage) ->
     assert [(r["proposal_id"], r["method"], r["total"], r["currency"], r["lines"]) for r in saved] == [
         (1, "need", 10000, "EUR", 4)
     ]
+    received = at.dataframe[3].value.set_index("project")
+    year = str(saved[0]["created_at"].year)
+    assert received.loc["https://github.com/fastapi/fastapi", year] == 4000
+    assert received["total"].sum() == 10000
     assert len(charts(at)) == 1
 
 

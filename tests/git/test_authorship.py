@@ -124,3 +124,44 @@ def test_hhi_and_lfx_bands() -> None:
     assert factors.hhi([7]) == 1.0
     assert [factors.lfx_band(k) for k in (1, 2, 3, 5, 8, 10)] == [0, 1, 2, 3, 4, 5]
     assert [factors.lfx_band(k, organisations=True) for k in (1, 2, 3, 4, 6, 8)] == [0, 1, 2, 3, 4, 5]
+
+
+def test_files_with_history_but_no_author_count_as_uncovered() -> None:
+    # f5 and f6 have a history but nobody above the thresholds: the reference counts them (N = 6).
+    authors = {"f1": ["alice"], "f2": ["alice"], "f3": ["bob"], "f4": ["carol"], "f5": [], "f6": []}
+    tf = authorship.truck_factor(authors)
+    # 4/6 covered; remove alice -> 2/6 < 50%: stop. TF = 1 (over the 4 authored files alone it is 2)
+    assert (tf.value, tf.files_counted, tf.files_without_author) == (1, 6, 2)
+    assert authorship.truck_factor({f: a for f, a in authors.items() if a}).value == 2
+    # how a file has no author: six developers changed it once each, nobody created it in the history
+    history = FileHistory(changes={"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1})  # type: ignore[arg-type]
+    assert authorship.file_authors(history) == []  # 3.293 + 0.164 - 0.321 ln 6 = 2.88 < 3.293
+
+
+def test_all_names_history_adds_every_former_path_even_after_the_rename() -> None:
+    # alice creates a.py; bob renames it to b.py; carol re-creates a.py as a shim and edits it twice
+    totals = [
+        ("a.py", "alice", True, 0),
+        ("b.py", "bob", False, 1),  # the rename is a change of b.py
+        ("a.py", "carol", True, 2),
+        ("c.py", "dan", True, 0),
+    ]
+    histories = authorship.histories_all_names(totals, [("a.py", "b.py"), ("b.py", "c.py")])
+    assert histories["b.py"].creators == {"alice", "carol"}
+    assert histories["b.py"].changes == {"bob": 1, "carol": 2}
+    assert histories["a.py"].creators == {"alice", "carol"}  # a path keeps its own history
+    assert histories["c.py"].creators == {"alice", "carol", "dan"}  # transitively
+    # the at-rename replay moves alice's history at the rename; carol's shim stays with a.py
+    moved = authorship.file_histories(
+        authorship.replay_order(
+            [
+                ("alice", [Change("A", "a.py")]),
+                ("bob", [Change("R", "b.py", "a.py")]),
+                ("carol", [Change("A", "a.py")]),
+                ("carol", [Change("M", "a.py")]),
+                ("carol", [Change("M", "a.py")]),
+            ]
+        )
+    )
+    assert moved["b.py"].creators == {"alice"} and moved["b.py"].changes == {"bob": 1}
+    assert moved["a.py"].creators == {"carol"} and moved["a.py"].changes == {"carol": 2}

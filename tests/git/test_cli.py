@@ -65,3 +65,14 @@ def test_mine_reports_a_skipped_repository(
     )
     assert result.exit_code == 1  # partial: one repository was skipped
     assert "skipped  https://github.com/acme/absent" in result.output
+
+
+def test_mine_takes_the_study_parameters(db_path: Path, project: Project) -> None:
+    from collectors.store import read_connection
+
+    assert main(["add-repo", URL, "--db", str(db_path)]) == 0
+    argv = ["mine", "--mirror-dir", str(project.mirror), "--offline", "--db", str(db_path)]
+    assert main([*argv, "--rename-history", "all-names", "--rename-limit", "1000", "--no-mailmap"]) == 0
+    with read_connection(db_path) as conn:
+        assert conn.execute("SELECT mined_with FROM repositories").fetchall() == [("rename-limit=1000",)]
+    assert main([*argv, "--rename-history", "sideways"]) == 2

@@ -84,6 +84,31 @@ def test_funding_json_channels() -> None:
         ("data/cities.csv", "data"),
         ("api_pb2.py", "generated"),
         ("benchmarks/run.py", "build"),
+        # folder rules ignore case
+        ("Documentation/git-log.txt", "docs"),
+        ("Documentation/technical/api.c", "docs"),
+        ("Docs/Guide/intro.py", "docs"),
+        ("Examples/Hello/main.c", "examples"),
+        ("Vendor/zlib/inflate.c", "vendor"),
+        ("ThirdParty/Lua/lapi.c", "vendor"),
+        ("src/ThirdParty/x.cpp", "vendor"),
+        ("Build/out.c", "build"),
+        # test data: data folders, expected-output extensions, extension-less files in test sub-folders
+        ("t/t0000-basic.sh", None),
+        ("t/helper/test-tool.c", None),
+        ("t/lib-git-daemon.sh", None),
+        ("tests/unit/test_parser.py", None),
+        ("spec/models/user_spec.rb", None),
+        ("t/t4013/diff.log_-p_--first-parent_master", "test-data"),
+        ("t/t4013/diff.diff-tree_--root_initial", "test-data"),
+        ("t/t3900/ISO8859-1.txt", "docs"),
+        ("t/t5515/fetch.br-branches-default", "test-data"),
+        ("tests/parser/cases/nested.expected", "test-data"),
+        ("test/regress/out.stdout", "test-data"),
+        ("Tests/Fixtures/sample.c", "data"),  # the data category comes first
+        ("spec/data/input.rb", "test-data"),
+        ("src/__tests__/__snapshots__/app.test.js.snap", "test-data"),
+        ("tests/golden/render.py", "test-data"),
     ],
 )
 def test_file_filter_categories(path: str, category: str | None) -> None:

@@ -21,7 +21,8 @@ def test_email_and_name_merge_transitively_case_and_accent_insensitive() -> None
     b = Identity("jose garcia", "JGARCIA@home.example")
     c = Identity("J. García", "jgarcia@home.example")
     other = Identity("Maria", "maria@work.example")
-    people = merge_identities([a, b, c, other], RULES)
+    # b and c share an address under two names: each made more than one commit under it
+    people = merge_identities([a, b, c, other], RULES, commit_counts={a: 1, b: 3, c: 2, other: 1})
     assert people[a] == people[b] == people[c]
     assert people[other] != people[a]
 
@@ -75,3 +76,56 @@ def test_co_author_trailers() -> None:
 
 def test_fold_name() -> None:
     assert fold_name("  Ångström   ÉLAN ") == "angstrom elan"
+
+
+def test_generic_names_and_addresses_never_merge_people() -> None:
+    root_a = Identity("root", "root@build1.acme.example")
+    root_b = Identity("Root", "root@build2.other.example")
+    unknown_a = Identity("unknown", "ann@acme.example")
+    ann = Identity("Ann", "ann@acme.example")
+    none_a = Identity("Bo", "bo@(none)")
+    none_b = Identity("Cy", "bo@(none)")
+    empty_a = Identity("", "")
+    empty_b = Identity("", "")
+    local_a = Identity("Di", "di@localhost.localdomain")
+    local_b = Identity("Ed", "di@localhost.localdomain")
+    counts = dict.fromkeys([root_a, root_b, unknown_a, ann, none_a, none_b, local_a, local_b], 5)
+    people = merge_identities(
+        [root_a, root_b, unknown_a, ann, none_a, none_b, empty_a, empty_b, local_a, local_b],
+        RULES,
+        commit_counts=counts,
+    )
+    assert people[root_a] != people[root_b]  # same generic name, generic local part
+    assert people[none_a] != people[none_b]  # same "(none)" address
+    assert people[local_a] != people[local_b]  # same machine address
+    assert people[unknown_a] == people[ann]  # a generic name still joins through a real address
+    assert len({people[i].key for i in (root_a, root_b, none_a, none_b, local_a, local_b, ann)}) == 7
+    assert people[root_a].org is None and people[none_a].org is None
+
+
+def test_one_commit_under_another_persons_address_does_not_merge_them() -> None:
+    alice = Identity("Alice", "alice@acme.example")
+    bob = Identity("Bob", "bob@acme.example")
+    bob_as_alice = Identity("Bob", "alice@acme.example")  # one commit made on Alice's machine
+    counts = {alice: 40, bob: 30, bob_as_alice: 1}
+    people = merge_identities([alice, bob, bob_as_alice], RULES, commit_counts=counts)
+    assert people[alice] != people[bob]
+    assert people[bob_as_alice] == people[bob]  # the commit stays Bob's, by his name
+    # two commits under the shared address are evidence enough: the names are one person
+    people = merge_identities([alice, bob, bob_as_alice], RULES, commit_counts={**counts, bob_as_alice: 2})
+    assert people[alice] == people[bob] == people[bob_as_alice]
+
+
+def test_an_address_used_under_one_name_always_joins() -> None:
+    old = Identity("Ann Lee", "ann@old.example")
+    new = Identity("Ann Lee", "ann@new.example")
+    once = Identity("ann lee", "ann@old.example")  # the same folded name: not a shared address
+    people = merge_identities([old, new, once], RULES, commit_counts={old: 1, new: 1, once: 1})
+    assert people[old] == people[new] == people[once]
+
+
+def test_a_generic_name_does_not_make_an_address_shared() -> None:
+    ann = Identity("Ann", "ann@acme.example")
+    unknown = Identity("unknown", "ann@acme.example")  # a commit from a machine without user.name
+    people = merge_identities([ann, unknown], RULES, commit_counts={ann: 1, unknown: 1})
+    assert people[ann] == people[unknown]

@@ -8,7 +8,8 @@ import pygit2
 import pytest
 
 from collectors.errors import InputError
-from collectors.git import mining
+from collectors.git import git_engine, mining
+from collectors.git.records import HistoryColumns
 from tests.git.builder import RepoBuilder, body
 from tests.git.conftest import Project
 
@@ -17,7 +18,9 @@ def _both(
     path: Path, head: str, stop: str | None = None
 ) -> tuple[list[mining.CommitRecord], list[mining.CommitRecord]]:
     repo = mining.open_repository(path)
-    by_git = sorted(mining.mine_git_log(Path(repo.path), head, stop), key=lambda r: r.sha)
+    by_git = sorted(
+        git_engine.mine_git(Path(repo.path), head, stop, "git", mining.RENAME_LIMIT), key=lambda r: r.sha
+    )
     by_pygit2 = sorted(mining.mine_pygit2(repo, head, stop), key=lambda r: r.sha)
     return by_git, by_pygit2
 
@@ -57,11 +60,37 @@ def test_engines_agree_incrementally(project: Project) -> None:
     assert {r.sha for r in by_git} == {project.shas[k] for k in ("c4", "c5", "c6", "c7")}
 
 
-def test_mine_picks_an_engine(project: Project) -> None:
+def test_mine_picks_an_engine_and_both_give_the_same_columns(project: Project) -> None:
     repo = mining.open_repository(project.mirror / "acme+tool")
-    engine, records = mining.mine(repo, project.shas["c7"], engine="pygit2")
+    engine, by_pygit2 = mining.mine(repo, project.shas["c7"], engine="pygit2")
     assert engine == "pygit2"
-    assert len(list(records)) == 7
+    assert len(by_pygit2) == 7
+    engine, by_git = mining.mine(repo, project.shas["c7"], engine="git")
+    assert engine == "git"
+    assert by_git.rows() == by_pygit2.rows()
+    commits, files = by_git.rows()
+    assert len(commits) == 7 and len(files) == 8
+    assert sum(1 for f in files if f[1] == "R") == 1
+
+
+def test_columns_and_records_agree_with_renames_merges_and_unicode(tmp_path: Path) -> None:
+    b = RepoBuilder(tmp_path / "r")
+    b.commit("Ann", "ann@example.org", {"a.py": body(30, "a"), "naïve/été.py": body(5, "u")})
+    base = b.commit("Bo", "bo@example.org", renames={"a.py": "lib/a.py"})
+    side = b.commit("Cy", "cy@example.org", {"side.py": body(5, "s")}, parents=[base], ref=None)
+    main = b.commit("Ann", "ann@example.org", {"naïve/été.py": None})
+    b.commit("Ann", "ann@example.org", parents=[main, side], message="Merge side")
+    b.commit("Di", "di@example.org", {}, message="Empty\n\nCo-authored-by: Eve <eve@example.org>")
+    path = tmp_path / "r" / ".git"
+    head = str(b.repo.head.target)
+    # batches of one commit over three diff-tree processes: consecutive commits go to different processes
+    columns = git_engine.mine_git_columns(path, head, None, "git", 0, workers=3, batch=1)
+    records = HistoryColumns()
+    for record in mining.mine_pygit2(mining.open_repository(path), head):
+        records.add(record)
+    assert columns.rows() == records.rows()
+    assert len(columns) == 5  # the merge is left out; the empty commit is kept
+    assert columns.co_authors[columns.sha.index(head)] == ["Eve <eve@example.org>"]
 
 
 def test_at_revision_by_sha_and_by_date(project: Project) -> None:
@@ -88,3 +117,59 @@ def test_tree_paths_and_blobs(project: Project) -> None:
     ]
     assert mining.read_blob(head, "docs/index.md") == b"# Tool\n"
     assert mining.read_blob(head, "missing") is None
+
+
+def test_at_date_follows_the_default_branchs_first_parent_chain(tmp_path: Path) -> None:
+    """A side-branch commit dated before the snapshot but merged after it was never on the default branch
+    at that date: --at must pick the default branch's last commit then, not the side commit."""
+    day = 86_400
+    b = RepoBuilder(tmp_path / "r")
+    start = 1_420_070_400  # 2015-01-01 00:00 UTC
+    base = b.commit("Ann", "ann@example.org", {"a.py": body(5, "a")}, at=start)
+    main_1 = b.commit("Ann", "ann@example.org", {"a.py": body(6, "a")}, at=start + 10 * day)  # 2015-01-11
+    side = b.commit(
+        "Bo", "bo@example.org", {"b.py": body(5, "b")}, parents=[base], ref=None, at=start + 20 * day
+    )
+    main_2 = b.commit("Ann", "ann@example.org", {"a.py": body(7, "a")}, at=start + 40 * day)  # 2015-02-10
+    merge = b.commit("Ann", "ann@example.org", parents=[main_2, side], message="Merge", at=start + 41 * day)
+    repo = mining.open_repository(tmp_path / "r" / ".git")
+    # 2015-01-25: the side commit (2015-01-21) is the newest of any branch, but main then was main_1
+    chosen = mining.resolve_revision(repo, "2015-01-25")
+    assert str(chosen.id) == main_1 != side
+    assert (
+        mining.describe_revision(chosen, "2015-01-25")
+        == f"at 2015-01-25: {main_1[:12]} (committed 2015-01-11)"
+    )
+    assert str(mining.resolve_revision(repo, "2015-02-10").id) == main_2
+    assert str(mining.resolve_revision(repo, "2015-02-11").id) == merge
+    assert str(mining.resolve_revision(repo, "2015-01-01").id) == base
+    with pytest.raises(InputError, match="default branch"):
+        mining.resolve_revision(repo, "2014-12-31")
+
+
+def test_few_and_many_new_commits_are_stored_alike(
+    tmp_path: Path, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A few new commits are inserted from Python lists, many through Arrow: the same rows either way."""
+    from collectors.store import git as store
+    from collectors.store import write_session
+
+    repo = mining.open_repository(project.mirror / "acme+tool")
+    _, columns = mining.mine(repo, project.shas["c7"], engine="git")
+    stored = []
+    for threshold in (1_000_000, 0):
+        monkeypatch.setattr(store, "ARROW_MIN_ROWS", threshold)
+        db = tmp_path / f"{threshold}.duckdb"
+        with write_session(db, "test") as session:
+            assert store.write_history(session.conn, "u", 1, columns) == 7
+            stored.append(
+                (
+                    session.conn.execute("SELECT * EXCLUDE (run_id) FROM commits ORDER BY sha").fetchall(),
+                    session.conn.execute(
+                        "SELECT * EXCLUDE (run_id) FROM commit_files ORDER BY ALL"
+                    ).fetchall(),
+                )
+            )
+    assert stored[0] == stored[1]
+    assert len(stored[0][0]) == 7 and len(stored[0][1]) == 8
+    assert str(stored[0][0][0][4].year) == "2020"

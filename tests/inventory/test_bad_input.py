@@ -124,7 +124,12 @@ def test_unknown_refs_duplicates_and_bad_purls_are_documented_skips(
     with read_connection(db_path) as conn:
         packages = conn.execute("SELECT purl, is_direct, depth FROM app_packages ORDER BY purl").fetchall()
         events = conn.execute("SELECT severity, message FROM run_events ORDER BY message").fetchall()
-    assert packages == [("pkg:pypi/a", True, 1), ("pkg:pypi/b", True, 1)]
+    assert packages == [
+        ("pkg:generic/bad", False, None),  # a purl that does not parse: kept as a node, nothing reaches it
+        ("pkg:generic/nopurl", False, None),  # no purl: kept as a node
+        ("pkg:pypi/a", True, 1),
+        ("pkg:pypi/b", True, 1),
+    ]
     assert {severity for severity, _ in events} == {"skipped"}
     assert [message.split(":")[0] for _, message in events] == [
         "components[1]",  # duplicate bom-ref

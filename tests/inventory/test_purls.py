@@ -89,3 +89,77 @@ def test_canonical_string_is_what_packageurl_prints(ecosystem: str, name: str, n
 )
 def test_fast_path_agrees_with_the_general_parser(text: str) -> None:
     assert parse_purl(text) == _parse_general(text)
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "namespace", "distro", "expected"),
+    [
+        # https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst, type by type
+        (
+            "maven",
+            "org.apache.commons:commons-lang3",
+            None,
+            None,
+            "pkg:maven/org.apache.commons/commons-lang3",
+        ),
+        ("maven", "Commons-Lang3", "Org.Apache", None, "pkg:maven/Org.Apache/Commons-Lang3"),  # case kept
+        ("golang", "github.com/spf13/cobra", None, None, "pkg:golang/github.com/spf13/cobra"),
+        (
+            "golang",
+            "github.com/cpuguy83/go-md2man/v2",
+            None,
+            None,
+            "pkg:golang/github.com/cpuguy83/go-md2man/v2",
+        ),
+        (
+            "golang",
+            "github.com/Azure/azure-sdk-for-go",
+            None,
+            None,
+            "pkg:golang/github.com/Azure/azure-sdk-for-go",
+        ),
+        ("cargo", "Inflector", None, None, "pkg:cargo/Inflector"),
+        ("composer", "Monolog/Monolog", None, None, "pkg:composer/monolog/monolog"),
+        ("nuget", "Newtonsoft.Json", None, None, "pkg:nuget/newtonsoft.json"),
+        ("gem", "ActiveRecord", None, None, "pkg:gem/ActiveRecord"),
+        ("deb", "LibSSL3", "Debian", "debian-12.5", "pkg:deb/debian/libssl3?distro=debian-12"),
+        ("deb", "curl", "ubuntu", "ubuntu-22.04", "pkg:deb/ubuntu/curl?distro=ubuntu-22.04"),
+        ("rpm", "NetworkManager", "Fedora", "fedora-40", "pkg:rpm/fedora/NetworkManager?distro=fedora-40"),
+        ("apk", "BusyBox", "Alpine", "alpine-3.20.3", "pkg:apk/alpine/busybox?distro=alpine-3.20"),
+        ("deb", "curl", "debian", None, "pkg:deb/debian/curl"),  # no distro known: none invented
+        ("npm", "lodash", None, "debian-12", "pkg:npm/lodash"),  # distro only for OS packages
+    ],
+)
+def test_each_type_is_normalised_as_the_purl_types_say(
+    ecosystem: str, name: str, namespace: str | None, distro: str | None, expected: str
+) -> None:
+    assert purl_for(ecosystem, name, namespace, distro=distro) == expected
+    assert canonical_purl(expected) == expected  # stable: a canonical purl parses to itself
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "version"),
+    [
+        (
+            "pkg:deb/debian/libc6@2.36-9+deb12u8?arch=amd64&distro=debian-12",
+            "pkg:deb/debian/libc6?distro=debian-12",
+            "2.36-9+deb12u8",
+        ),
+        (
+            "pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=3.20.3",
+            "pkg:apk/alpine/musl?distro=alpine-3.20",  # trivy: a bare version
+            "1.2.5-r0",
+        ),
+        (
+            "pkg:rpm/redhat/openssl@3.0.7-27.el9?arch=x86_64&distro=rhel-9.4",
+            "pkg:rpm/redhat/openssl?distro=rhel-9.4",
+            "3.0.7-27.el9",
+        ),
+        ("pkg:composer/Laravel/Framework@v11.0.0", "pkg:composer/laravel/framework", "v11.0.0"),
+        ("pkg:nuget/Serilog@4.0.0", "pkg:nuget/serilog", "4.0.0"),
+        ("pkg:golang/github.com/spf13/cobra@v1.8.1", "pkg:golang/github.com/spf13/cobra", "v1.8.1"),
+    ],
+)
+def test_os_packages_keep_their_distribution(text: str, expected: str, version: str) -> None:
+    parsed = parse_purl(text)
+    assert (parsed.package.purl, parsed.version) == (expected, version)

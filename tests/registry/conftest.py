@@ -120,6 +120,13 @@ def doc(obj: object) -> bytes:
     return json.dumps(obj).encode()
 
 
+def pypi_answer_for(name: str) -> bytes:
+    """The recorded attrs answer, renamed: a well-formed PyPI document for any package name."""
+    doc = json.loads((FIXTURES / "pypi" / "attrs.json").read_bytes())
+    doc["info"]["name"] = name
+    return json.dumps(doc).encode()
+
+
 #: The path prefix of each registry's default base URL (the fixtures are stored without it).
 _PREFIXES = {"maven": "/maven2", "deb": "/debian"}
 

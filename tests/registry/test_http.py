@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import zlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -200,3 +203,80 @@ def test_cache_storage_passes_oversized_bodies_through_without_storing(tmp_path:
 
 async def _one(data: bytes) -> object:
     yield data
+
+
+async def _chunks(blocks: list[bytes], pause: float = 0.0) -> AsyncIterator[bytes]:
+    for block in blocks:
+        if pause:
+            await asyncio.sleep(pause)
+        yield block
+
+
+def _gzip_bomb(expanded: int) -> list[bytes]:
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1024 * 1024)
+    return [squeeze.compress(zeros) for _ in range(expanded // len(zeros))] + [squeeze.flush()]
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["network", "through-the-cache"])
+def test_a_gzip_bomb_stops_at_the_limit_on_every_path(tmp_path: Path, cached: bool) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Encoding": "gzip", "Cache-Control": "max-age=600"}
+        return httpx.Response(200, headers=headers, content=_chunks(_gzip_bomb(64 * 1024 * 1024)))
+
+    with pytest.raises(TerminalError, match="exceeds the 1048576-byte limit once decompressed"):
+        fetch(handler, cache_dir=tmp_path if cached else None, max_body_bytes=1024 * 1024)
+
+
+def test_gzip_answers_are_decoded_on_every_path(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Encoding": "gzip", "Cache-Control": "max-age=600"}
+        return httpx.Response(200, headers=headers, content=_chunks([gzip.compress(b'{"ok": 1}')]))
+
+    first, second = fetch(handler, cache_dir=tmp_path, times=2)
+    assert (first.body, first.from_cache) == (b'{"ok": 1}', False)
+    assert (second.body, second.from_cache) == (b'{"ok": 1}', True)
+
+
+def test_an_answer_dripping_past_the_request_bound_is_abandoned() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=_chunks([b"{"] + [b" "] * 1000 + [b"}"], pause=0.01))
+
+    with pytest.raises(TransientError, match=r"took longer than 0\.2 s; abandoned"):
+        fetch(handler, request_seconds=0.2)
+
+
+def test_a_redirect_to_another_host_is_refused_unless_configured() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "files.example.org":
+            return httpx.Response(200, json={"moved": True})
+        return httpx.Response(302, headers={"Location": "https://files.example.org/attrs.json"})
+
+    with pytest.raises(TerminalError, match=r"redirected to another host \(https://files\.example\.org"):
+        fetch(handler)
+    (answer,) = fetch(handler, redirect_hosts=frozenset({"files.example.org"}))
+    assert answer.body == b'{"moved":true}'
+
+
+def test_a_reset_connection_is_described_in_words_after_the_attempts_made() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("")
+
+    with pytest.raises(TransientError) as caught:
+        fetch(handler)
+    assert (
+        str(caught.value)
+        == f"{URL}: the connection was reset or closed while reading the answer after 4 attempts"
+    )
+
+
+def test_retry_after_beyond_the_deadline_is_one_attempt() -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(429, headers={"Retry-After": "3600"})
+
+    with pytest.raises(TransientError, match=r"HTTP 429 after 1 attempt$"):
+        fetch(handler)
+    assert calls == [1]

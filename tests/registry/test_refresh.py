@@ -18,7 +18,7 @@ from analysis.queries.registry import registry_coverage
 from bench.fake_registry import FakeRegistry, Route, serve
 from collectors.store import read_connection, write_session
 from collectors.store.registry import document
-from tests.registry.conftest import make_store, recorded_transport
+from tests.registry.conftest import make_store, pypi_answer_for, recorded_transport
 
 NOW = datetime(2026, 11, 22, 12, 0)
 APPS = {
@@ -188,7 +188,8 @@ def test_second_refresh_while_one_runs_exits_1_at_once_and_a_killed_one_changes_
     db_path: Path,
 ) -> None:
     attrs = (Path(__file__).parent.parent / "fixtures/registry/pypi/attrs.json").read_bytes()
-    routes = {"/pypi/attrs/json": Route(attrs), "/pypi/slow/json": Route(attrs, hold=60)}
+    slow = pypi_answer_for("slow")
+    routes = {"/pypi/attrs/json": Route(attrs), "/pypi/slow/json": Route(slow, hold=60)}
     with serve(FakeRegistry(routes=routes)) as fake:
         make_store(db_path, {"app": [("pypi", "attrs", "", True), ("pypi", "slow", "", True)]})
         before = db_path.read_bytes()
@@ -211,7 +212,7 @@ def test_second_refresh_while_one_runs_exits_1_at_once_and_a_killed_one_changes_
                     stream.close()
         assert db_path.read_bytes() == before  # the killed refresh published nothing
         assert list(db_path.parent.glob(".*.tmp"))  # it left its private copy behind
-        fake.routes["/pypi/slow/json"] = Route(attrs)
+        fake.routes["/pypi/slow/json"] = Route(slow)
         third = _socle(db_path, env)
         out, _ = third.communicate(timeout=120)
         assert third.returncode == 0, out
@@ -225,9 +226,8 @@ def test_second_refresh_while_one_runs_exits_1_at_once_and_a_killed_one_changes_
 
 
 def test_concurrency_is_bounded_per_host_and_everything_is_collected(db_path: Path) -> None:
-    attrs = (Path(__file__).parent.parent / "fixtures/registry/pypi/attrs.json").read_bytes()
     names = [f"pkg{i}" for i in range(60)]
-    fake = FakeRegistry(routes={f"/pypi/{n}/json": Route(attrs) for n in names}, latency=0.02)
+    fake = FakeRegistry(routes={f"/pypi/{n}/json": Route(pypi_answer_for(n)) for n in names}, latency=0.02)
     with serve(fake):
         make_store(db_path, {"app": [("pypi", n, "", True) for n in names]})
         options = RefreshOptions(
@@ -244,15 +244,14 @@ def test_concurrency_is_bounded_per_host_and_everything_is_collected(db_path: Pa
 
 
 def test_429_and_500_from_a_real_socket_are_retried(db_path: Path) -> None:
-    attrs = (Path(__file__).parent.parent / "fixtures/registry/pypi/attrs.json").read_bytes()
-
-    def flaky(status: int, headers: dict[str, str]) -> Route:
-        return Route(dynamic=lambda n: Route(b"busy", status, headers) if n == 1 else Route(attrs))
+    def flaky(name: str, status: int, headers: dict[str, str]) -> Route:
+        answer = pypi_answer_for(name)
+        return Route(dynamic=lambda n: Route(b"busy", status, headers) if n == 1 else Route(answer))
 
     fake = FakeRegistry(
         routes={
-            "/pypi/a/json": flaky(429, {"Retry-After": "0"}),
-            "/pypi/b/json": flaky(500, {}),
+            "/pypi/a/json": flaky("a", 429, {"Retry-After": "0"}),
+            "/pypi/b/json": flaky("b", 500, {}),
             "/pypi/c/json": Route(b"down", 503),
         }
     )
