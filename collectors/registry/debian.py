@@ -63,6 +63,10 @@ _SOURCE_FIELDS = (
 _BINARY_FIELDS = ("Package", "Source", "Version", "Description")
 
 
+class _IndexMissing(TerminalError):
+    """The mirror has no index for a release (404): its packages are skipped, not failed."""
+
+
 @dataclass(frozen=True)
 class SourcePackage:
     name: str
@@ -179,6 +183,8 @@ class DebianCollector:
         bodies = []
         for url in self.index_urls(release):
             answer = await fetcher.get(url, accept="*/*")
+            if answer.status == 404:
+                raise _IndexMissing(f"no {release} index on {self.base_url} (404)")
             if answer.status != 200:
                 raise TerminalError(f"{url}: HTTP {answer.status}")
             bodies.append(answer.body)
@@ -220,6 +226,8 @@ class DebianCollector:
                 src_name, summary = index.binaries.get(binary, (binary, ""))
                 if src_name in index.sources:
                     found.append((release, index.sources[src_name], summary))
+        except _IndexMissing as exc:
+            return Skipped(ref.purl, str(exc))  # like a package a registry answers 404 for
         except SocleError as exc:
             return failed(ref, exc)
         if not found:
