@@ -115,8 +115,14 @@ def _registry_step(ecosystem: str) -> Callable[[WriteSession, RefreshOptions], N
     return run
 
 
+#: Ecosystems with a registry collector, in refresh order (Debian last: its indices are the largest answers).
+REGISTRY_ECOSYSTEMS = ("pypi", "npm", "maven", "golang", "cargo", "deb")
+#: Those whose applications may list only direct dependencies (container SBOMs list every Debian package).
+COMPLETED_ECOSYSTEMS = ("pypi", "npm", "maven", "golang", "cargo")
+
+
 def _completion(session: WriteSession, options: RefreshOptions) -> None:
-    for ecosystem in ("pypi", "npm"):
+    for ecosystem in COMPLETED_ECOSYSTEMS:
         if options.only is not None and ecosystem not in options.only and "completion" not in options.only:
             continue
         factory = functools.partial(open_fetcher, http_settings(options), transport=options.http_transport)
@@ -135,8 +141,7 @@ def _git(session: WriteSession, options: RefreshOptions) -> None:
 
 
 STEPS: list[Step] = [
-    Step("pypi", _registry_step("pypi")),
-    Step("npm", _registry_step("npm")),
+    *(Step(ecosystem, _registry_step(ecosystem)) for ecosystem in REGISTRY_ECOSYSTEMS),
     Step("completion", _completion),
     Step("git", _git),
     # Scores: maintainers first (exit options quote truck factors), then standards, then what combines them.
@@ -153,8 +158,7 @@ SCORE_STEPS = frozenset({"maintainers", "standards", "signals", "criticality", "
 #: ``--only pypi`` also runs completion for PyPI applications: it needs the same registry; ``--only git``
 #: also scores what it mined; ``--only scores`` recomputes every score from the store without the network.
 _IMPLIED = {
-    "pypi": {"completion"},
-    "npm": {"completion"},
+    **{ecosystem: {"completion"} for ecosystem in COMPLETED_ECOSYSTEMS},
     "git": {"maintainers"},
     "scores": set(SCORE_STEPS),
 }

@@ -48,6 +48,8 @@ class Maintainer:
     login: str | None
     email: str | None
     role: str | None
+    #: The organisation the registry names for this person (Maven ``<organization>``); None: not stated.
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ class PackageMetadata:
     deprecated: str | None = None
     first_release_at: datetime | None = None
     last_release_at: datetime | None = None
-    releases_last_12m: int = 0
+    #: None: the registry does not date enough releases to count them (Debian, most Maven versions).
+    releases_last_12m: int | None = 0
     keywords: tuple[str, ...] = ()
     classifiers: tuple[str, ...] = ()
     project_urls: tuple[tuple[str, str], ...] = ()  # (normalised label, url)
@@ -165,8 +168,12 @@ class Collector(Protocol):
 
 #: ecosystem (purl type) -> "module:Class". Imported on use: no work at import time.
 COLLECTORS: dict[str, str] = {
-    "pypi": "collectors.pypi:PypiCollector",
-    "npm": "collectors.npm:NpmCollector",
+    "pypi": "collectors.registry.pypi:PypiCollector",
+    "npm": "collectors.registry.npm:NpmCollector",
+    "maven": "collectors.registry.maven:MavenCollector",
+    "golang": "collectors.registry.golang:GoCollector",
+    "cargo": "collectors.registry.cargo:CargoCollector",
+    "deb": "collectors.registry.debian:DebianCollector",
 }
 
 

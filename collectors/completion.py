@@ -133,7 +133,11 @@ def _name_of(purl: str) -> str:
 def _wanted(kind: str, marker: str | None, ecosystem: str, env: dict[str, str]) -> bool:
     if ecosystem == "pypi":
         return kind == "runtime" and marker_holds(marker, env)
-    return kind in ("runtime", "optional", "peer")
+    if ecosystem == "npm":
+        return kind in ("runtime", "optional", "peer")
+    # Maven's optional and provided dependencies are not transitive; Cargo's optional ones need a feature
+    # turned on; Go's requires are all "runtime".
+    return kind == "runtime"
 
 
 async def _complete_app(

@@ -32,9 +32,20 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[found.group(2)]: float(found.group(1))})
 
 
+#: ecosystem -> the variable naming its registry's base URL (a Nexus/Artifactory mirror or a test registry).
+REGISTRY_URL_VARIABLES = {
+    "pypi": "SOCLE_PYPI_URL",
+    "npm": "SOCLE_NPM_URL",
+    "maven": "SOCLE_MAVEN_URL",
+    "golang": "SOCLE_GOPROXY_URL",
+    "cargo": "SOCLE_CRATES_INDEX_URL",
+    "deb": "SOCLE_DEBIAN_URL",
+}
+
+
 def _registry_mirrors() -> dict[str, str]:
-    """Registry base URLs from ``$SOCLE_PYPI_URL`` / ``$SOCLE_NPM_URL`` (a mirror or a test registry)."""
-    urls = {"pypi": os.environ.get("SOCLE_PYPI_URL", ""), "npm": os.environ.get("SOCLE_NPM_URL", "")}
+    """Registry base URLs from ``$SOCLE_PYPI_URL``, ``$SOCLE_MAVEN_URL``, ... (unset: the public registry)."""
+    urls = {ecosystem: os.environ.get(variable, "") for ecosystem, variable in REGISTRY_URL_VARIABLES.items()}
     return {ecosystem: url for ecosystem, url in urls.items() if url}
 
 
@@ -137,7 +148,7 @@ def refresh(
 ) -> None:
     """Collect registry metadata and git history for every package of every application, then score.
 
-    Steps, in order: pypi, npm, completion (transitive dependencies of applications that list only direct
+    Steps, in order: pypi, npm, maven, golang, cargo, deb, completion (transitive dependencies of applications that list only direct
     ones), git (clone or fetch, mine incrementally), maintainers, standards, criticality, risk. --only picks
     steps (`scores` = every scoring step, from the store, without the network). Incremental: packages
     collected within --max-age are skipped, the rest are fetched through an HTTP cache beside the store. Exit code 0 when everything was collected, 1 when some packages failed (or

@@ -30,7 +30,13 @@ CONTROL_LEVELS = ("ultimate", "parent", "steward")
 DEFAULT_CONTROL_LEVEL = "ultimate"
 
 #: Interfaces every application of an ecosystem depends on: its language runtime.
-RUNTIME_INTERFACES = {"pypi": "python-language", "npm": "ecmascript"}
+RUNTIME_INTERFACES = {
+    "pypi": "python-language",
+    "npm": "ecmascript",
+    "maven": "java-language",
+    "golang": "go-language",
+    "cargo": "rust-language",
+}
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def failed(ref: PackageRef, exc: SocleError) -> Failed:
 
 
 async def fetch_document(
-    fetcher: Fetcher, url: str, ref: PackageRef, registry: str
+    fetcher: Fetcher, url: str, ref: PackageRef, registry: str, *, parse_json: bool = True
 ) -> Fetched | Skipped | Failed | Unchanged:
     try:
         answer = await fetcher.get(url)
@@ -69,7 +69,8 @@ async def fetch_document(
         signature = answer_signature(answer.body, ref.versions)
         if signature == ref.previous_signature:
             return Unchanged(ref.purl)
-        return Fetched(url, answer.body, signature, load_json(answer.body, ref.purl))
+        # Registries answering XML, text or archives (Maven, the Go proxy, crates.io, Debian) parse their own.
+        return Fetched(url, answer.body, signature, load_json(answer.body, ref.purl) if parse_json else {})
     except SocleError as exc:
         return failed(ref, exc)
 

@@ -8,12 +8,13 @@ the package gets an error on the run and keeps its earlier good record.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from packageurl import PackageURL
 from packaging.utils import canonicalize_name
 
+from collectors.base import Release
 from collectors.errors import InputError
 
 #: Longest text we keep for descriptions and readmes (standards detection reads them); longer is refused.
@@ -100,3 +101,13 @@ def purl_for(ecosystem: str, name: str) -> str:
     if name.startswith("@") and "/" in name:
         namespace, _, name = name.partition("/")
     return str(PackageURL(type=ecosystem, namespace=namespace, name=name).to_string())
+
+
+def release_stats(
+    releases: tuple[Release, ...], now: datetime
+) -> tuple[datetime | None, datetime | None, int]:
+    dates = [r.released_at for r in releases if r.released_at is not None]
+    if not dates:
+        return None, None, 0
+    year_ago = now - timedelta(days=365)
+    return min(dates), max(dates), sum(1 for d in dates if d >= year_ago)

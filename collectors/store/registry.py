@@ -150,6 +150,7 @@ def write_collected(
                 "login": m.login,
                 "email": m.email,
                 "role": m.role,
+                "organisation": m.organisation,
                 "source": ecosystem,
                 "run_id": run_id,
             }
@@ -345,6 +346,17 @@ def stored_dependencies(
     return [(str(a), b, str(c), d) for a, b, c, d in rows]
 
 
+def _split_name(ecosystem: str, name: str) -> tuple[str | None, str]:
+    """A registry name as the purl's (namespace, name): ``@scope/pkg``, ``group/artifact``, ``host/path/mod``."""
+    if ecosystem == "npm" and name.startswith("@"):
+        scope, _, bare = name.partition("/")
+        return scope, bare
+    if ecosystem in ("maven", "golang", "deb") and "/" in name:
+        namespace, _, bare = name.rpartition("/")
+        return namespace, bare
+    return None, name
+
+
 def write_completion(
     session: WriteSession,
     app: str,
@@ -370,14 +382,8 @@ def write_completion(
                 {
                     "purl": list(new_packages),
                     "ecosystem": [p[1] for p in new_packages.values()],
-                    "namespace": [
-                        p[5].partition("/")[0] if p[5].startswith("@") else None
-                        for p in new_packages.values()
-                    ],
-                    "name": [
-                        p[5].partition("/")[2] if p[5].startswith("@") else p[5]
-                        for p in new_packages.values()
-                    ],
+                    "namespace": [_split_name(p[1], p[5])[0] for p in new_packages.values()],
+                    "name": [_split_name(p[1], p[5])[1] for p in new_packages.values()],
                     "run_id": [run_id] * len(new_packages),
                 },
             )

@@ -23,10 +23,18 @@ EXAMPLES = sorted(str(p) for p in (PROJECT_ROOT / "data" / "examples").iterdir()
 
 @contextlib.contextmanager
 def offline_registries(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
-    """PyPI and npm pointed at a loopback registry that knows no package."""
+    """Every registry (PyPI, npm, Maven, the Go proxy, crates.io, Debian) pointed at a loopback registry that
+    knows no package."""
     with serve(FakeRegistry(routes={})) as registry:
         monkeypatch.setenv("SOCLE_PYPI_URL", registry.base_url + "/pypi")
         monkeypatch.setenv("SOCLE_NPM_URL", registry.base_url)
+        for variable in (
+            "SOCLE_MAVEN_URL",
+            "SOCLE_GOPROXY_URL",
+            "SOCLE_CRATES_INDEX_URL",
+            "SOCLE_DEBIAN_URL",
+        ):
+            monkeypatch.setenv(variable, registry.base_url)
         yield registry
 
 

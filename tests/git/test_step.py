@@ -159,7 +159,7 @@ def test_packages_inherit_scores_and_publishers(db_path: Path, project: Project)
             [URL],
         )
         conn.execute(
-            "INSERT INTO package_maintainers VALUES ('pkg:pypi/tool', 'alice', NULL, 'Owner', 'pypi', 1)"
+            "INSERT INTO package_maintainers (purl, login, email, role, source, run_id) VALUES ('pkg:pypi/tool', 'alice', NULL, 'Owner', 'pypi', 1)"
         )
         conn.execute(
             "INSERT INTO packages VALUES ('pkg:pypi/tool', 'pypi', NULL, 'tool', 1), ('pkg:pypi/other', 'pypi', NULL, 'other', 1)"

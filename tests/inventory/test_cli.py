@@ -31,15 +31,32 @@ def test_example_organisation_imports_with_exact_counts(
     # Direct dependencies exactly as the applications declare them (uvicorn's and psycopg's extras add none).
     # (name, format, direct, transitive, unreachable, deepest)
     assert apps == [
+        # mvn dependency:tree without the test scope: 4 declared, 4 transitive (jackson-annotations,
+        # jackson-core, byte-buddy, checker-qual), as the CycloneDX Maven plugin wrote them.
+        ("case-registry-java", "cyclonedx", 4, 4, 0, 2),
         ("citizen-portal-api", "uv-lock", 22, 47, 0, 4),
+        # dpkg-query's 20 installed packages, without a dependency graph.
+        ("intake-container", "cyclonedx", 20, 0, 0, 1),
         ("open-data-pipeline", "cyclonedx", 22, 21, 0, 4),
+        # go.mod's 4 requires, and the 7 indirect modules cyclonedx-gomod found in `go mod graph`.
+        ("permit-cli-go", "cyclonedx", 4, 7, 0, 2),
         ("services-web", "npm-lock", 21, 259, 0, 6),
+        # cargo tree -e normal: 6 dependencies of tax-engine, 24 crates in all, unicode-ident 4 levels down.
+        ("tax-engine-rust", "cyclonedx", 6, 18, 0, 4),
     ]
     assert dev == [("pkg:pypi/mypy", "dev"), ("pkg:pypi/pytest", "dev"), ("pkg:pypi/ruff", "dev")]
     capsys.readouterr()
     assert main(["status", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    for name in ("citizen-portal-api", "open-data-pipeline", "services-web", "npm ", "pypi ", "#1 import"):
+    for name in (
+        "citizen-portal-api",
+        "open-data-pipeline",
+        "services-web",
+        "npm ",
+        "pypi ",
+        "maven ",
+        "#1 import",
+    ):
         assert name in out
 
 

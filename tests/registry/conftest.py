@@ -125,3 +125,23 @@ def pypi_answer_for(name: str) -> bytes:
     doc = json.loads((FIXTURES / "pypi" / "attrs.json").read_bytes())
     doc["info"]["name"] = name
     return json.dumps(doc).encode()
+
+
+#: The path prefix of each registry's default base URL (the fixtures are stored without it).
+_PREFIXES = {"maven": "/maven2", "deb": "/debian"}
+
+
+def path_transport(ecosystem: str, *, seen: list[str] | None = None) -> httpx.MockTransport:
+    """Serves the answers ``record_polyglot`` stored under ``fixtures/registry/<ecosystem>/<url path>``."""
+    root = FIXTURES / ecosystem
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = unquote(request.url.raw_path.decode()).removeprefix(_PREFIXES.get(ecosystem, "\0"))
+        if seen is not None:
+            seen.append(path)
+        file = (root / path.lstrip("/")).resolve()
+        if not file.is_file() or root.resolve() not in file.parents:
+            return httpx.Response(404, text="not found")
+        return httpx.Response(200, content=file.read_bytes())
+
+    return httpx.MockTransport(handler)

@@ -11,9 +11,9 @@ import pytest
 
 from collectors.base import Collected, Failed, Outcome, PackageRef, Skipped
 from collectors.http import HttpSettings, open_fetcher
-from collectors.npm import NpmCollector
-from collectors.pypi import PypiCollector
+from collectors.registry.npm import NpmCollector
 from collectors.registry.parsing import purl_for
+from collectors.registry.pypi import PypiCollector
 from tests.registry.conftest import recorded_transport
 
 NOW = datetime(2026, 11, 22, 12, 0)

@@ -10,8 +10,8 @@ import pytest
 
 from analysis.pipeline import RefreshOptions, run_refresh
 from collectors.completion import marker_holds, target_environment
-from collectors.npm import NpmCollector
-from collectors.pypi import PypiCollector
+from collectors.registry.npm import NpmCollector
+from collectors.registry.pypi import PypiCollector
 from collectors.store import read_connection
 from tests.registry.conftest import doc, make_store
 

@@ -306,7 +306,7 @@ class _BrokenCollector:
     ecosystem = "pypi"
 
     def __init__(self) -> None:
-        from collectors.pypi import PypiCollector
+        from collectors.registry.pypi import PypiCollector
 
         self.real = PypiCollector()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from collectors.funding_urls import platform_for
-from collectors.npm import funding_links
-from collectors.pypi import funding_from_project_urls, normalise_label
+from collectors.registry.npm import funding_links
+from collectors.registry.pypi import funding_from_project_urls, normalise_label
 from collectors.registry.repository_urls import normalise_repository_url, repository_from_links
 
 

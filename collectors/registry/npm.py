@@ -26,7 +26,6 @@ from collectors.base import (
 from collectors.errors import InputError, SocleError, TerminalError
 from collectors.funding_urls import platform_for
 from collectors.http import Fetcher
-from collectors.pypi import release_stats
 from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.parsing import (
     MAX_SHORT,
@@ -35,6 +34,7 @@ from collectors.registry.parsing import (
     obj,
     parse_time,
     purl_for,
+    release_stats,
     string_list,
     text,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +27,16 @@ from collectors.errors import InputError, SocleError, TerminalError
 from collectors.funding_urls import is_funding_domain, platform_for
 from collectors.http import Fetcher
 from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
-from collectors.registry.parsing import MAX_TEXT, load_json, obj, parse_time, purl_for, string_list, text
+from collectors.registry.parsing import (
+    MAX_TEXT,
+    load_json,
+    obj,
+    parse_time,
+    purl_for,
+    release_stats,
+    string_list,
+    text,
+)
 from collectors.registry.repository_urls import repository_from_links
 
 BASE_URL = "https://pypi.org/pypi"
@@ -122,16 +131,6 @@ def _requirements(version: str, requires_dist: tuple[str, ...]) -> tuple[Depende
         kind = "optional" if marker and "extra" in marker else "runtime"
         deps.append(Dependency(version, req.name, str(req.specifier) or None, kind, marker))
     return tuple(deps)
-
-
-def release_stats(
-    releases: tuple[Release, ...], now: datetime
-) -> tuple[datetime | None, datetime | None, int]:
-    dates = [r.released_at for r in releases if r.released_at is not None]
-    if not dates:
-        return None, None, 0
-    year_ago = now - timedelta(days=365)
-    return min(dates), max(dates), sum(1 for d in dates if d >= year_ago)
 
 
 class PypiCollector:

@@ -1,0 +1,214 @@
+"""Maven and Debian collection speed: ``python -m bench polyglot`` (alone: ``python -m bench.bench_polyglot``).
+
+* Maven, cold: 1,000 artifacts, each with a parent chain three deep (its project's parent, an organisation
+  parent, a root parent: 52 distinct parent POMs), from the loopback fake registry adding 50 ms per answer
+  (goal <= 10 s). Prints requests per second and how many parent POM fetches the shared cache saved.
+* Debian: bookworm's main ``Sources.xz`` and amd64 ``Packages.xz`` streamed and parsed into the index the
+  collector uses (goal <= 10 s and <= 500 MB peak, measured in a child process). The two files are
+  downloaded once into ``bench/out/`` (not committed) from deb.debian.org.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from analysis.pipeline import RefreshOptions, run_refresh
+from bench.bench_registry import _serve_forever, _stats
+from bench.common import Figure, check, run_child
+from bench.fake_registry import FakeRegistry, Route
+from collectors.store import insert_columns, utcnow, write_session
+
+LATENCY = 0.05
+OUT = Path(__file__).resolve().parent / "out"
+DEBIAN = "https://deb.debian.org/debian/dists/bookworm/main"
+INDICES = {"Sources.xz": f"{DEBIAN}/source/Sources.xz", "Packages.xz": f"{DEBIAN}/binary-amd64/Packages.xz"}
+PROJECTS = 50
+PARENTS_PER_ARTIFACT = 3
+
+
+def _pom(
+    group: str, artifact: str, version: str, parent: tuple[str, str, str] | None, body: str = ""
+) -> bytes:
+    parent_xml = (
+        f"<parent><groupId>{parent[0]}</groupId><artifactId>{parent[1]}</artifactId>"
+        f"<version>{parent[2]}</version></parent>"
+        if parent
+        else ""
+    )
+    return (
+        f'<?xml version="1.0"?><project xmlns="http://maven.apache.org/POM/4.0.0">{parent_xml}'
+        f"<groupId>{group}</groupId><artifactId>{artifact}</artifactId><version>{version}</version>{body}</project>"
+    ).encode()
+
+
+def _artifact(i: int) -> tuple[str, str, str]:
+    return f"org.bench.p{i % PROJECTS}", f"artifact-{i:04d}", f"1.{i % 7}.0"
+
+
+def maven_document(path: str) -> Route | None:
+    """The fake Maven repository: metadata, artifact POMs and the three levels of parents, by path."""
+    parts = path.strip("/").split("/")
+    if path.endswith("maven-metadata.xml"):
+        versions = "".join(f"<version>1.{v}.0</version>" for v in range(7))
+        body = (
+            f"<metadata><groupId>x</groupId><artifactId>{parts[-2]}</artifactId><versioning>"
+            f"<release>1.6.0</release><versions>{versions}</versions><lastUpdated>20261101120000</lastUpdated>"
+            "</versioning></metadata>"
+        )
+        return Route(body.encode(), headers={"Content-Type": "text/xml"})
+    if not path.endswith(".pom") or len(parts) < 4:
+        return None
+    artifact, version = parts[-3], parts[-2]
+    group = ".".join(parts[:-3])
+    if artifact == "root":
+        body = (
+            "<licenses><license><name>Apache-2.0</name></license></licenses>"
+            "<organization><name>Bench Foundation</name></organization>"
+        )
+        return Route(_pom(group, artifact, version, None, body))
+    if artifact == "org-parent":
+        return Route(_pom(group, artifact, version, ("org.bench", "root", "1")))
+    if artifact == "project-parent":
+        project = group.rsplit(".", 1)[-1]
+        scm = f"<scm><url>https://github.com/bench-org/{project}</url></scm>"
+        return Route(_pom(group, artifact, version, ("org.bench", "org-parent", "3"), scm))
+    deps = (
+        "<dependencies><dependency><groupId>org.bench.p0</groupId><artifactId>artifact-0000</artifactId>"
+        "<version>1.0.0</version></dependency></dependencies>"
+    )
+    return Route(_pom(group, artifact, version, (group, "project-parent", "1"), deps))
+
+
+def _build_store(db: Path, count: int) -> None:
+    artifacts = [_artifact(i) for i in range(count)]
+    with write_session(db, "import") as session:
+        purls = [f"pkg:maven/{g}/{a}" for g, a, _ in artifacts]
+        insert_columns(
+            session.conn,
+            "packages",
+            {
+                "purl": purls,
+                "ecosystem": ["maven"] * count,
+                "namespace": [g for g, _, _ in artifacts],
+                "name": [a for _, a, _ in artifacts],
+                "run_id": [session.run_id] * count,
+            },
+        )
+        insert_columns(
+            session.conn,
+            "app_packages",
+            {
+                "app": ["bench-maven"] * count,
+                "purl": purls,
+                "version": [v for _, _, v in artifacts],
+                # One transitive row: the application lists its whole tree, so completion stays idle.
+                "is_direct": [i > 0 for i in range(count)],
+                "depth": [1 if i > 0 else 2 for i in range(count)],
+                "scope": ["runtime"] * count,
+                "run_id": [session.run_id] * count,
+            },
+        )
+
+
+def maven_figures(quick: bool) -> list[Figure]:
+    count = 200 if quick else 1000
+    fake = FakeRegistry(routes={}, latency=LATENCY, cache_control="max-age=600", fallback=maven_document)
+    parent, child = multiprocessing.Pipe()
+    server = multiprocessing.get_context("fork").Process(
+        target=_serve_forever, args=(fake, child), daemon=True
+    )
+    server.start()
+    try:
+        base_url = parent.recv()
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "socle.duckdb"
+            _build_store(db, count)
+            options = RefreshOptions(
+                db_path=db,
+                now=utcnow(),
+                concurrency=20,
+                only=frozenset({"maven"}),
+                registry_urls={"maven": base_url},
+            )
+            started, cpu_started = time.perf_counter(), time.process_time()
+            session = run_refresh(options)
+            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+            stats = _stats(base_url)
+            requests = stats["requests"]
+            print(f"  maven: at most {stats['max_in_flight']} requests in flight", file=sys.stderr)
+            assert session.errors == 0, f"maven cold: {session.errors} errors"
+            collected = session.counts.get("maven_collected", 0)
+    finally:
+        parent.send("stop")
+        server.join(timeout=10)
+    parent_fetches = requests - 2 * count  # each artifact: its metadata and its own POM
+    return [
+        Figure(f"maven cold, {count} artifacts", round(seconds, 2), "s", 10.0 * count / 1000),
+        Figure("maven cold, CPU time of the refresh (user+system)", round(cpu_seconds, 2), "s"),
+        Figure("maven cold, artifacts collected", collected, "artifacts"),
+        Figure("maven cold, requests/s", round(requests / seconds, 1), "req/s"),
+        Figure("maven cold, parent POMs fetched", parent_fetches, "POMs"),
+        Figure(
+            "maven cold, parent POM fetches saved by the cache",
+            count * PARENTS_PER_ARTIFACT - parent_fetches,
+            "POMs",
+        ),
+    ]
+
+
+def _download_indices() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, url in INDICES.items():
+        target = OUT / name
+        if not target.exists():
+            with urllib.request.urlopen(url, timeout=120) as answer:
+                target.write_bytes(answer.read())
+
+
+def parse_debian() -> None:
+    """The child's side: stream and parse both indices, print the counts."""
+    from collectors.registry.debian import parse_indices
+
+    index = parse_indices(
+        "bookworm", (OUT / "Sources.xz").read_bytes(), (OUT / "Packages.xz").read_bytes(), "bench/out"
+    )
+    print(f"{len(index.sources)} source packages, {len(index.binaries)} binary packages")
+
+
+def debian_figures() -> list[Figure]:
+    _download_indices()
+    child = check(run_child([sys.executable, "-m", "bench.bench_polyglot", "--parse-debian"]), "Debian parse")
+    words = child.stdout.split()
+    sources, binaries = words[0], words[3]
+    return [
+        Figure("debian bookworm Sources+Packages parse", round(child.seconds, 2), "s", 10.0),
+        Figure("debian parse, CPU time (user+system)", round(child.cpu_seconds, 2), "s"),
+        Figure("debian parse, peak memory", round(child.max_rss_mb, 1), "MB", 500.0),
+        Figure("debian parse, source packages", int(sources), "packages"),
+        Figure("debian parse, binary packages", int(binaries), "packages"),
+    ]
+
+
+def run(quick: bool) -> list[Figure]:
+    maven = maven_figures(quick)
+    print(f"  load average before the Debian parse: {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    return maven + debian_figures()
+
+
+def main(argv: list[str]) -> Any:
+    if "--parse-debian" in argv:
+        return parse_debian()
+    for figure in run("--quick" in argv):
+        goal = f"  (goal {figure.baseline:g} {figure.unit})" if figure.baseline else ""
+        print(f"{figure.name:<52} {figure.value:>10g} {figure.unit}{goal}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

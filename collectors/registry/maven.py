@@ -1,0 +1,322 @@
+"""Maven Central (or a Nexus/Artifactory mirror): ``maven-metadata.xml`` for the versions, then the POM of
+the version in use and its parent chain (https://maven.apache.org/pom.html#inheritance).
+
+Fields a POM does not state are inherited from the nearest parent that does (licences, scm, developers,
+organisation, issue management); properties are merged child-over-parent and ``${...}`` interpolated;
+dependency versions missing from ``<dependencies>`` come from the chain's ``<dependencyManagement>``
+(BOMs imported with ``<scope>import</scope>`` are not followed: such a dependency keeps no specifier and
+completion takes the newest stable version). Parent POMs are shared by many artifacts (a project's parent,
+Apache's, Sonatype's oss-parent): each is fetched once per refresh and reused.
+
+Release dates: Maven Central's own answers carry ``Last-Modified``; mirrors may not. The date of the
+newest release is then ``<lastUpdated>`` of the metadata, and the other versions' dates are not known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from collectors.base import (
+    Collected,
+    Dependency,
+    Document,
+    Maintainer,
+    Outcome,
+    PackageMetadata,
+    PackageRef,
+    Release,
+)
+from collectors.errors import InputError, SocleError, TerminalError
+from collectors.http import Fetcher
+from collectors.purls import purl_for as canonical_purl
+from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.maven_versions import best_maven_version
+from collectors.registry.parsing import release_stats
+from collectors.registry.pom import (
+    MavenMetadata,
+    Person,
+    Pom,
+    PomDependency,
+    interpolate,
+    parse_metadata,
+    parse_pom,
+)
+from collectors.registry.repository_urls import repository_from_links
+
+BASE_URL = "https://repo.maven.apache.org/maven2"
+#: Parent chains are a handful deep; a longer one is a loop or hostile.
+MAX_PARENTS = 10
+_HTTP_DATE = "%a, %d %b %Y %H:%M:%S GMT"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``group/artifact`` (the purl's namespace/name) -> (groupId, artifactId)."""
+    group, sep, artifact = name.partition("/")
+    if not sep or not group or not artifact:
+        group, sep, artifact = name.partition(":")
+    if not sep or not group or not artifact or "/" in artifact:
+        raise InputError(name, "a Maven package name is groupId/artifactId")
+    return group, artifact
+
+
+@dataclass(frozen=True)
+class Effective:
+    """A POM merged with its parents: what Maven's effective POM would say for the fields we use."""
+
+    chain: tuple[Pom, ...]
+    properties: dict[str, str]
+
+    def first(self, attribute: str) -> str | None:
+        for pom in self.chain:
+            value = getattr(pom, attribute)
+            if value:
+                return interpolate(str(value), self.properties)
+        return None
+
+    def licences(self) -> tuple[str, ...]:
+        return next((pom.licenses for pom in self.chain if pom.licenses), ())
+
+    def people(self) -> tuple[Person, ...]:
+        return next((pom.people for pom in self.chain if pom.people), ())
+
+
+def _effective(chain: tuple[Pom, ...]) -> Effective:
+    properties: dict[str, str] = {}
+    for pom in reversed(chain):  # the root parent first, so children override
+        properties.update(pom.properties)
+    child = chain[0]
+    version = child.version or (child.parent[2] if child.parent else None)
+    group = child.group_id or (child.parent[0] if child.parent else None)
+    for prefix in ("project.", "pom.", ""):
+        if version:
+            properties[f"{prefix}version"] = version
+        if group:
+            properties[f"{prefix}groupId"] = group
+        if child.artifact_id:
+            properties[f"{prefix}artifactId"] = child.artifact_id
+    if child.parent:
+        properties["project.parent.version"] = child.parent[2]
+        properties["project.parent.groupId"] = child.parent[0]
+    return Effective(chain, properties)
+
+
+def _kind(scope: str, optional: bool) -> str:
+    # Maven scopes (https://maven.apache.org/guides/introduction/introduction-to-dependency-mechanism.html):
+    # compile and runtime are transitive; provided and test are not; optional ones are not either.
+    if scope == "test":
+        return "dev"
+    if optional:
+        return "optional"
+    if scope == "provided":
+        return "peer"
+    return "runtime"
+
+
+def _dependencies(version: str, effective: Effective) -> tuple[Dependency, ...]:
+    managed: dict[tuple[str, str], PomDependency] = {}
+    for pom in reversed(effective.chain):
+        for dep in pom.managed:
+            if dep.scope != "import":
+                managed[(dep.group_id, dep.artifact_id)] = dep
+    seen: set[tuple[str, str]] = set()
+    out: list[Dependency] = []
+    # Parents' <dependencies> are inherited by every child; the child's own declaration wins.
+    for pom in effective.chain:
+        for dep in pom.dependencies:
+            group = interpolate(dep.group_id, effective.properties) or dep.group_id
+            artifact = interpolate(dep.artifact_id, effective.properties) or dep.artifact_id
+            key = (group, artifact)
+            if key in seen or dep.scope in ("system", "import") or dep.type == "pom":
+                continue
+            seen.add(key)
+            # dependencyManagement supplies a missing version and a missing scope.
+            rule = managed.get(key)
+            scope = dep.scope or (rule.scope if rule else None) or "compile"
+            spec = interpolate(dep.version or (rule.version if rule else None), effective.properties)
+            out.append(
+                Dependency(
+                    version,
+                    f"{group}/{artifact}",
+                    spec if spec and "${" not in spec else None,
+                    _kind(scope, dep.optional),
+                    marker=f"scope={scope}" + (";optional" if dep.optional else ""),
+                )
+            )
+    return tuple(out)
+
+
+def _released_at(headers: dict[str, str]) -> datetime | None:
+    value = headers.get("last-modified")
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, _HTTP_DATE)
+    except ValueError:
+        return None
+
+
+class MavenCollector:
+    ecosystem = "maven"
+
+    def __init__(self, base_url: str = BASE_URL) -> None:
+        self.base_url = base_url.rstrip("/")
+        # (groupId, artifactId, version) -> the POM, fetched once per collector (one refresh).
+        self._poms: dict[tuple[str, str, str], asyncio.Task[tuple[Pom, bytes, datetime | None]]] = {}
+        self.parent_fetches = 0
+        self.parent_reuses = 0
+
+    def purl_for(self, name: str) -> str:
+        group, artifact = split_name(name)
+        return canonical_purl("maven", artifact, group)
+
+    def _dir(self, group: str, artifact: str) -> str:
+        return f"{self.base_url}/{quote(group.replace('.', '/'))}/{quote(artifact, safe='')}"
+
+    def pom_url(self, group: str, artifact: str, version: str) -> str:
+        v = quote(version, safe="")
+        return f"{self._dir(group, artifact)}/{v}/{quote(artifact, safe='')}-{v}.pom"
+
+    async def _fetch_pom(
+        self, fetcher: Fetcher, coords: tuple[str, str, str]
+    ) -> tuple[Pom, bytes, datetime | None]:
+        url = self.pom_url(*coords)
+        answer = await fetcher.get(url, accept="application/xml, text/xml")
+        if answer.status != 200:
+            raise TerminalError(f"{url}: HTTP {answer.status}")
+        return parse_pom(answer.body, url), answer.body, _released_at(answer.headers)
+
+    async def _pom(
+        self, fetcher: Fetcher, coords: tuple[str, str, str], *, parent: bool
+    ) -> tuple[Pom, bytes, datetime | None]:
+        task = self._poms.get(coords)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_pom(fetcher, coords))
+            self._poms[coords] = task
+            self.parent_fetches += parent
+        else:
+            self.parent_reuses += parent
+        return await asyncio.shield(task)
+
+    async def chain(self, fetcher: Fetcher, group: str, artifact: str, version: str) -> Effective:
+        """The POM of ``group:artifact:version`` and its parents, nearest first."""
+        pom, _, _ = await self._pom(fetcher, (group, artifact, version), parent=False)
+        chain = [pom]
+        while chain[-1].parent is not None:
+            if len(chain) > MAX_PARENTS:
+                raise InputError(f"{group}:{artifact}:{version}", f"parent chain longer than {MAX_PARENTS}")
+            parent, _, _ = await self._pom(fetcher, chain[-1].parent, parent=True)
+            chain.append(parent)
+        return _effective(tuple(chain))
+
+    async def collect(self, fetcher: Fetcher, ref: PackageRef, *, now: datetime) -> Outcome:
+        try:
+            group, artifact = split_name(ref.name)
+        except InputError as exc:
+            return failed(ref, exc)
+        url = f"{self._dir(group, artifact)}/maven-metadata.xml"
+        fetched = await fetch_document(fetcher, url, ref, "Maven", parse_json=False)
+        if not isinstance(fetched, Fetched):
+            return fetched
+        try:
+            meta = parse_metadata(fetched.body, url)
+            latest = meta.release or meta.latest or (meta.versions[-1] if meta.versions else None)
+            in_use = [v for v in ref.versions if v in meta.versions] or [v for v in ref.versions if v]
+            version = in_use[0] if in_use else latest
+            if version is None:
+                return failed(ref, InputError(url, "no version listed"))
+            effective = await self.chain(fetcher, group, artifact, version)
+            _, pom_body, pom_date = await self._pom(fetcher, (group, artifact, version), parent=False)
+            deps = list(_dependencies(version, effective))
+            for other in in_use[1:5]:
+                deps.extend(await self.dependencies_of(fetcher, ref, other))
+        except SocleError as exc:
+            return failed(ref, exc)
+        releases = self._releases(meta, version, pom_date)
+        first, last, last_12m = release_stats(releases, now)
+        if releases and releases[0].released_at is None:
+            # The oldest version's date is not known: no first release date rather than a wrong one.
+            first = None
+        counted: int | None = last_12m
+        if last is None or now - last < timedelta(days=365):
+            # Only the newest release is dated: releases in the last 12 months are not known (0 would say a
+            # false "no release in 12 months", 1 a false "only 1 release"). A newest release older than 12
+            # months proves there was none since: then 0 stands.
+            counted = None
+        return Collected(
+            metadata=self._metadata(ref, effective, latest, first, last, counted),
+            releases=releases,
+            maintainers=tuple(
+                Maintainer(login=p.id or p.name, email=p.email, role=p.role, organisation=p.organisation)
+                for p in effective.people()
+            ),
+            dependencies=tuple(deps),
+            documents=(
+                Document(fetched.url, fetched.body),
+                Document(self.pom_url(group, artifact, version), pom_body),
+            ),
+            signature=fetched.signature,
+        )
+
+    @staticmethod
+    def _releases(meta: MavenMetadata, version: str, pom_date: datetime | None) -> tuple[Release, ...]:
+        dates: dict[str, datetime | None] = dict.fromkeys(meta.versions)
+        newest = meta.release or meta.latest
+        if newest in dates and meta.last_updated:
+            dates[newest] = meta.last_updated
+        if pom_date and version in dates:
+            dates[version] = pom_date
+        return tuple(Release(v, d) for v, d in dates.items())
+
+    def _metadata(
+        self,
+        ref: PackageRef,
+        effective: Effective,
+        latest: str | None,
+        first: datetime | None,
+        last: datetime | None,
+        last_12m: int | None,
+    ) -> PackageMetadata:
+        homepage = effective.first("url")
+        scm_url = effective.first("scm_url")
+        connection = effective.first("scm_connection")
+        issues = effective.first("issue_url")
+        links = [
+            ("source", scm_url or ""),
+            ("source", (connection or "").removeprefix("scm:").removeprefix("git:")),
+            ("homepage", homepage or ""),
+            ("issues", issues or ""),
+        ]
+        project_urls = tuple(
+            (label, url)
+            for label, url in (("homepage", homepage), ("source", scm_url), ("issues", issues))
+            if url
+        )
+        licences = effective.licences()
+        return PackageMetadata(
+            purl=ref.purl,
+            ecosystem="maven",
+            latest_version=latest,
+            summary=effective.chain[0].name or effective.chain[0].description,
+            description=effective.chain[0].description,
+            homepage=homepage,
+            repository_url=repository_from_links([(label, url) for label, url in links if url]),
+            license=" OR ".join(licences) or None,
+            deprecated=effective.chain[0].relocation,
+            first_release_at=first,
+            last_release_at=last,
+            releases_last_12m=last_12m,
+            project_urls=project_urls,
+            ownership_org=effective.first("organisation"),
+        )
+
+    async def dependencies_of(
+        self, fetcher: Fetcher, ref: PackageRef, version: str
+    ) -> tuple[Dependency, ...]:
+        group, artifact = split_name(ref.name)
+        return _dependencies(version, await self.chain(fetcher, group, artifact, version))
+
+    def best_version(self, versions: list[str], specifier: str | None) -> str | None:
+        return best_maven_version(versions, specifier)

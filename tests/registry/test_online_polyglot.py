@@ -1,0 +1,55 @@
+"""Maven Central, the Go module proxy, crates.io and Debian, live (opt in: ``pytest -m online``)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+
+from collectors.base import Collected, Collector, Outcome, PackageRef
+from collectors.http import HttpSettings, open_fetcher
+from collectors.registry.cargo import CargoCollector
+from collectors.registry.debian import DebianCollector
+from collectors.registry.golang import GoCollector
+from collectors.registry.maven import MavenCollector
+
+
+def live(collector: Collector, name: str, versions: tuple[str, ...] = ()) -> Collected:
+    ref = PackageRef(collector.purl_for(name), collector.ecosystem, name, versions)
+
+    async def main() -> Outcome:
+        async with open_fetcher(HttpSettings()) as fetcher:
+            return await collector.collect(fetcher, ref, now=datetime.now())
+
+    outcome = asyncio.run(main())
+    assert isinstance(outcome, Collected), outcome
+    return outcome
+
+
+@pytest.mark.online
+def test_maven_central_live() -> None:
+    got = live(MavenCollector(), "com.google.guava/guava", ("33.0.0-jre",))
+    assert got.metadata.repository_url == "https://github.com/google/guava"
+    assert any(d.name == "com.google.guava/failureaccess" for d in got.dependencies)
+
+
+@pytest.mark.online
+def test_go_proxy_live() -> None:
+    got = live(GoCollector(), "github.com/spf13/cobra", ("v1.8.0",))
+    assert got.metadata.repository_url == "https://github.com/spf13/cobra"
+    assert any(d.name == "github.com/spf13/pflag" for d in got.dependencies)
+
+
+@pytest.mark.online
+def test_crates_io_live() -> None:
+    got = live(CargoCollector(), "serde", ("1.0.200",))
+    assert got.metadata.repository_url == "https://github.com/serde-rs/serde"
+    assert got.metadata.license == "MIT OR Apache-2.0"
+
+
+@pytest.mark.online
+def test_debian_archive_live() -> None:
+    got = live(DebianCollector(releases=("bookworm",)), "debian/libcurl4")
+    assert "Debian-Source :: curl" in got.metadata.classifiers
+    assert got.metadata.repository_url == "https://github.com/curl/curl"
