@@ -139,7 +139,8 @@ if funded is not None:
         st.text(f"Note: {note}")
     largest = lines.nlargest(CHART_LINES, "amount")
     by_line = largest.assign(line=largest["project"].map(data.short_name))
-    title = f"Largest {len(largest)} of {len(lines)} lines ({funded.currency})"
+    shown = f"Largest {len(largest)} of {len(lines)}" if len(largest) < len(lines) else f"All {len(lines)}"
+    title = f"{shown} lines ({funded.currency})"
     ui.chart(charts.horizontal_bar(by_line, "line", "amount", title=title))
     ui.table(lines, amount=st.column_config.NumberColumn(format="%d"), project=PROJECT_COLUMN)
 

@@ -45,7 +45,7 @@ PAGES = {
     "standards": ["Standards and diversity", "Exit options per fragile dependency", "Catalogue review list"],
     "sovereignty": ["Sovereignty", "Controlled by a single company", "Top actions", "Licence changes on record"],
     "vulnerabilities": ["Vulnerabilities"],
-    "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", "Largest 25 of", "Compare with a saved proposal"],
+    "budget_planner": ["Budget planner", "Allocated", "20,000 EUR", " lines (EUR)", "Compare with a saved proposal"],
     "history": ["History", "Changes", "Budget proposals"],
     "runs": ["Runs", "Packages or files with problems", "Errors"],
     "glossary": ["Glossary", "single-actor", "CLOUD Act"],
