@@ -11,7 +11,6 @@ component: each is covered, so no finding there means no known vulnerability, no
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime
 from typing import Any
 
 from collectors.purls import PurlError, parse_purl
@@ -21,6 +20,7 @@ from collectors.vulnerabilities.model import (
     Finding,
     VulnerabilityReport,
     highest,
+    parse_time,
     severity_of_score,
     severity_word,
 )
@@ -44,15 +44,6 @@ def _components(items: Any) -> Iterator[Mapping[str, Any]]:
             if isinstance(component, Mapping):
                 yield component
                 stack.append(component.get("components"))
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _advisory(item: Mapping[str, Any]) -> Advisory:
@@ -86,8 +77,8 @@ def _advisory(item: Mapping[str, Any]) -> Advisory:
         severity=severity,
         cvss_score=best[0] if best else None,
         cvss_vector=best[1] if best else None,
-        published=_time(item.get("published")),
-        modified=_time(item.get("updated")),
+        published=parse_time(item.get("published")),
+        modified=parse_time(item.get("updated")),
         url=url,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 #: Qualitative severities, lowest first (CVSS v3 and v4 bands: https://www.first.org/cvss/specification-document).
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -88,3 +89,13 @@ def severity_word(text: str | None) -> str | None:
 def highest(severities: list[str | None]) -> str | None:
     known = [s for s in severities if s in SEVERITIES]
     return max(known, key=SEVERITIES.index) if known else None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An RFC 3339 / ISO 8601 timestamp as advisories write it (``Z`` accepted), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

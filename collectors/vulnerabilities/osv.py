@@ -8,13 +8,12 @@ the database's own word (GitHub's ``database_specific.severity``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from cvss import CVSS3, CVSS4, CVSSError
 
 from collectors.purls import PurlError, purl_for
-from collectors.vulnerabilities.model import Advisory, Finding, severity_of_score, severity_word
+from collectors.vulnerabilities.model import Advisory, Finding, parse_time, severity_of_score, severity_word
 from collectors.vulnerabilities.versions import comparator, describe, in_range
 
 #: OSV ecosystem -> purl type (https://ossf.github.io/osv-schema/#affectedpackage-field).
@@ -31,15 +30,6 @@ ECOSYSTEMS = {
 }
 #: purl type -> OSV ecosystem.
 OSV_ECOSYSTEM = {purl_type: osv for osv, purl_type in ECOSYSTEMS.items()}
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _cvss(entries: Any) -> tuple[float | None, str | None]:
@@ -82,8 +72,8 @@ def advisory(record: Mapping[str, Any]) -> Advisory:
         severity=severity_of_score(score) or severity_word(word if isinstance(word, str) else None),
         cvss_score=score,
         cvss_vector=vector,
-        published=_time(record.get("published")),
-        modified=_time(record.get("modified")),
+        published=parse_time(record.get("published")),
+        modified=parse_time(record.get("modified")),
         url=url,
     )
 
