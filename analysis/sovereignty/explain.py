@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from analysis.queries.sovereignty import DependencyFacts, StewardFact, purl_name
 from analysis.sovereignty.control import Control, exit_options
@@ -126,6 +127,17 @@ def where(facts: DependencyFacts, paths: Mapping[str, str]) -> Section:
     return Section("Where is it critical for me?", tuple(out))
 
 
+def component_values(components: Mapping[str, Any]) -> dict[str, float]:
+    """Risk components as the risk score stores them (``{name: {"value": v, "weight": w}}``), or as plain
+    numbers, to ``{name: value}``; components without a value are left out."""
+    values: dict[str, float] = {}
+    for name, entry in components.items():
+        value = entry.get("value") if isinstance(entry, Mapping) else entry
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[str(name)] = float(value)
+    return values
+
+
 def how_grave(facts: DependencyFacts) -> Section:
     out = []
     risk = facts.score("risk")
@@ -133,11 +145,10 @@ def how_grave(facts: DependencyFacts) -> Section:
         out.append(
             Sentence(f"Risk {risk.value:.2f} of 1 (1 is the most at risk): {risk.reason}", "scores.risk")
         )
-        components = risk.details.get("components") or {}
+        components = component_values(risk.details.get("components") or {})
         parts = [
             f"{_RISK_WORDS.get(name, name)} {value:.2f}"
-            for name, value in sorted(components.items(), key=lambda kv: -(kv[1] or 0))
-            if value is not None
+            for name, value in sorted(components.items(), key=lambda kv: -kv[1])
         ]
         if parts:
             out.append(

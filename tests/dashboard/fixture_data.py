@@ -217,7 +217,10 @@ def package_scores(pkg: Pkg, second_run: bool) -> list[dict[str, Any]]:
             + ("; single-actor interface" if pkg.fragility == "single-actor" else "")
             + ("; no funding channel" if pkg.funding is None else "")
             + ".",
-            "details": {"components": {"maintainers": round(1 / truck, 2)}, "weights": {"maintainers": 0.5}},
+            "details": {
+                "components": {"truck_factor": {"value": round(1 / truck, 2), "weight": 3.0}},
+                "weights": {"truck_factor": 3.0},
+            },
         },
     ]
     if pkg.interface and pkg.fragility:
