@@ -414,7 +414,21 @@ def build_fixture_store(db_path: Path) -> Path:
     with write_session(db_path, "refresh", {"only": "pypi,npm,git,standards,scores"}) as session:
         _write_collected(session, second_run=True)
         _write_proposal(session)
+    _pin_run_times(db_path)
     return db_path
+
+
+def _pin_run_times(db_path: Path) -> None:
+    """The ledger's times as of the fixture's own clock, not the day the store is built: budgets count ages
+    from the last collecting run, so a fixture dated by the wall clock would give other amounts each day."""
+    import duckdb
+
+    with duckdb.connect(str(db_path)) as conn:
+        for run_id, start in ((1, NOW), (2, NOW + timedelta(days=7))):
+            conn.execute(
+                "UPDATE runs SET started_at = ?, ended_at = ? WHERE run_id = ?",
+                [start, start + timedelta(minutes=5), run_id],
+            )
 
 
 if __name__ == "__main__":
