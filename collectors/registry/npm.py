@@ -6,6 +6,7 @@ The full packument holds every version's manifest and publish time, so one reque
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -137,15 +138,8 @@ class NpmCollector:
             collected = self._parse(ref, fetched.doc, now)
         except SocleError as exc:
             return failed(ref, exc)
-        return Collected(
-            metadata=collected.metadata,
-            releases=collected.releases,
-            maintainers=collected.maintainers,
-            dependencies=collected.dependencies,
-            funding=collected.funding,
-            documents=(Document(fetched.url, fetched.body),),
-            warnings=collected.warnings,
-            signature=fetched.signature,
+        return replace(
+            collected, documents=(Document(fetched.url, fetched.body),), signature=fetched.signature
         )
 
     async def dependencies_of(

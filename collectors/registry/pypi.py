@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -163,12 +164,9 @@ class PypiCollector:
                     warnings.append(f"requires_dist of {version} unavailable: {exc}")
         except SocleError as exc:
             return failed(ref, exc)
-        return Collected(
-            metadata=collected.metadata,
-            releases=collected.releases,
-            maintainers=collected.maintainers,
+        return replace(
+            collected,
             dependencies=tuple(deps),
-            funding=collected.funding,
             documents=tuple(documents),
             warnings=tuple(warnings),
             signature=fetched.signature,
