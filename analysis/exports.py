@@ -212,10 +212,12 @@ def _parameter_words(proposal: Proposal) -> list[tuple[str, str]]:
 
 
 def left_out_groups(proposal: Proposal) -> list[tuple[str, list[str]]]:
-    """Left-out subjects grouped by reason, in first-seen order (floors and limits share one reason)."""
+    """Left-out subjects grouped by reason, in first-seen order (floors and limits share one reason). A
+    reason's per-project evidence (`` (evidence: ...); one decision ...``) stays on the Left out sheet and
+    in JSON; the summary groups by the rule itself, so twenty company-stewarded projects are one line."""
     groups: dict[str, list[str]] = {}
     for subject, reason in proposal.left_out:
-        groups.setdefault(reason, []).append(subject)
+        groups.setdefault(reason.split(" (evidence: ", 1)[0], []).append(subject)
     return list(groups.items())
 
 

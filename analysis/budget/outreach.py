@@ -8,12 +8,14 @@ person with publish rights. No e-mail address is copied: the profiles show what 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from analysis.queries.budget import BudgetData
 
 # Registry (``package_maintainers.source``) -> public profile page of a login.
 _PROFILES = {"npm": "https://www.npmjs.com/~{}", "pypi": "https://pypi.org/user/{}/"}
+#: Debian publishes each package's maintainers and uploaders on its package pages.
+_DEBIAN_PAGE = "https://packages.debian.org/search?keywords={}&searchon=names&exact=1"
 MAX_CONTACTS = 6
 
 
@@ -22,6 +24,9 @@ def contacts(data: BudgetData, project: str, purls: Sequence[str]) -> tuple[str,
     if project.startswith("https://"):
         out.append(project)
     for purl in purls:
+        if purl.startswith("pkg:deb/"):
+            name = unquote(purl.split("?", 1)[0].rsplit("/", 1)[-1])
+            out.append(_DEBIAN_PAGE.format(quote(name, safe="")))
         for source, login in data.maintainers.get(purl, ()):
             template = _PROFILES.get(source)
             if template:

@@ -337,8 +337,11 @@ def propose(data: BudgetData, options: Options) -> Proposal:
         left_out.append((key, reason))
     for key in sorted(k for k, w in weights.items() if w <= 0):
         left_out.append((key, f"weight 0 under method {options.method}"))
-    for table in data.missing_tables:
-        notes.append(f"{table} not in the store yet: run `socle refresh` for registry and git data")
+    if data.missing_tables:
+        notes.append(
+            f"not in the store yet: {', '.join(data.missing_tables)}, so what they hold is not known; run "
+            "`socle refresh` (it mines repositories where their forge is reachable, or from `--mirror-dir`)"
+        )
     outreach_list = [
         Outreach(
             key,

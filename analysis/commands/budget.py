@@ -26,6 +26,7 @@ from analysis.budget.proposal import (
 )
 from analysis.commands.common import db_option, resolve_db
 from analysis.queries import budget as queries
+from analysis.queries.sovereignty import purl_name
 from collectors.errors import InputError
 from collectors.store import read_connection, write_session
 
@@ -82,8 +83,12 @@ def _print_table(proposal: Proposal, console: Console) -> None:
     if proposal.outreach:
         console.print("Outreach (no funding channel known; contact them):", markup=False, highlight=False)
         for item in proposal.outreach:
+            # A project without a repository is its package: name it once, as a person would.
+            label = item.project if item.project.startswith("https://") else purl_name(item.project)
+            packages = ", ".join(p.split("?", 1)[0] for p in item.packages)
+            named = label if packages == label else f"{label} ({packages})"
             console.print(
-                f"  {item.project} ({', '.join(item.packages)}): {item.amount:,} {proposal.currency} "
+                f"  {named}: {item.amount:,} {proposal.currency} "
                 f"with a channel; contact {' '.join(item.contacts) or 'not known'}",
                 markup=False,
                 highlight=False,
