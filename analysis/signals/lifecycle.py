@@ -47,8 +47,9 @@ class LifecycleInputs:
     vulnerabilities_known_none: bool | None = None  # True: covered and none; None: not collected
 
 
-def _months(days: float) -> int:
-    return round(days / 30.44)
+def _months(days: float) -> str:
+    n = round(days / 30.44)
+    return f"{n} month" if n == 1 else f"{n} months"
 
 
 def lifecycle(inputs: LifecycleInputs, now: datetime) -> Score:
@@ -74,12 +75,12 @@ def lifecycle(inputs: LifecycleInputs, now: datetime) -> Score:
     days = (now - inputs.last_release_at).total_seconds() / 86400
     if days < STALE_DAYS:
         return Score(NAME_LIFECYCLE, VERSION, None, Status.OK,
-                     f"Active: last release {_months(days)} months ago on {registry}.", label="active",
+                     f"Active: last release {_months(days)} ago on {registry}.", label="active",
                      details=details)  # fmt: skip
     declared = [c for c in inputs.classifiers if c in _DECLARED_FINISHED]
     if declared and inputs.vulnerabilities_known_none:
         return Score(NAME_LIFECYCLE, VERSION, None, Status.OK,
-                     f"Finished and stable: no release for {_months(days)} months, no known vulnerability, "
+                     f"Finished and stable: no release for {_months(days)}, no known vulnerability, "
                      f"declared '{declared[0].split(' :: ')[-1].split(' - ', 1)[-1]}'.", label="finished", details=details)  # fmt: skip
     why = (
         "no vulnerability data collected"
@@ -89,7 +90,7 @@ def lifecycle(inputs: LifecycleInputs, now: datetime) -> Score:
         )
     )
     return Score(NAME_LIFECYCLE, VERSION, None, Status.OK,
-                 f"Dormant: no release for {_months(days)} months ({why}).", label="dormant",
+                 f"Dormant: no release for {_months(days)} ({why}).", label="dormant",
                  details=details)  # fmt: skip
 
 

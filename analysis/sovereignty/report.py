@@ -68,7 +68,7 @@ def budget_line(proposal: Proposal | None, facts: queries.DependencyFacts) -> Bu
             contacts = "; ".join(entry.contacts[:3]) or "no public contact known"
             why = (
                 f"no funding channel is known, so it is on the outreach list: it would receive "
-                f"{entry.amount:,} {currency} (contact: {contacts})"
+                f"{entry.amount:,} of {total:,} {currency} (contact: {contacts})"
             )
             return BudgetLine(entry.project, 0, total, currency, method, "", left_out=why)
     why = "it gets no line: its share is under the minimum grant, or it has no channel and too small a share to list"

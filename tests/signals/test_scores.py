@@ -89,7 +89,7 @@ def _releases(*items: tuple[str, int, bool]) -> tuple[tuple[str, datetime | None
             LifecycleInputs("npm", ("18.3.1",), "19.2.0", None, (), NOW - timedelta(days=20),
                             _releases(("18.3.1", 900, False), ("19.2.0", 20, False))),
             "active",
-            "Active: last release 1 months ago on npm.",
+            "Active: last release 1 month ago on npm.",
         ),
     ],
 )  # fmt: skip

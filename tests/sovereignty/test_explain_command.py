@@ -48,7 +48,7 @@ def test_explain_a_transitive_package_by_name(store: Path, capsys: pytest.Captur
     # hour the fixture store is built at, since ages count from its last run: matched, not spelled out.)
     assert re.search(
         r"The 'need' proposal leaves it out: no funding channel is known, so it is on the outreach list: it "
-        r"would receive 6,7\d\d EUR \(contact: https://github\.com/benjaminp/six; https://pypi\.org/user/maint-six/\)\.",
+        r"would receive 6,7\d\d of 100,000 EUR \(contact: https://github\.com/benjaminp/six; https://pypi\.org/user/maint-six/\)\.",
         out,
     )
 
