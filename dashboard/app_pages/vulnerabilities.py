@@ -44,4 +44,6 @@ lifecycle = data.lifecycle()
 if lifecycle.empty:
     ui.empty("registry metadata")
 else:
-    ui.table(lifecycle)
+    # The sentence beside the package, the figures after it: on a narrow screen the reason stays in view.
+    first = ["package", "lifecycle", "reason"]
+    ui.table(lifecycle[first + [c for c in lifecycle.columns if c not in first]])
