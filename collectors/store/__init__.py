@@ -1,16 +1,26 @@
-"""The store: one DuckDB file, its migrations, its write sessions and the run ledger.
+"""The store: a core DuckDB file and a history file, their migrations, write sessions and the run ledger.
 
-How writers and readers share one file (DuckDB allows one writing process *or* several readers):
+How writers and readers share the files (DuckDB allows one writing process *or* several readers per file):
 
+* The store is two files (``layout``): the core file (``socle.duckdb``: inventory, registry facts, scores,
+  budgets, the ledger, and the manifest naming the current history file) and the git collector's history
+  (``socle.duckdb.history-N``). A write session declares the domains it writes; the core is always one.
 * A writer (import, refresh, budget save) takes an exclusive lock file beside the database, so a second
   writer fails at once with :class:`StoreBusyError` (a cron job exits 1 and tries next hour).
-* It copies the database to a private temporary file, works there, and on success checkpoints, closes and
-  ``os.replace``-s the copy over the database: one atomic rename. Readers (the dashboard, reports) open
-  short-lived read-only connections on the database path and always see either the old or the new file,
-  never a half-finished refresh, and are never blocked.
-* A fatal error discards the copy: the earlier data stays exactly as it was, and the failed run is still
-  recorded in the ledger. A writer that was killed leaves its copy behind; the next writer records that
-  run as failed ("interrupted") and deletes the copy.
+* It copies the core file, and the history file only when it writes the history, to private temporary files
+  and works there (the history it does not write is attached read-only). On success it checkpoints, renames
+  the new history generation into place, then ``os.replace``-s the core file that names it over the
+  database: that one atomic rename publishes every changed file at once. Readers (the dashboard, reports)
+  open short-lived read-only connections on the core file and the generation it names, and always see either
+  the old or the new store, never a half-finished run, and are never blocked. A budget save or a one-package
+  refresh copies the core file only, never the mined history.
+* A fatal error discards the copies: the earlier data stays exactly as it was, and the failed run is still
+  recorded in the ledger. A writer that was killed leaves its copies (or an unnamed history generation)
+  behind; the next writer records that run as failed ("interrupted") and deletes them.
+* One transaction writes one file (DuckDB's rule for attached files): the history tables are the git
+  collector's, written together per repository. Ledger events recorded inside a transaction are applied
+  when it commits (dropped with it when it rolls back), like the core rows that store modules stage with
+  :func:`on_commit` (a repository's funding links).
 
 Every write session is a run: ``runs`` says when it started and ended, its status, counts and errors;
 ``run_events`` holds its per-file or per-package errors and documented skips. Rows carry the run_id.
@@ -19,12 +29,9 @@ Every write session is a run: ``runs`` says when it started and ended, its statu
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
-import shutil
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,9 +40,14 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from collectors.errors import StoreBusyError, StoreError
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from collectors.errors import StoreError
+from collectors.store import layout, working
+from collectors.store.layout import CORE as CORE
+from collectors.store.layout import DOMAINS as DOMAINS
+from collectors.store.layout import HISTORY as HISTORY
+from collectors.store.layout import MIGRATIONS_DIR as MIGRATIONS_DIR
+from collectors.store.layout import migration_files as migration_files
+from collectors.store.working import one_line as one_line
 
 #: Statuses a reader may trust: the run ended and committed what it wrote.
 TRUSTED_STATUSES = ("ok", "partial")
@@ -49,12 +61,13 @@ def utcnow() -> datetime:
 # ---------------------------------------------------------------------------------------------- migrations
 
 
-def migration_files() -> list[Path]:
-    return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
-
-
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration not yet recorded, each in its own transaction. Returns the names applied."""
+    """Apply every migration not yet recorded, each in its own transaction. Returns the names applied.
+
+    A migration is recorded in ``schema_migrations`` (core file) just after its own transaction commits: a
+    migration of a history table writes the history file, and one transaction writes one file. Both run on
+    the session's private copies, published together or not at all.
+    """
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
     )
@@ -67,11 +80,11 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute(path.read_text(encoding="utf-8"))
-            conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, utcnow()])
             conn.execute("COMMIT")
         except duckdb.Error as exc:
             conn.execute("ROLLBACK")
             raise StoreError(f"migration {name} failed: {exc}") from exc
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, utcnow()])
         applied.append(name)
     return applied
 
@@ -136,6 +149,32 @@ for _table in (
 
 # ---------------------------------------------------------------------------------------------- sessions
 
+#: Applied after every transaction a session commits (and when the session ends): store modules that stage
+#: core rows inside a history transaction (in TEMP tables, rolled back with it) apply them here.
+_ON_COMMIT: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+
+
+def on_commit(
+    apply: Callable[[duckdb.DuckDBPyConnection], None],
+) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """Register a function applying staged core rows (called at import time by the module that stages)."""
+    _ON_COMMIT.append(apply)
+    return apply
+
+
+#: The domains a run of each kind writes when its caller does not say (the core is always written). A kind
+#: not listed here copies every domain: slower, never wrong.
+_KIND_DOMAINS: dict[str, frozenset[str]] = {
+    "import": frozenset({CORE}),
+    "budget": frozenset({CORE}),
+    "vulnerabilities": frozenset({CORE}),
+    "standards": frozenset({CORE}),
+    "add-repo": DOMAINS,
+    "mine": DOMAINS,
+}
+
+_Event = tuple[datetime, str, str, str]
+
 
 @dataclass
 class WriteSession:
@@ -152,19 +191,15 @@ class WriteSession:
     #: Steps that were asked for and achieved nothing ("git: all 12 repositories were skipped"): the run
     #: is ``partial`` even without a per-package error, so cron is not told "ok" when nothing worked.
     shortfalls: list[str] = field(default_factory=list)
+    #: The domains this session may write (``layout``); the others are attached read-only.
+    domains: frozenset[str] = DOMAINS
+    #: Events recorded inside the open transaction: written when it commits, dropped when it rolls back.
+    _staged_events: list[_Event] = field(default_factory=list)
+    _in_transaction: bool = False
 
     def event(self, severity: str, subject: str, message: str) -> None:
         """Record an error, warning or documented skip for a file or package on this run."""
-        if severity not in ("error", "warning", "skipped"):
-            raise ValueError(f"unknown severity {severity!r}")
-        if severity == "error":
-            self.errors += 1
-        elif severity == "warning":
-            self.warnings += 1
-        self.conn.execute(
-            "INSERT INTO run_events (run_id, at_time, severity, subject, message) VALUES (?, ?, ?, ?, ?)",
-            [self.run_id, utcnow(), severity, subject, message],
-        )
+        self.events(severity, [(subject, message)])
 
     def events(self, severity: str, items: Sequence[tuple[str, str]]) -> None:
         """Record many (subject, message) events of one severity in one bulk insert."""
@@ -177,17 +212,40 @@ class WriteSession:
         elif severity == "warning":
             self.warnings += len(items)
         now = utcnow()
+        staged = [(now, severity, subject, message) for subject, message in items]
+        if self._in_transaction:
+            # the transaction may be writing the history file, and one transaction writes one file
+            self._staged_events += staged
+        else:
+            self._write_events(staged)
+
+    def _write_events(self, events: Sequence[_Event]) -> None:
+        if len(events) == 1:
+            # one event (the usual case): no Arrow, whose first use imports pandas
+            self.conn.execute(
+                "INSERT INTO run_events (run_id, at_time, severity, subject, message) VALUES (?, ?, ?, ?, ?)",
+                [self.run_id, *events[0]],
+            )
+            return
         insert_columns(
             self.conn,
             "run_events",
             {
-                "run_id": [self.run_id] * len(items),
-                "at_time": [now] * len(items),
-                "severity": [severity] * len(items),
-                "subject": [subject for subject, _ in items],
-                "message": [message for _, message in items],
+                "run_id": [self.run_id] * len(events),
+                "at_time": [e[0] for e in events],
+                "severity": [e[1] for e in events],
+                "subject": [e[2] for e in events],
+                "message": [e[3] for e in events],
             },
         )
+
+    def apply_staged(self) -> None:
+        """Write what was staged for the core file (events, rows of :func:`on_commit` modules)."""
+        events, self._staged_events = self._staged_events, []
+        if events:
+            self._write_events(events)
+        for apply in _ON_COMMIT:
+            apply(self.conn)
 
     def fell_short(self, reason: str) -> None:
         """Record that a step that was asked for achieved nothing (one sentence saying why)."""
@@ -206,42 +264,25 @@ class WriteSession:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All or nothing for one unit (an application, a package): rolled back on any exception."""
         self.conn.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
         try:
             yield self.conn
         except BaseException:
+            self._in_transaction = False
+            self._staged_events.clear()
             self.conn.execute("ROLLBACK")
             raise
+        self._in_transaction = False
         self.conn.execute("COMMIT")
+        # A failure here is a failure of the store (a full disk): fatal for the session, which then
+        # publishes nothing, so the unit's history is never kept without its core rows.
+        self.apply_staged()
 
     @property
     def status(self) -> str:
         if self.status_override:
             return self.status_override
         return "partial" if self.errors or self.shortfalls else "ok"
-
-
-def _lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
-
-
-def _tmp_prefix(db_path: Path) -> str:
-    return f".{db_path.name}."
-
-
-def _orphan_copies(db_path: Path) -> list[Path]:
-    return sorted(db_path.parent.glob(_tmp_prefix(db_path) + "*.tmp"))
-
-
-def _read_orphan_run(path: Path) -> tuple[str, datetime] | None:
-    """The kind and start of the run a killed writer was doing, read from its abandoned copy."""
-    try:
-        with contextlib.closing(duckdb.connect(str(path), read_only=True)) as conn:
-            row = conn.execute(
-                "SELECT kind, started_at FROM runs WHERE status = 'running' ORDER BY run_id DESC LIMIT 1"
-            ).fetchone()
-    except duckdb.Error:
-        return None
-    return (str(row[0]), row[1]) if row else None
 
 
 def _next_run_id(conn: duckdb.DuckDBPyConnection) -> int:
@@ -281,118 +322,90 @@ def _record_interrupted(conn: duckdb.DuckDBPyConnection, interrupted: Sequence[t
         )
 
 
-@contextlib.contextmanager
-def _exclusive_lock(db_path: Path) -> Iterator[None]:
-    lock_file = _lock_path(db_path)
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise StoreBusyError(
-                f"{db_path}: another import or refresh is running (lock {lock_file.name}); try again later"
-            ) from exc
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+def _clear_leftovers(db_path: Path) -> list[tuple[str, datetime]]:
+    """Delete what killed or failed writers left (noting the runs they were doing), before copying again:
+    on a full disk they are what filled it. A history generation the store does not name is one of them."""
+    leftovers = working.leftover_copies(db_path)
+    interrupted = [
+        found
+        for path in leftovers
+        if working.is_core_copy(path) and (found := working.read_abandoned_run(path)) is not None
+    ]
+    for path in leftovers:
+        working.discard(path)
+    working.remove_stale_generations(db_path, keep=working.published_history(db_path))
+    return interrupted
 
 
-def one_line(exc: BaseException) -> str:
-    """An exception's message on one line (DuckDB's carry several), bounded for the ledger and the CLI."""
-    words = " ".join(str(exc).split()) or type(exc).__name__
-    return words[:500]
-
-
-def _fresh_copy(db_path: Path) -> Path:
-    tmp = db_path.with_name(f"{_tmp_prefix(db_path)}{os.getpid()}.tmp")
-    try:
-        tmp.unlink(missing_ok=True)
-        if db_path.exists():
-            shutil.copyfile(db_path, tmp)
-    except OSError as exc:
-        # A full disk (or quota) mid-copy: leave nothing behind, so freeing space is enough to recover.
-        _discard(tmp)
-        raise StoreError(
-            f"{db_path}: cannot make the working copy of the store in {db_path.parent} "
-            f"({exc.strerror or one_line(exc)}); nothing was changed"
-        ) from exc
-    return tmp
-
-
-def _publish(tmp: Path, db_path: Path) -> None:
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, db_path)
-
-
-def _discard(tmp: Path) -> None:
-    for path in (tmp, Path(str(tmp) + ".wal")):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+def _prepare(session_files: working.Working) -> None:
+    """Migrate the working copies, and move the history out of a core file that still holds it."""
+    migrate(session_files.conn)
+    if session_files.history is not None and layout.tables_to_move(session_files.conn):
+        layout.move_history_tables(session_files.conn)
+        session_files.compact = True
 
 
 def _record_failed_run(db_path: Path, kind: str, params: Mapping[str, Any], message: str) -> int:
-    """After a fatal error: publish a copy of the untouched store that only adds the failed run."""
-    tmp = _fresh_copy(db_path)
+    """After a fatal error: publish a copy of the untouched core file that only adds the failed run."""
+    session_files = working.open_working(db_path, writes_history=False)
     try:
-        with contextlib.closing(duckdb.connect(str(tmp))) as conn:
-            migrate(conn)
-            run_id = _next_run_id(conn)
-            _insert_run(conn, run_id, kind, params)
-            _finish_run(conn, run_id, "failed", {}, 1, message[:2000])
-            conn.execute("CHECKPOINT")
-        _publish(tmp, db_path)
+        conn = session_files.conn
+        _prepare(session_files)
+        run_id = _next_run_id(conn)
+        _insert_run(conn, run_id, kind, params)
+        _finish_run(conn, run_id, "failed", {}, 1, message[:2000])
+        working.publish_working(session_files)
     finally:
-        _discard(tmp)
+        working.discard_working(session_files)
     return run_id
+
+
+def _declared_domains(kind: str, domains: Collection[str] | None) -> frozenset[str]:
+    chosen = _KIND_DOMAINS.get(kind, DOMAINS) if domains is None else frozenset(domains) | {CORE}
+    unknown = chosen - DOMAINS
+    if unknown:
+        raise ValueError(f"unknown store domains {sorted(unknown)}")
+    return chosen
 
 
 @contextlib.contextmanager
 def write_session(
-    db_path: Path, kind: str, params: Mapping[str, Any] | None = None
+    db_path: Path,
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    domains: Collection[str] | None = None,
 ) -> Iterator[WriteSession]:
     """Open the store for writing as one run of the ledger (see the module docstring).
 
+    ``domains``: what the run writes, ``{CORE}`` or ``{CORE, HISTORY}`` (default: from the kind); only
+    those files are copied, the others are attached read-only and a write to them fails.
     On normal exit the run ends ``ok`` (or ``partial`` if errors were recorded) and the work is published
     atomically. On an exception nothing the session wrote is kept, the run is recorded as ``failed``, and
     the exception propagates.
     """
     params = dict(params or {})
     db_path = Path(db_path)
+    chosen = _declared_domains(kind, domains)
     if not db_path.parent.is_dir():
         raise StoreError(f"{db_path}: folder {db_path.parent} does not exist")
-    with _exclusive_lock(db_path):
-        # Copies left by a killed or failed writer: note what they were doing, then free their space before
-        # copying again (on a full disk they are what filled it).
-        orphans = _orphan_copies(db_path)
-        interrupted = [found for orphan in orphans if (found := _read_orphan_run(orphan)) is not None]
-        for orphan in orphans:
-            _discard(orphan)
-        tmp = _fresh_copy(db_path)
+    with working.exclusive_lock(db_path):
+        interrupted = _clear_leftovers(db_path)
+        session_files = working.open_working(db_path, writes_history=HISTORY in chosen)
+        conn = session_files.conn
         session: WriteSession | None = None
         try:
-            conn = duckdb.connect(str(tmp))
-        except duckdb.Error as exc:
-            _discard(tmp)
-            raise StoreError(f"{db_path}: not a readable DuckDB store ({one_line(exc)})") from exc
-        try:
-            migrate(conn)
+            _prepare(session_files)
             _record_interrupted(conn, interrupted)
             run_id = _next_run_id(conn)
             _insert_run(conn, run_id, kind, params)
-            session = WriteSession(conn=conn, run_id=run_id, kind=kind)
+            session = WriteSession(conn=conn, run_id=run_id, kind=kind, domains=chosen)
             yield session
+            session.apply_staged()
             _finish_run(conn, run_id, session.status, session.counts, session.errors, session.summary_message)
-            conn.execute("CHECKPOINT")
-            conn.close()
-            _publish(tmp, db_path)
+            working.publish_working(session_files)
         except BaseException as exc:
-            with contextlib.suppress(duckdb.Error):
-                conn.close()
-            _discard(tmp)
+            working.discard_working(session_files)
             if session is not None and db_path.exists():
                 with contextlib.suppress(StoreError, duckdb.Error, OSError):
                     _record_failed_run(db_path, kind, params, f"{type(exc).__name__}: {one_line(exc)}")
@@ -482,8 +495,11 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
 # ---------------------------------------------------------------------------------------------- readers
 
 
-#: The name the store is attached under in a reader's own in-memory instance (fixed text, not input).
-_READ_ALIAS = "store"
+#: The name the core file is attached under in a reader's own in-memory instance (fixed text, not input).
+_READ_ALIAS = layout.STORE_ALIAS
+#: Attempts at opening the core file and the history generation it names: a publish between the two
+#: attaches deletes that generation, and the next attempt opens the new core file.
+_READ_ATTEMPTS = 5
 #: In-memory DuckDB instances between reads, detached from every store. Starting an instance costs about
 #: 20 ms (DuckDB registers its built-in functions), more than most dashboard reads; a read takes an idle one,
 #: attaches the store, and gives it back detached. Only the instance is reused: every read attaches the file
@@ -503,8 +519,7 @@ def _reader_instance() -> duckdb.DuckDBPyConnection:
 def _release_reader(conn: duckdb.DuckDBPyConnection) -> None:
     """Detach the store and keep the instance for the next read (closed instead if that fails)."""
     try:
-        conn.execute("USE memory")
-        conn.execute(f"DETACH {_READ_ALIAS}")
+        _detach_store(conn)
     except duckdb.Error:
         with contextlib.suppress(duckdb.Error):
             conn.close()
@@ -514,6 +529,32 @@ def _release_reader(conn: duckdb.DuckDBPyConnection) -> None:
             _IDLE_READERS.append(conn)
             return
     conn.close()
+
+
+class _HistoryGone(Exception):
+    """The history generation the core file named was deleted before it was attached."""
+
+
+def _attach_store(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Attach the core file and the history generation it names (a store not split yet has none)."""
+    conn.execute(f"ATTACH ? AS {_READ_ALIAS} (READ_ONLY)", [str(db_path)])
+    conn.execute(f"USE {_READ_ALIAS}")
+    current = layout.current_history(conn, db_path)
+    if current is None:
+        return
+    try:
+        layout.attach_history(conn, current[1], read_only=True)
+    except duckdb.IOException as exc:
+        if not current[1].exists():
+            raise _HistoryGone from exc
+        raise
+
+
+def _detach_store(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("USE memory")
+    conn.execute("RESET search_path")
+    conn.execute(f"DETACH DATABASE IF EXISTS {layout.HISTORY_ALIAS}")
+    conn.execute(f"DETACH DATABASE IF EXISTS {_READ_ALIAS}")
 
 
 @contextlib.contextmanager
@@ -528,18 +569,26 @@ def read_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     keep showing the old store (cached under the new store's version) as long as any read was open. Each read
     here has an in-memory instance to itself (an idle one reused, or a new one) and attaches the store
     read-only, so it always opens the file the path names now; the store is detached when the read ends.
+    The history file the core file names is attached beside it, read-only, and the search path makes the
+    tables of both answer to their plain names.
     Settings a reader changes stay with the instance: a reader that changes one restores it.
     """
     db_path = Path(db_path)
     if not db_path.exists():
         raise StoreError(f"{db_path}: no store here yet; run `socle import` first")
     conn = _reader_instance()
-    try:
-        conn.execute(f"ATTACH ? AS {_READ_ALIAS} (READ_ONLY)", [str(db_path)])
-        conn.execute(f"USE {_READ_ALIAS}")
-    except duckdb.Error as exc:
-        conn.close()
-        raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
+    for attempt in range(_READ_ATTEMPTS):
+        try:
+            _attach_store(conn, db_path)
+            break
+        except _HistoryGone as gone:
+            if attempt == _READ_ATTEMPTS - 1:
+                conn.close()
+                raise StoreError(f"{db_path}: its history file keeps changing; try again") from gone
+            _detach_store(conn)
+        except duckdb.Error as exc:
+            conn.close()
+            raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
     try:
         yield conn
     finally:

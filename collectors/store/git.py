@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from collectors.store import insert_columns, utcnow, writable_table
+from collectors.store import insert_columns, on_commit, utcnow, writable_table
 
 REPOSITORIES = writable_table("repositories")
 PACKAGE_REPOSITORIES = writable_table("package_repositories")
@@ -329,7 +329,13 @@ def replace_repository_funding(
     conn: duckdb.DuckDBPyConnection, url: str, links: Iterable[tuple[str, str | None, str, str]], run_id: int
 ) -> None:
     """links: (url, platform, label, source). Nothing is written when the stored links are these (a run with
-    nothing new then writes nothing, and never imports pandas for Arrow)."""
+    nothing new then writes nothing, and never imports pandas for Arrow).
+
+    ``funding_links`` is a core table and this is called inside a repository's transaction, which writes
+    the history file (one transaction writes one file): the links are staged in TEMP tables (rolled back
+    with the transaction) and written when it commits (:func:`apply_staged_funding`), or when the session
+    ends if no transaction is open.
+    """
     rows = list(links)
     stored = conn.execute(
         "SELECT url, platform, label, source FROM funding_links WHERE subject_kind = 'repository' "
@@ -339,23 +345,51 @@ def replace_repository_funding(
     if sorted(stored, key=repr) == sorted(rows, key=repr):
         return
     conn.execute(
-        "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
-        "AND source IN ('funding-yml', 'funding-json', 'drips')",
-        [url],
+        "CREATE TEMP TABLE IF NOT EXISTS _staged_funding_repositories (repository VARCHAR NOT NULL, run_id BIGINT)"
     )
-    insert_columns(
-        conn,
-        "funding_links",
-        {
-            "subject_kind": ["repository"] * len(rows),
-            "subject": [url] * len(rows),
-            "url": [r[0] for r in rows],
-            "platform": [r[1] for r in rows],
-            "label": [r[2] for r in rows],
-            "source": [r[3] for r in rows],
-            "run_id": [run_id] * len(rows),
-        },
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS _staged_repository_funding (repository VARCHAR NOT NULL, url VARCHAR NOT NULL, "
+        "platform VARCHAR, label VARCHAR, source VARCHAR NOT NULL, run_id BIGINT NOT NULL)"
     )
+    conn.execute("DELETE FROM _staged_funding_repositories WHERE repository = ?", [url])
+    conn.execute("DELETE FROM _staged_repository_funding WHERE repository = ?", [url])
+    conn.execute("INSERT INTO _staged_funding_repositories VALUES (?, ?)", [url, run_id])
+    if rows:
+        conn.execute(
+            "INSERT INTO _staged_repository_funding SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?",
+            [url, *([r[i] for r in rows] for i in range(4)), run_id],
+        )
+
+
+@on_commit
+def apply_staged_funding(conn: duckdb.DuckDBPyConnection) -> None:
+    """Replace the funding links of the staged repositories in ``funding_links`` (one transaction)."""
+    staged = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+        ["_staged_funding_repositories"],
+    ).fetchall()
+    if not staged[0][0]:
+        return
+    if not conn.execute("SELECT count(*) FROM _staged_funding_repositories").fetchall()[0][0]:
+        return
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(
+            "DELETE FROM funding_links WHERE subject_kind = 'repository' "
+            "AND source IN ('funding-yml', 'funding-json', 'drips') "
+            "AND subject IN (SELECT repository FROM _staged_funding_repositories)"
+        )
+        conn.execute(
+            "INSERT INTO funding_links (subject_kind, subject, url, platform, label, source, run_id) "
+            "SELECT 'repository', repository, url, platform, label, source, run_id FROM _staged_repository_funding"
+        )
+        conn.execute("DELETE FROM _staged_funding_repositories")
+        conn.execute("DELETE FROM _staged_repository_funding")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def add_repository(

@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
 from collectors.git.step import GitSettings, mine_all
@@ -213,12 +211,9 @@ def test_clone_into_cache_from_a_local_source(tmp_path: Path, project: Project) 
 def test_store_has_no_duplicates_after_rerun(db_path: Path, project: Project) -> None:
     mine(db_path, project)
     mine(db_path, project)
-    conn = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with read_connection(db_path) as conn:  # the history tables are in the history file beside the core
         assert conn.execute("SELECT count(*) FROM repository_files").fetchone() == (5,)
         assert conn.execute("SELECT count(*) FROM contributors").fetchone() == (5,)
-    finally:
-        conn.close()
 
 
 def test_both_engines_store_identical_tables(tmp_path: Path, project: Project) -> None:
