@@ -27,7 +27,7 @@ from collectors.git.step import GitSettings
 from collectors.http import HttpSettings, open_fetcher
 from collectors.paths import cache_dir
 from collectors.registry.collect import collect_ecosystem
-from collectors.store import WriteSession, write_session
+from collectors.store import CORE, DOMAINS, WriteSession, write_session
 
 
 class Progress(Protocol):
@@ -71,6 +71,8 @@ class RefreshOptions:
 class Step:
     name: str
     run: Callable[[WriteSession, RefreshOptions], None]
+    #: The store's files the step writes (collectors.store.layout): a refresh copies only those.
+    domains: frozenset[str] = frozenset({CORE})
 
 
 def http_settings(options: RefreshOptions) -> HttpSettings:
@@ -143,7 +145,7 @@ def _git(session: WriteSession, options: RefreshOptions) -> None:
 STEPS: list[Step] = [
     *(Step(ecosystem, _registry_step(ecosystem)) for ecosystem in REGISTRY_ECOSYSTEMS),
     Step("completion", _completion),
-    Step("git", _git),
+    Step("git", _git, DOMAINS),
     # Scores: maintainers first (exit options quote truck factors), then standards, then what combines them.
     Step("maintainers", maintainers_step.run),
     Step("standards", standards_step.run),
@@ -181,8 +183,10 @@ def run_refresh(options: RefreshOptions) -> WriteSession:
         "max_age_seconds": options.max_age.total_seconds(),
         "concurrency": options.concurrency,
     }
-    with write_session(options.db_path, "refresh", params) as session:
-        for step in selected_steps(options.only):
+    steps = selected_steps(options.only)
+    domains = frozenset({CORE}).union(*(step.domains for step in steps))
+    with write_session(options.db_path, "refresh", params, domains=domains) as session:
+        for step in steps:
             before, warnings_before = dict(session.counts), session.warnings
             step.run(session, options)
             added = {k: v - before.get(k, 0) for k, v in session.counts.items() if v != before.get(k, 0)}

@@ -31,7 +31,7 @@ from analysis.sovereignty import report as sovereignty
 from analysis.sovereignty.exposure import Exposure
 from collectors.errors import SocleError
 from collectors.paths import default_db_path
-from collectors.store import read_connection, write_session
+from collectors.store import CORE, read_connection, write_session
 
 TTL_SECONDS = 300
 
@@ -377,7 +377,7 @@ def left_out_frame(proposal: Proposal) -> pd.DataFrame:
 def save_proposal(proposal: Proposal, db: Path | None = None) -> int:
     """Save ``proposal`` as one ``budget`` run of the ledger; returns its id. A running refresh makes this
     raise ``StoreBusyError``: the page asks to try again."""
-    with write_session(db or db_path(), "budget", proposal.parameters) as session:
+    with write_session(db or db_path(), "budget", proposal.parameters, domains={CORE}) as session:
         proposal_id = plan.save(session, proposal)
     clear_cache()
     return proposal_id

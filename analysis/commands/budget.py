@@ -28,7 +28,7 @@ from analysis.commands.common import db_option, resolve_db
 from analysis.queries import budget as queries
 from analysis.queries.sovereignty import purl_name
 from collectors.errors import InputError
-from collectors.store import read_connection, write_session
+from collectors.store import CORE, read_connection, write_session
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SHOWN = 8  # left-out subjects named per reason on screen (every one is in the exports)
@@ -274,7 +274,7 @@ def budget(
         for c in comparing.compare(old, proposal):
             click.echo(f"  {c.project}: {c.before:,} -> {c.after:,} ({c.delta:+,}): {c.why}", err=to_stderr)
     if save:
-        with write_session(db, "budget", proposal.parameters) as session:
+        with write_session(db, "budget", proposal.parameters, domains={CORE}) as session:
             proposal_id = plan.save(session, proposal)
         click.echo(f"saved as proposal {proposal_id}", err=True)
 

@@ -18,7 +18,7 @@ from analysis.standards import debian, freshness, step
 from analysis.standards.catalogue import SHIPPED_DIR, CatalogueError, load_catalogue, overlay_paths
 from analysis.standards.model import CONTROL_LEVELS
 from collectors.errors import InputError
-from collectors.store import read_connection, utcnow, write_session
+from collectors.store import CORE, read_connection, utcnow, write_session
 
 
 def catalogue_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -211,7 +211,7 @@ def apply(
     db = resolve_db(db_path)
     level = control_level or step.control_level_setting()
     with write_session(
-        db, "standards", {"overlays": [str(p) for p in overlays], "control_level": level}
+        db, "standards", {"overlays": [str(p) for p in overlays], "control_level": level}, domains={CORE}
     ) as session:
         step.run(session, ApplyOptions(catalogue_overlays=overlays), control_level=level)
         counts, errors, run_id = dict(session.counts), session.errors, session.run_id

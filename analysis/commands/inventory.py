@@ -22,7 +22,7 @@ from analysis.queries import inventory as inventory_queries
 from analysis.queries import runs as run_queries
 from collectors.errors import InputError
 from collectors.inventory.read import default_app_name, inputs_of, merge, read_file
-from collectors.store import WriteSession, migration_files, read_connection, write_session
+from collectors.store import CORE, WriteSession, migration_files, read_connection, write_session
 from collectors.store.inventory import replace_application
 
 # ---------------------------------------------------------------------------------------------- import
@@ -94,7 +94,9 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], app: str | None, db_pat
         socle import --app billing requirements.txt
     """
     db = resolve_db(db_path)
-    with write_session(db, "import", {"paths": [str(p) for p in paths], "app": app}) as session:
+    with write_session(
+        db, "import", {"paths": [str(p) for p in paths], "app": app}, domains={CORE}
+    ) as session:
         outcomes = [_import_target(session, target) for target in _targets(paths, app)]
         if not any(outcomes):
             session.status_override = "failed"

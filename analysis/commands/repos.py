@@ -22,8 +22,8 @@ from collectors.git import identities, repos
 from collectors.git.parallel import default_workers
 from collectors.git.step import GitSettings, mine_all
 from collectors.git.urls import parse_repo_url
+from collectors.store import DOMAINS, utcnow, write_session
 from collectors.store import git as store
-from collectors.store import utcnow, write_session
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def add_repo(target: str, purls: tuple[str, ...], db_path: Path | None) -> None:
         if not path.exists():
             raise InputError(target, "no such repository path (URLs must start with https://)")
         url, host = repos.local_url(path), None
-    with write_session(db, "add-repo", {"target": target}) as session:
+    with write_session(db, "add-repo", {"target": target}, domains=DOMAINS) as session:
         new = store.add_repository(session.conn, url, host, session.run_id, purls)
     click.echo(f"{'added' if new else 'already known'}: {url}")
 
@@ -193,7 +193,7 @@ def mine(
     params = {"mirror_dir": str(mirror_dir) if mirror_dir else None, "at": at, "engine": engine,
               "mailmap": not no_mailmap, "variant": variant, "rename_history": rename_history,
               "rename_limit": rename_limit}  # fmt: skip
-    with write_session(db, "mine", params) as session:
+    with write_session(db, "mine", params, domains=DOMAINS) as session:
         results = mine_all(session, options, settings)
         summary = score_all(
             session,

@@ -16,7 +16,7 @@ from analysis.commands.common import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, db_optio
 from analysis.commands.inventory import StatusSection
 from analysis.queries import signals as signal_queries
 from analysis.signals import step as signals_step
-from collectors.store import WriteSession, utcnow, write_scores, write_session
+from collectors.store import CORE, WriteSession, utcnow, write_scores, write_session
 from collectors.vulnerabilities.collect import import_files, import_folder
 
 
@@ -90,7 +90,7 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], osv_dir: Path | None, d
         raise click.UsageError("give report files, --osv-dir, or both")
     db = resolve_db(db_path)
     with write_session(
-        db, "vulnerabilities", {"paths": [str(p) for p in paths], "osv_dir": str(osv_dir)}
+        db, "vulnerabilities", {"paths": [str(p) for p in paths], "osv_dir": str(osv_dir)}, domains={CORE}
     ) as s:
         stored = import_files(s, list(paths))
         if osv_dir is not None:
