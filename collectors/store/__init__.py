@@ -162,17 +162,6 @@ def on_commit(
     return apply
 
 
-#: The domains a run of each kind writes when its caller does not say (the core is always written). A kind
-#: not listed here copies every domain: slower, never wrong.
-_KIND_DOMAINS: dict[str, frozenset[str]] = {
-    "import": frozenset({CORE}),
-    "budget": frozenset({CORE}),
-    "vulnerabilities": frozenset({CORE}),
-    "standards": frozenset({CORE}),
-    "add-repo": DOMAINS,
-    "mine": DOMAINS,
-}
-
 _Event = tuple[datetime, str, str, str]
 
 
@@ -314,6 +303,11 @@ def _finish_run(
 
 def _record_interrupted(conn: duckdb.DuckDBPyConnection, interrupted: Sequence[tuple[str, datetime]]) -> None:
     for kind, started in interrupted:
+        published = conn.execute(
+            "SELECT count(*) FROM runs WHERE kind = ? AND started_at = ?", [kind, started]
+        ).fetchall()
+        if published[0][0]:
+            continue  # killed after its publish, while deleting what it no longer needed
         run_id = _next_run_id(conn)
         conn.execute(
             "INSERT INTO runs (run_id, kind, started_at, ended_at, status, error_count, message) "
@@ -360,8 +354,10 @@ def _record_failed_run(db_path: Path, kind: str, params: Mapping[str, Any], mess
     return run_id
 
 
-def _declared_domains(kind: str, domains: Collection[str] | None) -> frozenset[str]:
-    chosen = _KIND_DOMAINS.get(kind, DOMAINS) if domains is None else frozenset(domains) | {CORE}
+def _declared_domains(domains: Collection[str] | None) -> frozenset[str]:
+    # not declared: every domain, as a write cost before the split (slower, never wrong); the commands
+    # declare theirs (analysis/commands, analysis/pipeline.py)
+    chosen = DOMAINS if domains is None else frozenset(domains) | {CORE}
     unknown = chosen - DOMAINS
     if unknown:
         raise ValueError(f"unknown store domains {sorted(unknown)}")
@@ -378,15 +374,15 @@ def write_session(
 ) -> Iterator[WriteSession]:
     """Open the store for writing as one run of the ledger (see the module docstring).
 
-    ``domains``: what the run writes, ``{CORE}`` or ``{CORE, HISTORY}`` (default: from the kind); only
-    those files are copied, the others are attached read-only and a write to them fails.
+    ``domains``: what the run writes, ``{CORE}`` or ``{CORE, HISTORY}`` (default: both); only those files
+    are copied, the others are attached read-only and a write to them fails the session.
     On normal exit the run ends ``ok`` (or ``partial`` if errors were recorded) and the work is published
     atomically. On an exception nothing the session wrote is kept, the run is recorded as ``failed``, and
     the exception propagates.
     """
     params = dict(params or {})
     db_path = Path(db_path)
-    chosen = _declared_domains(kind, domains)
+    chosen = _declared_domains(domains)
     if not db_path.parent.is_dir():
         raise StoreError(f"{db_path}: folder {db_path.parent} does not exist")
     with working.exclusive_lock(db_path):

@@ -224,13 +224,14 @@ def discard_working(working: Working) -> None:
 
 
 def read_abandoned_run(path: Path) -> tuple[str, datetime] | None:
-    """The kind and start of the run a killed writer was doing, read from its abandoned core copy."""
+    """The kind and start of the run a killed writer was doing, read from its abandoned core copy.
+
+    Its last run, whatever its status: a writer killed while publishing had already marked it ended."""
     conn = duckdb.connect(":memory:")
     try:
         conn.execute("ATTACH ? AS abandoned (READ_ONLY)", [str(path)])
         row = conn.execute(
-            "SELECT kind, started_at FROM abandoned.main.runs WHERE status = 'running' "
-            "ORDER BY run_id DESC LIMIT 1"
+            "SELECT kind, started_at FROM abandoned.main.runs ORDER BY run_id DESC LIMIT 1"
         ).fetchone()
     except duckdb.Error:
         return None

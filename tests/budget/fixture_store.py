@@ -160,8 +160,13 @@ def build(db_path: Path, *, registry: bool = True) -> Path:
 
 
 def _registry(conn: duckdb.DuckDBPyConnection, run_id: int, purls: list[str]) -> None:
-    for ddl in CONTRACT_TABLES.values():
-        conn.execute(ddl)
+    for table, ddl in CONTRACT_TABLES.items():
+        # only where no migration made it: in the store it may be in the history file, where an unqualified
+        # CREATE TABLE IF NOT EXISTS would not look, and make a second table of that name in the core file
+        if not conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[
+            0
+        ][0]:
+            conn.execute(ddl)
     for purl in purls:
         days, count, years = RELEASES.get(purl, (60, 4, 5))
         conn.execute(
