@@ -11,8 +11,11 @@ changed files per commit on average, and the files at the analysed revision. The
   the loopback fake registry;
 * ``socle budget --total 50000 --save``.
 
-Beside them: the size of the store file, a plain copy of it (today every write copies the file to publish it
-atomically) and an empty write session (the fixed cost of a write). ``--quick``: 1x only.
+The store is two files (``collectors/store/layout.py``): the core file and the mined history. Beside the
+writes, the same run measures what a write cost before the split, when every write copied one file holding
+both: a plain copy of the two files (the baseline), and an empty write session declaring every domain (it
+copies both files, as every write did) beside one declaring the core only (what an import, a registry
+refresh or a budget save copies now). ``--quick``: 1x only.
 
     python -m bench store_scale [--quick]
 """
@@ -35,7 +38,8 @@ from bench.common import Figure, check, run_child
 from bench.fake_registry import FakeRegistry, serve
 from bench.registry_documents import answer_for
 from bench.synthetic_org import synthetic
-from collectors.store import read_connection, utcnow, write_session
+from collectors.store import CORE, read_connection, utcnow, write_session
+from collectors.store.layout import generation_files
 
 REPOSITORIES_1X = 1_000
 #: Packages of the organisation (1,000 of the repositories are theirs) at every scale: the mined history is
@@ -44,8 +48,11 @@ PACKAGES = 2_000
 SOCLE = [sys.executable, "-m", "analysis.cli"]
 #: Log-normal commits per repository: exp(4) = 55 median; capped at 60,000 (the mean is about 300).
 MU, SIGMA, MAX_COMMITS = 4.0, 1.5, 60_000
+#: An empty write session, argv[2] = "all" (copies every file, as every write did before the split) or
+#: "core" (copies the core file only).
 EMPTY_WRITE = (
-    "import sys; from collectors.store import write_session\nwith write_session(sys.argv[1], 'noop'): pass"
+    "import sys; from collectors.store import CORE, DOMAINS, write_session\n"
+    "with write_session(sys.argv[1], 'noop', domains=DOMAINS if sys.argv[2] == 'all' else {CORE}): pass"
 )
 
 
@@ -127,7 +134,7 @@ def add_history(db: Path, repositories: int) -> tuple[int, int]:
 
 def mark_fresh_but_one(db: Path) -> None:
     """Every PyPI package collected a minute ago except the first: a refresh has one package to collect."""
-    with write_session(db, "refresh") as session:
+    with write_session(db, "refresh", domains={CORE}) as session:
         session.conn.execute(
             "INSERT OR REPLACE INTO registry_state (purl, ecosystem, status, attempted_at, succeeded_at, run_id) "
             "SELECT purl, 'pypi', 'ok', ?, ?, ? FROM packages WHERE ecosystem = 'pypi' AND purl <> "
@@ -145,18 +152,32 @@ def measure(scale: int, work: Path, fake: FakeRegistry) -> list[Figure]:
     mark_fresh_but_one(db)
     built = time.perf_counter() - started
     label = f"{scale}x ({repositories:,} repositories)"
+    (history,) = generation_files(db)
     figures = [
         Figure(f"{label}: build the store", built, "s"),
         Figure(f"{label}: commits stored", commits, "rows"),
         Figure(f"{label}: commit_files stored", file_rows, "rows"),
-        Figure(f"{label}: store file", db.stat().st_size / 1e6, "MB"),
+        Figure(f"{label}: core file", db.stat().st_size / 1e6, "MB"),
+        Figure(f"{label}: history file", history.stat().st_size / 1e6, "MB"),
     ]
-    started = time.perf_counter()
-    shutil.copyfile(db, work / "copy.duckdb")
-    figures.append(Figure(f"{label}: copy of the store file", time.perf_counter() - started, "s"))
-    (work / "copy.duckdb").unlink()
-    empty = check(run_child([sys.executable, "-c", EMPTY_WRITE, str(db)]), "empty write session")
-    figures.append(Figure(f"{label}: empty write session", empty.seconds, "s"))
+    copies = {}
+    for name, path in (("core", db), ("history", history)):
+        started = time.perf_counter()
+        shutil.copyfile(path, work / "copy.duckdb")
+        copies[name] = time.perf_counter() - started
+        (work / "copy.duckdb").unlink()
+    both = copies["core"] + copies["history"]
+    figures += [
+        Figure(f"{label}: copy of both files (what every write copied before)", both, "s"),
+        Figure(f"{label}: copy of the core file (what a core write copies now)", copies["core"], "s", both),
+    ]
+    every = check(run_child([sys.executable, "-c", EMPTY_WRITE, str(db), "all"]), "empty write, every file")
+    empty = check(run_child([sys.executable, "-c", EMPTY_WRITE, str(db), "core"]), "empty write, core")
+    figures += [
+        Figure(f"{label}: empty write copying every file (as before)", every.seconds, "s"),
+        Figure(f"{label}: empty write copying every file, CPU", every.cpu_seconds, "s"),
+        Figure(f"{label}: empty write, core only", empty.seconds, "s", every.seconds),
+    ]
     sbom = work / "small.cdx.json"
     write_sbom(sbom, 200, 400)
     imported = check(run_child([*SOCLE, "import", "--db", str(db), str(sbom)]), "socle import")
@@ -184,9 +205,12 @@ def measure(scale: int, work: Path, fake: FakeRegistry) -> list[Figure]:
         Figure(f"{label}: socle budget --save", budget.seconds, "s", empty.seconds),
         Figure(f"{label}: socle budget --save, CPU", budget.cpu_seconds, "s", empty.cpu_seconds),
     ]
-    per_gb = empty.seconds / max(db.stat().st_size / 1e9, math.ulp(1.0))
-    figures.append(Figure(f"{label}: empty write per GB of store", per_gb, "s/GB"))
-    db.unlink()
+    if generation_files(db) != [history]:
+        raise SystemExit(f"{label}: a write that declared the core only replaced the history file")
+    per_gb = every.seconds / max((db.stat().st_size + history.stat().st_size) / 1e9, math.ulp(1.0))
+    figures.append(Figure(f"{label}: empty write copying every file, per GB of store", per_gb, "s/GB"))
+    for path in (db, history):
+        path.unlink()
     return figures
 
 

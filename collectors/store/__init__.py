@@ -327,7 +327,7 @@ def _clear_leftovers(db_path: Path) -> list[tuple[str, datetime]]:
     ]
     for path in leftovers:
         working.discard(path)
-    working.remove_stale_generations(db_path, keep=working.published_history(db_path))
+    working.remove_stale_generations(db_path)
     return interrupted
 
 

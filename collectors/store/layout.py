@@ -82,6 +82,13 @@ def generation_files(db_path: Path) -> list[Path]:
     return sorted(found)
 
 
+def generation_of(path: Path) -> int:
+    found = _GENERATION.search(path.name)
+    if found is None:
+        raise ValueError(f"not a history generation file: {path.name}")
+    return int(found.group(1))
+
+
 def has_table(conn: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool:
     rows = conn.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "

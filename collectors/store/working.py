@@ -90,26 +90,23 @@ def _copy(source: Path | None, tmp: Path, db_path: Path) -> Path:
     return tmp
 
 
-def published_history(db_path: Path) -> Path | None:
-    """The history file the published core file names (None: no store, or not split yet)."""
+def remove_stale_generations(db_path: Path) -> None:
+    """Delete history generations the published core file does not name (a writer killed mid-publish, or
+    the generation a publish replaced). Nothing is deleted unless the core file was read: without it, or
+    when it cannot be read, nobody can tell which generation is current (the session's own open then says
+    what is wrong in one line)."""
     if not db_path.exists():
-        return None
+        return
     conn = duckdb.connect(":memory:")
     try:
         conn.execute(f"ATTACH ? AS {STORE_ALIAS} (READ_ONLY)", [str(db_path)])
         current = layout.current_history(conn, db_path)
-    except duckdb.Error:
-        return None  # an unreadable store: the session's own open says so in one line
+    except (duckdb.Error, StoreError):
+        return
     finally:
         conn.close()
-    return current[1] if current else None
-
-
-def remove_stale_generations(db_path: Path, keep: Path | None) -> None:
-    """Delete history generations the published core file does not name (a writer killed mid-publish, or
-    the generation a publish replaced)."""
     for path in layout.generation_files(db_path):
-        if path != keep:
+        if current is None or path != current[1]:
             discard(path)
 
 
@@ -179,7 +176,10 @@ def publish_working(working: Working) -> None:
     conn = working.conn
     target: Path | None = None
     if working.history is not None:
-        generation = (working.current[0] if working.current else 0) + 1
+        # above every generation file present, so a file left by someone else is never written over
+        generation = (
+            max([working.current[0] if working.current else 0, *_generation_numbers(working.db_path)]) + 1
+        )
         target = layout.generation_path(working.db_path, generation)
         layout.record_history(conn, generation, target)
         conn.execute(f"CHECKPOINT {HISTORY_ALIAS}")
@@ -203,6 +203,10 @@ def publish_working(working: Working) -> None:
     discard(working.core)
     if target is not None and working.current is not None:
         discard(working.current[1])  # readers that hold it open keep reading it
+
+
+def _generation_numbers(db_path: Path) -> list[int]:
+    return [layout.generation_of(path) for path in layout.generation_files(db_path)]
 
 
 def _fsync_folder(folder: Path) -> None:
