@@ -8,7 +8,6 @@ unlisted page fails), and the CLI reference is generated from the commands at ea
 from __future__ import annotations
 
 import shlex
-import shutil
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.cli import cli, main, register_commands
+from collectors.store import copy_store
 from tests.docs_pages import README, Example, page, pages, runnable_examples
 
 register_commands()
@@ -80,7 +80,7 @@ def test_runnable_example_runs_as_written(
     example: Example, example_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "socle.duckdb"
-    shutil.copyfile(example_store, db)
+    copy_store(example_store, db)  # the core file and its history file
     words = shlex.split(example.command)[1:]
     if "--db" in words:  # the examples name the default store; the test runs them on its own copy
         at = words.index("--db")

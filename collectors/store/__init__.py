@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -352,6 +353,26 @@ def _record_failed_run(db_path: Path, kind: str, params: Mapping[str, Any], mess
     finally:
         working.discard_working(session_files)
     return run_id
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """Copy a store (its core file and the history file it names) to ``target``, under the source's lock so
+    no writer publishes half-way through. ``target`` must not be a store in use."""
+    source, target = Path(source), Path(target)
+    with working.exclusive_lock(source):
+        conn = duckdb.connect(":memory:")
+        try:
+            conn.execute(f"ATTACH ? AS {layout.STORE_ALIAS} (READ_ONLY)", [str(source)])
+            current = layout.current_history(conn, source)
+        except duckdb.Error as exc:
+            raise StoreError(f"{source}: cannot read the store ({one_line(exc)})") from exc
+        finally:
+            conn.close()
+        for stale in layout.generation_files(target):
+            stale.unlink()
+        if current is not None:
+            shutil.copyfile(current[1], layout.generation_path(target, current[0]))
+        shutil.copyfile(source, target)
 
 
 def _declared_domains(domains: Collection[str] | None) -> frozenset[str]:

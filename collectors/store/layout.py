@@ -100,19 +100,19 @@ def has_table(conn: duckdb.DuckDBPyConnection, catalog: str, table: str) -> bool
 
 def current_history(conn: duckdb.DuckDBPyConnection, db_path: Path) -> tuple[int, Path] | None:
     """(generation, file) of the history the core file attached as ``store`` names; None: not split yet."""
-    if not has_table(conn, STORE_ALIAS, "store_domains"):
-        return None
-    rows = conn.execute(
-        f"SELECT generation, file FROM {STORE_ALIAS}.main.store_domains WHERE domain = ?",  # noqa: S608
-        [HISTORY],
-    ).fetchall()
+    try:
+        rows = conn.execute(
+            f"SELECT generation, file FROM {STORE_ALIAS}.main.store_domains WHERE domain = ?",  # noqa: S608
+            [HISTORY],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return None  # a store written before 0021_history_domain (a catalogue look-up first costs more)
     if not rows:
         return None
-    generation, name = int(rows[0][0]), str(rows[0][1])
-    path = generation_path(db_path, generation)
-    if name != path.name:  # the manifest is our own text; anything else is a damaged store, never a path
-        raise StoreError(f"{db_path}: the store names an unexpected history file {name!r}")
-    return generation, path
+    # The path comes from the core file's own name and the generation, never from stored text (``file`` is
+    # for people reading the table): a store renamed or copied with its history file keeps working.
+    generation = int(rows[0][0])
+    return generation, generation_path(db_path, generation)
 
 
 def record_history(conn: duckdb.DuckDBPyConnection, generation: int, path: Path) -> None:

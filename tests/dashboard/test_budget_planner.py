@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from analysis import exports
 from analysis.budget import methods, plan
 from analysis.budget.proposal import package_name
 from analysis.commands.budget import budget
-from collectors.store import read_connection
+from collectors.store import copy_store, read_connection
 from dashboard import data
 from tests.dashboard.conftest import APP
 
@@ -173,7 +172,7 @@ def test_save_then_compare_shows_the_difference(
     fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "socle.duckdb"
-    shutil.copyfile(fixture_db, db)
+    copy_store(fixture_db, db)  # the core file and its history file
     monkeypatch.setenv("SOCLE_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import resource
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from collectors.store import read_connection
+from collectors.store import copy_store, read_connection
 from tests.inventory.bad_corpus import CORPUS, BadInput
 from tests.inventory.helpers import FIXTURES
 
@@ -68,7 +67,7 @@ def test_bad_input(
 ) -> None:
     db = tmp_path / "store" / "socle.duckdb"
     db.parent.mkdir()
-    shutil.copyfile(seeded_template, db)
+    copy_store(seeded_template, db)  # the core file and its history file
     folder = tmp_path / "input"
     folder.mkdir()
     path = case.make(folder)

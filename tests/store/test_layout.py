@@ -248,3 +248,20 @@ def test_an_old_single_file_store_is_split_once_and_keeps_everything(db_path: Pa
     with write_session(db_path, "import", domains={CORE}):
         pass
     assert generation_files(db_path) == [history]
+
+
+def test_a_store_copied_with_copy_store_under_another_name_reads_the_same(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from collectors.store import copy_store
+
+    _mined_store(db_path)
+    target = tmp_path / "elsewhere" / "org.duckdb"
+    target.parent.mkdir()
+    copy_store(db_path, target)
+    assert [p.name for p in generation_files(target)] == ["org.duckdb.history-1"]
+    assert _read(target, "SELECT count(*) FROM commits") == [(3,)]
+    with write_session(target, "budget", domains={CORE}):
+        pass
+    assert _read(target, "SELECT count(*) FROM runs") == [(2,)]
+    assert _read(db_path, "SELECT count(*) FROM runs") == [(1,)]

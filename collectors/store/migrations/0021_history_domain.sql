@@ -6,5 +6,5 @@
 CREATE TABLE store_domains (
     domain     VARCHAR PRIMARY KEY,     -- history
     generation BIGINT NOT NULL,         -- grows with every publish that changed the domain
-    file       VARCHAR NOT NULL         -- its file beside the core file: socle.duckdb.history-<generation>
+    file       VARCHAR NOT NULL         -- its file beside the core file, for people: socle.duckdb.history-<generation>
 );
