@@ -48,6 +48,8 @@ PACKAGES = 2_000
 SOCLE = [sys.executable, "-m", "analysis.cli"]
 #: Log-normal commits per repository: exp(4) = 55 median; capped at 60,000 (the mean is about 300).
 MU, SIGMA, MAX_COMMITS = 4.0, 1.5, 60_000
+#: Reads timed one after another (a dashboard page makes a few).
+READS = 200
 #: An empty write session, argv[2] = "all" (copies every file, as every write did before the split) or
 #: "core" (copies the core file only).
 EMPTY_WRITE = (
@@ -179,6 +181,14 @@ def measure(scale: int, work: Path, fake: FakeRegistry) -> list[Figure]:
         Figure(f"{label}: empty write copying every file, CPU", every.cpu_seconds, "s"),
         Figure(f"{label}: empty write, core only", empty.seconds, "s", every.seconds),
     ]
+    started = time.perf_counter()
+    for _ in range(READS):
+        with read_connection(db) as conn:
+            conn.execute("SELECT count(*) FROM commits").fetchall()
+    per_read = (time.perf_counter() - started) / READS * 1000
+    figures.append(
+        Figure(f"{label}: read_connection + one SELECT (core and history attached)", per_read, "ms")
+    )
     sbom = work / "small.cdx.json"
     write_sbom(sbom, 200, 400)
     imported = check(run_child([*SOCLE, "import", "--db", str(db), str(sbom)]), "socle import")
