@@ -7,6 +7,7 @@ replaced per repository, never row by row.
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -354,6 +355,7 @@ def replace_repository_funding(
     conn.execute("DELETE FROM _staged_funding_repositories WHERE repository = ?", [url])
     conn.execute("DELETE FROM _staged_repository_funding WHERE repository = ?", [url])
     conn.execute("INSERT INTO _staged_funding_repositories VALUES (?, ?)", [url, run_id])
+    _STAGING.add(conn)
     if rows:
         conn.execute(
             "INSERT INTO _staged_repository_funding SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
@@ -362,17 +364,23 @@ def replace_repository_funding(
         )
 
 
+#: Connections that staged funding links since their last apply: every other commit (thousands in a
+#: registry refresh) skips the look-up (a catalogue query costs about 1 ms).
+_STAGING: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
 @on_commit
 def apply_staged_funding(conn: duckdb.DuckDBPyConnection) -> None:
     """Replace the funding links of the staged repositories in ``funding_links`` (one transaction)."""
-    staged = conn.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
-        ["_staged_funding_repositories"],
-    ).fetchall()
-    if not staged[0][0]:
+    if conn not in _STAGING:
         return
-    if not conn.execute("SELECT count(*) FROM _staged_funding_repositories").fetchall()[0][0]:
-        return
+    _STAGING.discard(conn)
+    try:
+        staged = conn.execute("SELECT count(*) FROM _staged_funding_repositories").fetchall()[0][0]
+    except duckdb.CatalogException:
+        return  # the transaction that staged them rolled back, creating the tables with it
+    if not staged:
+        return  # the transaction that staged them rolled back
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute(

@@ -137,6 +137,11 @@ def test_a_reader_during_a_history_write_sees_the_old_generation_throughout(db_p
 
 def test_events_and_funding_links_inside_a_history_transaction_follow_it(db_path: Path) -> None:
     with write_session(db_path, "mine", domains=DOMAINS) as session:
+        with pytest.raises(ValueError), session.transaction() as conn:
+            git_store.replace_repository_funding(
+                conn, "https://github.com/acme/first", [("https://y.example", None, "y", "funding-yml")], 1
+            )
+            raise ValueError("the first repository to stage links failed")
         with session.transaction() as conn:
             _commits(conn, session.run_id, 2)
             session.event("warning", URL, "FUNDING.yml: unknown platform")
