@@ -563,7 +563,7 @@ def _attach_store(conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         layout.attach_history(conn, current[1], read_only=True)
     except duckdb.IOException as exc:
         if not current[1].exists():
-            raise _HistoryGone from exc
+            raise _HistoryGone(current[1].name) from exc
         raise
 
 
@@ -601,7 +601,10 @@ def read_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         except _HistoryGone as gone:
             if attempt == _READ_ATTEMPTS - 1:
                 conn.close()
-                raise StoreError(f"{db_path}: its history file keeps changing; try again") from gone
+                raise StoreError(
+                    f"{db_path}: the history file it names, {gone.args[0]}, is missing; put it back beside the "
+                    "store (a backup holds both files)"
+                ) from gone
             _detach_store(conn)
         except duckdb.Error as exc:
             conn.close()

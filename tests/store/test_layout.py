@@ -270,3 +270,35 @@ def test_a_store_copied_with_copy_store_under_another_name_reads_the_same(
         pass
     assert _read(target, "SELECT count(*) FROM runs") == [(2,)]
     assert _read(db_path, "SELECT count(*) FROM runs") == [(1,)]
+
+
+def test_a_read_that_finds_its_generation_deleted_starts_again(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collectors.store import layout
+
+    history = _mined_store(db_path)
+    real = layout.current_history
+    answers = iter([(0, db_path.with_name("socle.duckdb.history-0"))])  # a generation a publish just deleted
+
+    def first_stale(conn: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, Path] | None:
+        return next(answers, None) or real(conn, path)
+
+    monkeypatch.setattr(layout, "current_history", first_stale)
+    assert _read(db_path, "SELECT count(*) FROM commits") == [(3,)]
+    assert next(answers, "used") == "used"  # the stale answer was given, and the read started again
+    assert history.exists()
+
+
+def test_a_missing_history_file_is_one_clear_error_and_nothing_is_deleted(db_path: Path) -> None:
+    history = _mined_store(db_path)
+    moved = history.rename(history.with_name("elsewhere"))
+    with pytest.raises(StoreError, match=r"the history file it names, socle\.duckdb\.history-1, is missing"):
+        _read(db_path, "SELECT count(*) FROM commits")
+    with (
+        pytest.raises(StoreError, match="cannot open its history file"),
+        write_session(db_path, "budget", domains={CORE}),
+    ):
+        pass
+    moved.rename(history)
+    assert _read(db_path, "SELECT count(*) FROM commits") == [(3,)]
