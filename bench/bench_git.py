@@ -23,7 +23,6 @@ import json
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import Figure, check, run_child
+from collectors.store import copy_store
 
 SEED = 20150228
 
@@ -186,10 +186,7 @@ def _new_commits(out: str) -> str:
 
 
 def _copy_store(db: Path, target: Path) -> None:
-    for suffix in ("", ".wal"):
-        source = db.with_name(db.name + suffix)
-        if source.exists():
-            shutil.copy(source, target.with_name(target.name + suffix))
+    copy_store(db, target)  # the core file and the history file it names
 
 
 def measure(name: str, repo: Path, work: Path) -> list[Figure]:

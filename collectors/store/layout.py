@@ -18,7 +18,7 @@ SQL is unchanged). A reader that finds its generation already deleted (a publish
 attaches) starts again from the core file.
 
 DuckDB lets one transaction write a single attached file
-(https://duckdb.org/docs/stable/sql/statements/attach#attach-and-transactions); that is why the domains are
+(https://duckdb.org/docs/stable/sql/statements/attach); that is why the domains are
 cut along the collector's transactions, and why a write session stages the few core rows written inside a
 history transaction (ledger events, repository funding links) and applies them when it commits.
 """
