@@ -139,6 +139,12 @@ def open_working(db_path: Path, *, writes_history: bool, pending_migrations: boo
     working = Working(db_path, conn, core)
     try:
         working.current = layout.current_history(conn, db_path)
+        if working.current is not None and not working.current[1].exists():
+            # never start an empty history in its place: the mined history would be lost without a word
+            raise StoreError(
+                f"{db_path}: the history file it names, {working.current[1].name}, is missing; put it back "
+                "beside the store (a backup holds both files)"
+            )
         pending = _has_pending_migrations(conn) if pending_migrations is None else pending_migrations
         if writes_history or pending or working.current is None:
             source = working.current[1] if working.current else None
