@@ -1,14 +1,19 @@
 """Store side of the signals asked of the registries by calls of their own (npm advisories, PyPI project status
 and attestations). A "found" or "absent" answer replaces the earlier one; a call that gave nothing ("not
 collected") never replaces an earlier answer: it is recorded only where nothing is known yet, and the run says
-why in one warning per cause."""
+why in one documented skip per cause."""
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from collectors.store import WriteSession, insert_columns, utcnow, writable_table
@@ -41,21 +46,26 @@ def store_signals(session: WriteSession, records: Sequence[SignalRecord]) -> int
             raise ValueError(f"unknown outcome {record.outcome!r}")
     known = list({_key(r): r for r in records if r.outcome != "not_collected"}.values())
     missing = list({_key(r): r for r in records if r.outcome == "not_collected"}.values())
+    if not records:
+        return 0
     with session.transaction() as conn:
         keys = pa.table({n: [k[i] for k in map(_key, known + missing)]
                          for i, n in enumerate(("purl", "version", "signal", "source"))})  # fmt: skip
         conn.register("_signal_keys", keys)
         try:
             existing = {
-                (str(p), str(v), str(s), str(o))
-                for p, v, s, o in conn.execute(
-                    "SELECT r.purl, r.version, r.signal, r.source FROM registry_signals r "
+                (str(p), str(v), str(s), str(o)): str(outcome)
+                for p, v, s, o, outcome in conn.execute(
+                    "SELECT r.purl, r.version, r.signal, r.source, r.outcome FROM registry_signals r "
                     "JOIN _signal_keys k USING (purl, version, signal, source)"
                 ).fetchall()
             }
         finally:
             conn.unregister("_signal_keys")
-        replaced = [_key(r) for r in known if _key(r) in existing]
+        # An earlier answer stays: a refused call today does not erase what the registry said before (an
+        # earlier "not collected" is replaced, so the reason given is today's).
+        unknown = [r for r in missing if existing.get(_key(r), "not_collected") == "not_collected"]
+        replaced = [_key(r) for r in known + unknown if _key(r) in existing]
         if replaced:
             conn.register("_replaced", pa.table({n: [k[i] for k in replaced]
                                                  for i, n in enumerate(("purl", "version", "signal", "source"))}))  # fmt: skip
@@ -66,8 +76,7 @@ def store_signals(session: WriteSession, records: Sequence[SignalRecord]) -> int
                 )
             finally:
                 conn.unregister("_replaced")
-        # An earlier answer stays: a refused call today does not erase what the registry said before.
-        rows = known + [r for r in missing if _key(r) not in existing]
+        rows = known + unknown
         now = utcnow()
         insert_columns(
             conn,
@@ -86,9 +95,75 @@ def store_signals(session: WriteSession, records: Sequence[SignalRecord]) -> int
         )
     causes = Counter((r.source, r.signal, r.detail or "no reason given") for r in missing)
     session.events(
-        "warning",
+        "skipped",
         [(f"{source} {signal}", f"not collected for {n} package version(s): {detail}")
          for (source, signal, detail), n in sorted(causes.items())][:100],
     )  # fmt: skip
     session.count("registry_signals", len(rows))
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A package of one ecosystem in use, as the registry signals step asks about it."""
+
+    purl: str
+    name: str  # as the registry names it (an npm scope included)
+    versions: tuple[str, ...]  # the versions in use
+    latest_version: str | None  # from the stored registry metadata, when collected
+    fresh: frozenset[str]  # signals asked within the freshness window (not asked again)
+
+
+def targets(conn: duckdb.DuckDBPyConnection, ecosystem: str, *, fresh_since: datetime) -> list[Target]:
+    """Packages of ``ecosystem`` used by an application, with the signals asked since ``fresh_since``."""
+    rows = conn.execute(
+        """
+        SELECT p.purl, p.namespace, p.name,
+               list_sort(list_distinct(list(ap.version) FILTER (WHERE ap.version <> ''))),
+               any_value(m.latest_version)
+        FROM packages p
+        JOIN app_packages ap ON ap.purl = p.purl
+        LEFT JOIN package_metadata m ON m.purl = p.purl
+        WHERE p.ecosystem = ?
+        GROUP BY p.purl, p.namespace, p.name
+        ORDER BY p.purl
+        """,
+        [ecosystem],
+    ).fetchall()
+    asked = {
+        (str(p), str(v), str(s))
+        for p, v, s in conn.execute(
+            "SELECT purl, version, signal FROM registry_signals WHERE collected_at > ?", [fresh_since]
+        ).fetchall()
+    }
+
+    def fresh(purl: str, versions: tuple[str, ...]) -> frozenset[str]:
+        # asked within the window (whatever the answer): a project-wide signal once, the others per version
+        done = {"project_status"} if (purl, "", "project_status") in asked else set()
+        done |= {
+            s
+            for s in ("advisories", "attestation")
+            if versions and all((purl, v, s) in asked for v in versions)
+        }
+        return frozenset(done)
+
+    return [
+        Target(str(purl), f"{ns}/{name}" if ns else str(name), tuple(versions or ()), latest,
+               fresh(str(purl), tuple(versions or ())))
+        for purl, ns, name, versions, latest in rows
+    ]  # fmt: skip
+
+
+def project_document(conn: duckdb.DuckDBPyConnection, purl: str) -> dict[str, Any] | None:
+    """The stored project answer of a package (``/pypi/NAME/json``: the shortest of its stored URLs, the
+    per-version answers ``/pypi/NAME/VERSION/json`` being longer)."""
+    row = conn.execute(
+        "SELECT body_zlib FROM registry_documents WHERE purl = ? ORDER BY length(url), url LIMIT 1", [purl]
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        document = json.loads(zlib.decompress(row[0]))
+    except (zlib.error, ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
