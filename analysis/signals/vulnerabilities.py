@@ -50,7 +50,7 @@ def _why(versions: list[str], not_collected: Mapping[str, str]) -> str:
     reasons = list(dict.fromkeys(not_collected[v] for v in versions if not_collected.get(v)))
     if not reasons:
         return ""
-    first = reasons[0].strip().rstrip(".")
+    first = " ".join(reasons[0].split()).rstrip(".")
     return f": {first[:197].rstrip() + '...' if len(first) > 200 else first}"
 
 
