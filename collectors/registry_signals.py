@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -49,8 +50,23 @@ def _advisory_records(
     return records
 
 
+def _asked_versions(target: Target) -> list[str]:
+    """The versions in use, then the newest: at most MAX_ATTESTED_VERSIONS, the newest always among them."""
+    newest = [target.latest_version] if target.latest_version else []
+    return list(dict.fromkeys([*target.versions, *newest]))[-MAX_ATTESTED_VERSIONS:]
+
+
+def _release_files(conn: Any, target: Target) -> dict[str, str | None] | None:
+    """version -> the file to ask about, from the stored project answer (parsed, read, then let go: a large
+    project's answer is megabytes); None when no answer is stored."""
+    document = project_document(conn, target.purl)
+    if document is None:
+        return None
+    return {v: pypi_provenance.release_file(document, v) for v in _asked_versions(target)}
+
+
 async def _pypi_package(
-    fetcher: Fetcher, target: Target, document: dict[str, object] | None, settings: SignalSettings
+    fetcher: Fetcher, target: Target, files: dict[str, str | None] | None, settings: SignalSettings
 ) -> list[SignalRecord]:
     records: list[SignalRecord] = []
     if "project_status" not in target.fresh:
@@ -60,21 +76,16 @@ async def _pypi_package(
             SignalRecord(target.purl, "", "project_status", "pypi", outcome, status.status, status.reason)
         )
     if "attestation" not in target.fresh:
-        if document is None:
+        if files is None:
             reason = (
                 "no PyPI answer is stored for the package (its registry collection failed or did not run)"
             )
             return records + [SignalRecord(target.purl, v, "attestation", "pypi", "not_collected", detail=reason)
                               for v in target.versions]  # fmt: skip
-        wanted = list(
-            dict.fromkeys([*target.versions, *([target.latest_version] if target.latest_version else [])])
-        )
         root = settings.pypi_base.rstrip("/").removesuffix("/pypi")
         found = await asyncio.gather(
-            *(pypi_provenance.fetch_attestation(fetcher, root, target.name, v,
-                                                pypi_provenance.release_file(document, v))
-              for v in wanted[-MAX_ATTESTED_VERSIONS:])
-        )  # fmt: skip
+            *(pypi_provenance.fetch_attestation(fetcher, root, target.name, v, files.get(v)) for v in files)
+        )
         for att in found:
             outcome = "not_collected" if att.attested is None else ("found" if att.attested else "absent")
             records.append(SignalRecord(target.purl, att.version, "attestation", "pypi", outcome,
@@ -92,8 +103,7 @@ def run(
     fresh_since = settings.now - settings.max_age
     npm_targets = targets(session.conn, "npm", fresh_since=fresh_since)
     pypi_targets = targets(session.conn, "pypi", fresh_since=fresh_since)
-    documents = {t.purl: project_document(session.conn, t.purl) for t in pypi_targets
-                 if "attestation" not in t.fresh}  # fmt: skip
+    files = {t.purl: _release_files(session.conn, t) for t in pypi_targets if "attestation" not in t.fresh}
     in_use = {t.purl: set(t.versions) for t in npm_targets if t.versions and "advisories" not in t.fresh}
     pypi_targets = [t for t in pypi_targets if not {"project_status", "attestation"} <= t.fresh]
     if not in_use and not pypi_targets:
@@ -104,7 +114,7 @@ def run(
             report, refused = await npm_advisories.collect(fetcher, in_use, settings.npm_registry)
             records = _advisory_records({(c.purl, c.version) for c in report.covered}, refused)
             for found in await asyncio.gather(
-                *(_pypi_package(fetcher, t, documents.get(t.purl), settings) for t in pypi_targets)
+                *(_pypi_package(fetcher, t, files.get(t.purl), settings) for t in pypi_targets)
             ):
                 records.extend(found)
             return report, records, fetcher.requests

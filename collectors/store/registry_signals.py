@@ -137,19 +137,19 @@ def targets(conn: duckdb.DuckDBPyConnection, ecosystem: str, *, fresh_since: dat
         ).fetchall()
     }
 
-    def fresh(purl: str, versions: tuple[str, ...]) -> frozenset[str]:
+    def fresh(purl: str, versions: tuple[str, ...], latest: str | None) -> frozenset[str]:
         # asked within the window (whatever the answer): a project-wide signal once, the others per version
         done = {"project_status"} if (purl, "", "project_status") in asked else set()
-        done |= {
-            s
-            for s in ("advisories", "attestation")
-            if versions and all((purl, v, s) in asked for v in versions)
-        }
+        if versions and all((purl, v, "advisories") in asked for v in versions):
+            done.add("advisories")
+        attested = versions or ((latest,) if latest else ())
+        if attested and all((purl, v, "attestation") in asked for v in attested):
+            done.add("attestation")
         return frozenset(done)
 
     return [
         Target(str(purl), f"{ns}/{name}" if ns else str(name), tuple(versions or ()), latest,
-               fresh(str(purl), tuple(versions or ())))
+               fresh(str(purl), tuple(versions or ()), latest))
         for purl, ns, name, versions, latest in rows
     ]  # fmt: skip
 

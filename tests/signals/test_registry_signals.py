@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +221,31 @@ def test_the_source_distribution_is_the_file_asked_about() -> None:
     document = json.loads(_pypi_document("six", {"1.16.0": "2021-05-05T14:00:00Z"}))
     assert pypi_provenance.release_file(document, "1.16.0") == "six-1.16.0.tar.gz"
     assert pypi_provenance.release_file(document, "9.9") is None
+
+
+def test_what_was_asked_within_max_age_is_not_asked_again(db: Path) -> None:
+    calls: list[str] = []
+    answer = _registry(httpx.Response(405))
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        calls.append(f"{request.method} {request.url.path}")
+        return answer(request)  # type: ignore[no-any-return]
+
+    for _ in range(2):
+        with write_session(db, "refresh", {}) as session:
+            settings = HttpSettings(cache_dir=None, wait_initial=0.001, wait_jitter=0.0)
+            collect_signals(
+                session,
+                settings,
+                SignalSettings(now=datetime.now(UTC).replace(tzinfo=None)),
+                transport=httpx.MockTransport(counting),
+            )
+    # first run only: 1 POST, 2 project statuses, attestations of urllib3 1.26.5 and 2.2.3 and six 1.16.0
+    assert sorted(calls) == [
+        "GET /integrity/six/1.16.0/six-1.16.0.tar.gz/provenance",
+        "GET /integrity/urllib3/1.26.5/urllib3-1.26.5.tar.gz/provenance",
+        "GET /integrity/urllib3/2.2.3/urllib3-2.2.3.tar.gz/provenance",
+        "GET /simple/six/",
+        "GET /simple/urllib3/",
+        "POST /-/npm/v1/security/advisories/bulk",
+    ]
