@@ -284,7 +284,10 @@ def test_criticality_and_risk_name_the_truck_factor(world: World) -> None:
     assert risk[1] == "ok" and 0 < risk[0] <= 1
     assert "truck factor 1 (one person authors 80% of files)" in risk[3]
     # No scanner report or OSV folder in this world: vulnerabilities are not known, never "none".
-    assert risk[4]["components"]["truck_factor"]["value"] == 1.0 and risk[4]["missing"] == ["vulnerabilities", "provenance"]
+    assert risk[4]["components"]["truck_factor"]["value"] == 1.0 and risk[4]["missing"] == [
+        "vulnerabilities",
+        "provenance",
+    ]
     assert "truck factor 2" in world.scores("pkg:pypi/python-dateutil")["risk"][3]
     unmined = world.scores("pkg:pypi/urllib3")["risk"]
     assert "not known: truck_factor" in unmined[3]
