@@ -98,7 +98,7 @@ async def fetch_attestation(
 ) -> Attestation:
     if filename is None:
         return Attestation(
-            version, None, None, reason=f"no file of {version} is listed in the stored PyPI answer"
+            version, None, None, reason="no file of this version is listed in the stored PyPI answer"
         )
     url = integrity_url(root, name, version, filename)
     try:

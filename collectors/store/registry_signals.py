@@ -6,6 +6,7 @@ why in one documented skip per cause."""
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -33,6 +34,14 @@ class SignalRecord:
     outcome: str  # one of OUTCOMES
     value: str | None = None
     detail: str | None = None
+
+
+_URL = re.compile(r"https?://([^/\s]+)\S*")
+
+
+def _cause(detail: str | None) -> str:
+    """A reason without the package's own URL, so one skip on the run stands for every package it hit."""
+    return _URL.sub(lambda m: f"the registry ({m.group(1)})", detail or "no reason given")
 
 
 def _key(r: SignalRecord) -> tuple[str, str, str, str]:
@@ -93,7 +102,7 @@ def store_signals(session: WriteSession, records: Sequence[SignalRecord]) -> int
                 "run_id": [session.run_id] * len(rows),
             },
         )
-    causes = Counter((r.source, r.signal, r.detail or "no reason given") for r in missing)
+    causes = Counter((r.source, r.signal, _cause(r.detail)) for r in missing)
     session.events(
         "skipped",
         [(f"{source} {signal}", f"not collected for {n} package version(s): {detail}")

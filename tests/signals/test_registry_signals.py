@@ -152,7 +152,12 @@ def test_refused_calls_are_not_collected_with_why_and_status_and_attestations_re
         skips = conn.execute(
             "SELECT subject, message FROM run_events WHERE severity = 'skipped' AND subject LIKE 'npm%'"
         ).fetchall()
-    assert skips == [("npm advisories", f"not collected for 2 package version(s): {BULK} answered HTTP 405")]
+    assert skips == [
+        (
+            "npm advisories",
+            "not collected for 2 package version(s): the registry (registry.npmjs.org) answered HTTP 405",
+        )
+    ]
 
 
 def test_answered_advisories_are_findings_with_their_fixes(db: Path) -> None:
