@@ -152,6 +152,12 @@ def test_refused_calls_are_not_collected_with_why_and_status_and_attestations_re
         skips = conn.execute(
             "SELECT subject, message FROM run_events WHERE severity = 'skipped' AND subject LIKE 'npm%'"
         ).fetchall()
+    capsys.readouterr()
+    assert main(["status", "--db", str(db)]) == 0
+    assert (
+        "registry calls that gave nothing (not collected, never 'none'): npm advisories 2, pypi attestation 1, "
+        "pypi project status 1" in capsys.readouterr().out
+    )
     assert skips == [
         (
             "npm advisories",
