@@ -40,6 +40,7 @@ import httpx
 import stamina
 
 from collectors.errors import TerminalError, TransientError
+from collectors.keepalive import KeepAliveTransport
 
 PROJECT_URL = "https://github.com/socle-commons/socle"
 MAX_CONCURRENCY = 20
@@ -375,13 +376,9 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The configured ``httpx.AsyncClient``; ``transport`` replaces the network (tests)."""
     concurrency = min(settings.concurrency, MAX_CONCURRENCY)
-    inner = transport or httpx.AsyncHTTPTransport(
-        verify=_tls_context(),
-        http1=True,
-        http2=False,
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-        retries=0,  # stamina retries, with backoff, at the level that sees status codes too
-    )
+    # HTTP/1.1 keep-alive, one connection per request slot of a host; no transport-level retries: stamina
+    # retries, with backoff, at the level that sees status codes too.
+    inner = transport or KeepAliveTransport(verify=_tls_context(), per_origin=concurrency)
     if settings.cache_dir is not None:
         inner = _cached_transport(inner, settings.cache_dir)
     return httpx.AsyncClient(
