@@ -63,7 +63,7 @@ def maven_document(path: str) -> Route | None:
     if path.endswith("maven-metadata.xml"):
         versions = "".join(f"<version>1.{v}.0</version>" for v in range(7))
         body = (
-            f"<metadata><groupId>x</groupId><artifactId>{parts[-2]}</artifactId><versioning>"
+            f"<metadata><groupId>{'.'.join(parts[:-2])}</groupId><artifactId>{parts[-2]}</artifactId><versioning>"
             f"<release>1.6.0</release><versions>{versions}</versions><lastUpdated>20261101120000</lastUpdated>"
             "</versioning></metadata>"
         )

@@ -32,7 +32,7 @@ from collectors.base import (
 from collectors.errors import InputError, SocleError, TerminalError
 from collectors.http import Fetcher
 from collectors.purls import purl_for as canonical_purl
-from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.maven_versions import best_maven_version
 from collectors.registry.parsing import release_stats
 from collectors.registry.pom import (
@@ -223,6 +223,8 @@ class MavenCollector:
         try:
             meta = parse_metadata(fetched.body, url)
             latest = meta.release or meta.latest or (meta.versions[-1] if meta.versions else None)
+            answered = f"{meta.group_id}/{meta.artifact_id}" if meta.group_id and meta.artifact_id else None
+            require_identity(ref, answered_name=answered, latest=latest)
             in_use = [v for v in ref.versions if v in meta.versions] or [v for v in ref.versions if v]
             version = in_use[0] if in_use else latest
             if version is None:

@@ -188,6 +188,8 @@ class MavenMetadata:
     latest: str | None
     release: str | None
     last_updated: datetime | None
+    group_id: str | None = None  # which artifact the answer says it describes
+    artifact_id: str | None = None
 
 
 def parse_metadata(body: bytes, source: str) -> MavenMetadata:
@@ -204,6 +206,8 @@ def parse_metadata(body: bytes, source: str) -> MavenMetadata:
         latest=_text(root, "versioning/latest"),
         release=_text(root, "versioning/release"),
         last_updated=last_updated,
+        group_id=_text(root, "groupId"),
+        artifact_id=_text(root, "artifactId"),
     )
 
 
