@@ -234,7 +234,8 @@ class Fetcher:
         or the deadline has passed, and :class:`TerminalError` for an answer that can never be used (too
         large, undecodable, a redirect off the registry's host, a redirect loop).
         """
-        host = httpx.URL(url).host
+        origin = httpx.URL(url)  # parsed once per call: URL parsing is a visible share of a request
+        host = origin.host
         settings = self._settings
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -252,7 +253,7 @@ class Fetcher:
                 with attempt:
                     made = attempt.num
                     async with self._slot(host):
-                        return await self._bounded_get(url, accept)
+                        return await self._bounded_get(url, origin, accept)
         except _RetryableStatus as exc:
             raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
         except httpx.TimeoutException as exc:
@@ -263,7 +264,7 @@ class Fetcher:
             raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    async def _bounded_get(self, url: str, accept: str) -> Answer:
+    async def _bounded_get(self, url: str, origin: httpx.URL, accept: str) -> Answer:
         """One attempt, redirects included, abandoned at the request bound or the refresh deadline."""
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -271,14 +272,13 @@ class Fetcher:
         bound = min(self._settings.request_seconds, remaining)
         try:
             async with asyncio.timeout(bound):
-                return await self._follow(url, accept)
+                return await self._follow(url, origin, accept)
         except TimeoutError as exc:
             if bound < self._settings.request_seconds:
                 raise TransientError(f"{url}: the refresh deadline passed while the answer arrived") from exc
             raise TransientError(f"{url}: the answer took longer than {bound:g} s; abandoned") from exc
 
-    async def _follow(self, url: str, accept: str) -> Answer:
-        origin = httpx.URL(url)
+    async def _follow(self, url: str, origin: httpx.URL, accept: str) -> Answer:
         current = origin
         seen = {str(origin)}
         for _ in range(MAX_REDIRECTS + 1):
