@@ -15,7 +15,8 @@ newest release is then ``<lastUpdated>`` of the metadata, and the other versions
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+import email.utils
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from collectors.base import (
@@ -45,7 +46,6 @@ MAX_PARENTS = 10
 MAX_BOM_DEPTH = 5
 #: BOM imports followed per POM (Spring Boot's dependencies BOM imports about 40).
 MAX_BOMS = 100
-_HTTP_DATE = "%a, %d %b %Y %H:%M:%S GMT"
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -106,13 +106,15 @@ def _dependencies(
 
 
 def _released_at(headers: dict[str, str]) -> datetime | None:
+    """``Last-Modified`` (an HTTP date, RFC 9110 5.6.7) as naive UTC; None when absent or unreadable."""
     value = headers.get("last-modified")
     if not value:
         return None
     try:
-        return datetime.strptime(value, _HTTP_DATE)
-    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 class MavenCollector:

@@ -283,17 +283,22 @@ def test_release_dates_of_the_versions_in_use() -> None:
         "org.x:lib:1.1": pom("org.x:lib:1.1", "org.org:org-parent:40"),
         "org.x:lib:1.2": stamped("org.x:lib:1.2", "1980-02-01T00:00:00Z"),  # a reproducible-build placeholder
         "org.x:lib:1.3": pom("org.x:lib:1.3"),
+        "org.x:lib:1.4": stamped("org.x:lib:1.4", "2025-01-02T04:04:05+01:00"),
     }
     # A mirror that answers Last-Modified: the publication date, preferred over the build's timestamp.
-    headers = {path_of("org.x:lib:1.3"): {"Last-Modified": "Tue, 03 Mar 2026 10:00:00 GMT"}}
+    headers = {
+        path_of("org.x:lib:1.3"): {"Last-Modified": "Tue, 03 Mar 2026 10:00:00 GMT"},
+        path_of("org.x:lib:1.4"): {"Last-Modified": "yesterday"},  # unreadable: the POM's timestamp then
+    }
     transport, _ = repository(poms, headers)
-    (outcome,) = collect(transport, ("org.x/lib", ("1.0", "1.1", "1.2", "1.3")))
+    (outcome,) = collect(transport, ("org.x/lib", ("1.0", "1.1", "1.2", "1.3", "1.4")))
     dates = {r.version: r.released_at for r in outcome.releases}
     assert dates == {
         "1.0": datetime(2024, 8, 24, 18, 40, 18),
         "1.1": None,  # not stated by its own project: not known
         "1.2": None,
         "1.3": datetime(2026, 3, 3, 10, 0),
+        "1.4": datetime(2025, 1, 2, 3, 4, 5),
     }
 
 
