@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from collectors.base import Collector, Failed, Outcome, PackageRef
-from collectors.http import HttpSettings, open_fetcher
+from collectors.http import Fetcher, HttpSettings, open_fetcher
 from collectors.registry.cargo import CargoCollector
+from collectors.registry.debian import DebianCollector, ReleaseIndex, SourcePackage
 from collectors.registry.golang import GoCollector
 from collectors.registry.maven import MavenCollector
 from tests.registry.conftest import FIXTURES
@@ -120,3 +121,30 @@ def test_maven_metadata_without_any_version_is_refused() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=stub))
     outcome = run(MavenCollector(), DATABIND, "2.17.0", transport)
     assert isinstance(outcome, Failed) and "carries no latest version" in outcome.reason, outcome
+
+
+class _OneIndex(DebianCollector):
+    """Debian's collector over one hand-made release index (what ``parse_indices`` would build)."""
+
+    def __init__(self, source: SourcePackage) -> None:
+        super().__init__(releases=("bookworm",))
+        self._index = ReleaseIndex(
+            "bookworm", sources={"curl": source}, binaries={"libcurl4": ("curl", "URL library")}
+        )
+
+    async def index(self, fetcher: Fetcher, release: str) -> ReleaseIndex:
+        return self._index
+
+
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        (SourcePackage("curl", "", {"Package": "curl"}), "carries no latest version"),
+        (SourcePackage("curl", "7.88.1-10", {"Package": "openssl"}), "another package ('openssl')"),
+    ],
+)
+def test_a_debian_paragraph_without_its_name_or_version_is_refused(source: SourcePackage, says: str) -> None:
+    outcome = run(
+        _OneIndex(source), "debian/libcurl4", "", httpx.MockTransport(lambda r: httpx.Response(404))
+    )
+    assert isinstance(outcome, Failed) and says in outcome.reason, outcome
