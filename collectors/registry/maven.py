@@ -3,13 +3,15 @@ the version in use and its parent chain (https://maven.apache.org/pom.html#inher
 
 Fields a POM does not state are inherited from the nearest parent that does (licences, scm, developers,
 organisation, issue management); properties are merged child-over-parent and ``${...}`` interpolated;
-dependency versions missing from ``<dependencies>`` come from the chain's ``<dependencyManagement>``
-(BOMs imported with ``<scope>import</scope>`` are not followed: such a dependency keeps no specifier and
-completion takes the newest stable version). Parent POMs are shared by many artifacts (a project's parent,
-Apache's, Sonatype's oss-parent): each is fetched once per refresh and reused.
+dependency versions missing from ``<dependencies>`` come from the chain's ``<dependencyManagement>``, then
+from the BOMs it imports (``<type>pom</type><scope>import</scope>``, see :meth:`MavenCollector.managed`).
+Parent POMs and BOMs are shared by many artifacts (a project's parent, Apache's, Sonatype's oss-parent):
+each is fetched once per refresh and reused. The effective-POM rules themselves (scm of child modules,
+release timestamps, management order) are pure functions in ``maven_effective.py``.
 
-Release dates: Maven Central's own answers carry ``Last-Modified``; mirrors may not. The date of the
-newest release is then ``<lastUpdated>`` of the metadata, and the other versions' dates are not known.
+Release dates: the newest release's is ``<lastUpdated>`` of the metadata; each version in use is dated by
+its POM's ``Last-Modified`` when the repository answers one (Maven Central answers none from here), else
+by its project's ``project.build.outputTimestamp``; other versions' dates are not known.
 """
 
 from __future__ import annotations
