@@ -41,6 +41,7 @@ import httpx
 import stamina
 
 from collectors.errors import TerminalError, TransientError
+from collectors.keepalive import KeepAliveTransport
 
 PROJECT_URL = "https://github.com/socle-commons/socle"
 MAX_CONCURRENCY = 20
@@ -236,7 +237,8 @@ class Fetcher:
         or the deadline has passed, and :class:`TerminalError` for an answer that can never be used (too
         large, undecodable, a redirect off the registry's host, a redirect loop).
         """
-        host = httpx.URL(url).host
+        origin = httpx.URL(url)  # parsed once per call: URL parsing is a visible share of a request
+        host = origin.host
         settings = self._settings
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -254,7 +256,7 @@ class Fetcher:
                 with attempt:
                     made = attempt.num
                     async with self._slot(host):
-                        return await self._bounded_get(url, accept)
+                        return await self._bounded_get(url, origin, accept)
         except _RetryableStatus as exc:
             raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
         except httpx.TimeoutException as exc:
@@ -265,7 +267,7 @@ class Fetcher:
             raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    async def _bounded_get(self, url: str, accept: str) -> Answer:
+    async def _bounded_get(self, url: str, origin: httpx.URL, accept: str) -> Answer:
         """One attempt, redirects included, abandoned at the request bound or the refresh deadline."""
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -273,14 +275,13 @@ class Fetcher:
         bound = min(self._settings.request_seconds, remaining)
         try:
             async with asyncio.timeout(bound):
-                return await self._follow(url, accept)
+                return await self._follow(url, origin, accept)
         except TimeoutError as exc:
             if bound < self._settings.request_seconds:
                 raise TransientError(f"{url}: the refresh deadline passed while the answer arrived") from exc
             raise TransientError(f"{url}: the answer took longer than {bound:g} s; abandoned") from exc
 
-    async def _follow(self, url: str, accept: str) -> Answer:
-        origin = httpx.URL(url)
+    async def _follow(self, url: str, origin: httpx.URL, accept: str) -> Answer:
         current = origin
         seen = {str(origin)}
         for _ in range(MAX_REDIRECTS + 1):
@@ -461,13 +462,9 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The configured ``httpx.AsyncClient``; ``transport`` replaces the network (tests)."""
     concurrency = min(settings.concurrency, MAX_CONCURRENCY)
-    inner = transport or httpx.AsyncHTTPTransport(
-        verify=_tls_context(),
-        http1=True,
-        http2=False,
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-        retries=0,  # stamina retries, with backoff, at the level that sees status codes too
-    )
+    # HTTP/1.1 keep-alive, one connection per request slot of a host; no transport-level retries: stamina
+    # retries, with backoff, at the level that sees status codes too.
+    inner = transport or KeepAliveTransport(verify=_tls_context(), per_origin=concurrency)
     if settings.cache_dir is not None:
         inner = _cached_transport(inner, settings.cache_dir)
     return httpx.AsyncClient(
