@@ -74,8 +74,7 @@ def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettin
     elif settings.workers > 1 and len(tasks) > 1:
         mined = parallel.mine_in_pool(tasks, settings.workers)
     else:
-        # in this process: a full history is written through Arrow, whose first use imports pandas, done
-        # while git works
+        # in this process: what a large batch is written with is imported while git works
         mined = (worker.mine_repository(task, meanwhile=store.warm_up) for task in tasks)
     # unreachable ones are recorded below in one statement: hundreds when a forge is down
     results, unreachable = writer.apply_all(session, mined, settings, rules)

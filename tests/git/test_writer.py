@@ -58,6 +58,11 @@ def test_one_batch_gives_what_one_repository_per_transaction_gives(
     assert applied == [6]  # the five repositories and the broken one in one transaction
     assert contents(batched) == contents(single)
     assert len(contents(single)["commits"]) == 59
+    with monkeypatch.context() as arrays:  # every table written from NumPy arrays, not Python lists
+        arrays.setattr(store, "BULK_MIN_ROWS", 0)
+        assert mine(tmp_path / "arrays.duckdb", mirror) == one_at_a_time
+    assert contents(tmp_path / "arrays.duckdb") == contents(single)
+    applied.clear()
 
     change(builders)
     with monkeypatch.context() as one_each:
