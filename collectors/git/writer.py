@@ -152,6 +152,13 @@ def apply_batch(
             return [result for m in batch for result in apply_batch(session, [m], settings, rules)]
         with session.transaction():
             return [_record_error(session, batch[0], str(exc))]
+    # funding links are the one table here that is not the collector's own: written in a transaction of
+    # their own once the repositories' is committed (a store split into files lets one transaction write
+    # one file)
+    with session.transaction():
+        store.replace_repository_funding(
+            session.conn, {url: r.links for url, r in read.items()}, session.run_id
+        )
     session.events("warning", [(url, warning) for url, r in read.items() for warning in r.warnings])
     return results
 
@@ -186,7 +193,6 @@ def _write(
         ],
         run_id,
     )
-    store.replace_repository_funding(conn, {url: r.links for url, r in read.items()}, run_id)
     replace_repository_plans(conn, {url: (r.plans, r.history) for url, r in read.items()}, run_id)
     store.record_mined(conn, [_state(m, keys[m.url], settings) for m in batch], run_id)
     store.record_miners(conn, [(m.url, m.worker) for m in batch], run_id)
