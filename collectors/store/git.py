@@ -423,7 +423,7 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
 FundingLink = tuple[str, str | None, str, str]  # url, platform, label, source
 
 
-def replace_repository_funding(
+def replace_funding_links(
     conn: duckdb.DuckDBPyConnection, links: Mapping[str, Sequence[FundingLink]], run_id: int
 ) -> None:
     """The funding links read from each repository's files, as {repository: [(url, platform, label, source)]}.
