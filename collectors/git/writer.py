@@ -156,9 +156,7 @@ def apply_batch(
     # their own once the repositories' is committed (a store split into files lets one transaction write
     # one file)
     with session.transaction():
-        store.replace_funding_links(
-            session.conn, {url: r.links for url, r in read.items()}, session.run_id
-        )
+        store.replace_funding_links(session.conn, {url: r.links for url, r in read.items()}, session.run_id)
     session.events("warning", [(url, warning) for url, r in read.items() for warning in r.warnings])
     return results
 
