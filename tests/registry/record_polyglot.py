@@ -4,20 +4,23 @@
 Each answer is stored under ``tests/fixtures/registry/<ecosystem>/`` at its URL path, so the test transport
 serves a file per path. The Debian indices are trimmed to the paragraphs of a few packages (whole
 paragraphs, as the archive wrote them) and compressed again with xz; the crates.io index file keeps its
-last versions. Re-running it refreshes the fixtures from today's registries.
+last versions; Go module zips keep their top-level licence files and go.mod. Re-running it refreshes the fixtures from today's registries.
 """
 
 from __future__ import annotations
 
 import io
 import lzma
+import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 import httpx
 
 from collectors.registry.golang import semver_key
 from collectors.registry.gomod import escape_path
+from collectors.registry.licence_files import is_licence_file
 
 HERE = Path(__file__).resolve().parent.parent / "fixtures" / "registry"
 MAVEN = "https://repo.maven.apache.org/maven2"
@@ -69,6 +72,25 @@ def _trim_debian_tar(body: bytes) -> bytes:
     return out.getvalue()
 
 
+def _trim_module_zip(body: bytes, prefix: str) -> bytes:
+    """A module zip cut down to what the tests read: its top-level licence files and go.mod."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kept:
+        for info in archive.infolist():
+            name = info.filename.removeprefix(prefix)
+            if "/" not in name and (name == "go.mod" or is_licence_file(name)):
+                kept.writestr(info, archive.read(info))
+    return out.getvalue()
+
+
+def record_go_zips(client: httpx.Client) -> None:
+    """The module zip of each version in use, trimmed (``python -m tests.registry.record_polyglot --go-zips``)."""
+    for module, in_use in GO_MODULES.items():
+        path = f"/{escape_path(module)}/@v/{escape_path(in_use)}.zip"
+        body = client.get(GOPROXY + path).raise_for_status().content
+        _save("golang", path, _trim_module_zip(body, f"{module}@{in_use}/"))
+
+
 def _save(ecosystem: str, path: str, body: bytes) -> None:
     target = HERE / ecosystem / path.lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +107,12 @@ def _paragraphs_of(body: bytes, names: set[str]) -> bytes:
 
 
 def main() -> None:
+    if "--go-zips" in sys.argv:
+        with httpx.Client(timeout=60, follow_redirects=True) as client:
+            record_go_zips(client)
+        return
     with httpx.Client(timeout=60, follow_redirects=True) as client:
+        record_go_zips(client)
         for path in MAVEN_PATHS:
             _save("maven", path, client.get(MAVEN + path).raise_for_status().content)
         for module, in_use in GO_MODULES.items():
