@@ -53,6 +53,13 @@ DEBIAN_INDICES = {
     "/dists/bookworm/main/binary-amd64/Packages.xz": {"curl", "libcurl4", "zlib1g", "libssl3", "openssl"},
 }
 
+DEBIAN_SECURITY = "https://deb.debian.org/debian-security"
+#: The security suite's indices (saved under deb/security/): zlib has a newer version there, curl an older one.
+DEBIAN_SECURITY_INDICES = {
+    "/dists/bookworm-security/main/source/Sources.xz": {"curl", "zlib", "openssl"},
+    "/dists/bookworm-security/main/binary-amd64/Packages.xz": {"libcurl4", "zlib1g", "libssl3"},
+}
+
 #: debian.tar.xz archives whose upstream metadata and copyright the tests read (trimmed to those and control).
 DEBIAN_TARS = [
     "/pool/main/c/curl/curl_7.88.1-10+deb12u15.debian.tar.xz",
@@ -69,6 +76,13 @@ def _trim_debian_tar(body: bytes) -> bytes:
         for member in archive:
             if member.name in ("debian/upstream/metadata", "debian/control", "debian/copyright"):
                 kept.addfile(member, archive.extractfile(member))
+            elif member.name == "debian/changelog":
+                handle = archive.extractfile(member)
+                entries = (handle.read() if handle else b"").split(b"\n -- ")
+                # The first five entries (each ends with its " -- name <mail>  date" trailer line).
+                head = b"\n -- ".join(entries[:5]) + b"\n -- " + entries[5].split(b"\n", 1)[0] + b"\n"
+                member.size = len(head)
+                kept.addfile(member, io.BytesIO(head))
     return out.getvalue()
 
 
@@ -107,9 +121,14 @@ def _paragraphs_of(body: bytes, names: set[str]) -> bytes:
 
 
 def main() -> None:
-    if "--go-zips" in sys.argv:
+    if "--go-zips" in sys.argv or "--debian-security" in sys.argv or "--debian-tars" in sys.argv:
         with httpx.Client(timeout=60, follow_redirects=True) as client:
-            record_go_zips(client)
+            if "--go-zips" in sys.argv:
+                record_go_zips(client)
+            if "--debian-security" in sys.argv:
+                record_debian_security(client)
+            for path in DEBIAN_TARS if "--debian-tars" in sys.argv else []:
+                _save("deb", path, _trim_debian_tar(client.get(DEBIAN + path).raise_for_status().content))
         return
     with httpx.Client(timeout=60, follow_redirects=True) as client:
         record_go_zips(client)
@@ -138,6 +157,15 @@ def main() -> None:
             _save("deb", path, _paragraphs_of(body, names))
         for path in DEBIAN_TARS:
             _save("deb", path, _trim_debian_tar(client.get(DEBIAN + path).raise_for_status().content))
+        record_debian_security(client)
+
+
+def record_debian_security(client: httpx.Client) -> None:
+    """``python -m tests.registry.record_polyglot --debian-security`` (the pool of the security archive
+    does not answer from every network: only its indices are recorded)."""
+    for path, names in DEBIAN_SECURITY_INDICES.items():
+        body = client.get(DEBIAN_SECURITY + path).raise_for_status().content
+        _save("deb", "/security" + path, _paragraphs_of(body, names))
 
 
 if __name__ == "__main__":
