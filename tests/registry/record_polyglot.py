@@ -89,7 +89,10 @@ def _trim_debian_tar(body: bytes) -> bytes:
 def _trim_module_zip(body: bytes, prefix: str) -> bytes:
     """A module zip cut down to what the tests read: its top-level licence files and go.mod."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(body)) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kept:
+    with (
+        zipfile.ZipFile(io.BytesIO(body)) as archive,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kept,
+    ):
         for info in archive.infolist():
             name = info.filename.removeprefix(prefix)
             if "/" not in name and (name == "go.mod" or is_licence_file(name)):

@@ -288,7 +288,8 @@ def test_debian_skips_what_it_does_not_hold() -> None:
     debian = DebianCollector(releases=("bookworm",))
     missing = run(debian, "debian/no-such-package", (), path_transport("deb"))
     assert missing == Skipped(
-        "pkg:deb/debian/no-such-package", "not in Debian bookworm (main, contrib, non-free, non-free-firmware)"
+        "pkg:deb/debian/no-such-package",
+        "not in Debian bookworm (main, contrib, non-free, non-free-firmware)",
     )
     ubuntu = run(debian, "ubuntu/libc6", (), path_transport("deb"))
     assert isinstance(ubuntu, Skipped) and "ubuntu" in ubuntu.reason
