@@ -48,7 +48,7 @@ from collectors.base import (
     Unchanged,
     answer_signature,
 )
-from collectors.errors import InputError, SocleError, TerminalError
+from collectors.errors import InputError, SocleError, TerminalError, TransientError
 from collectors.http import Fetcher
 from collectors.purls import purl_for as canonical_purl
 from collectors.registry.deb822 import people
@@ -325,9 +325,17 @@ class DebianCollector:
         warnings = [f"index not on the mirror (404): {url}" for url in newest_index.skipped][:10]
         try:
             upstream, read_from = await self.upstream_of(fetcher, newest_index, package)
+        except TransientError as exc:
+            # Retried next run: a record rewritten without the archive's facts would lose its repository.
+            return failed(ref, exc)
         except SocleError as exc:
-            upstream, read_from = UpstreamFacts(), None
+            upstream, read_from = UpstreamFacts(), ""
             warnings.append(f"debian/upstream/metadata unavailable: {exc}")
+        if read_from is None and "quilt" in package.fields.get("Format", ""):
+            warnings.append(
+                f"no readable {package.name} source archive on the mirror: upstream metadata, licence and dates "
+                "not known"
+            )
         if read_from and read_from != package.version:
             warnings.append(
                 f"the {package.version} source archive is not on the mirror: upstream metadata, licence and "

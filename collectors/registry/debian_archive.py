@@ -15,7 +15,8 @@ Configuration, each a comma-separated list in the environment:
 - ``$SOCLE_DEBIAN_ARCHITECTURES`` (default ``amd64``): packages of architecture ``all`` are listed in each
   architecture's ``Packages`` too (``No-Support-for-Architecture-all: Packages`` in the Release file), so
   ``all`` is needed only to see them without any architecture; ``arm64`` adds the arm64 builds;
-- ``$SOCLE_DEBIAN_SECURITY_URL`` (default: the archive URL with ``-security`` appended).
+- ``$SOCLE_DEBIAN_SECURITY_URL`` (default: the archive URL with ``-security`` appended, or
+  ``/debian-security`` on its host when the archive is at the host's root).
 
 An index that answers 404 is skipped and named in the record's warnings, except the release's ``main``
 component: without it the release is not there at all.
@@ -66,6 +67,13 @@ def _listed(variable: str, default: tuple[str, ...]) -> tuple[str, ...]:
     return names or default
 
 
+def security_beside(base_url: str) -> str:
+    """The security archive beside an archive: ``https://deb.debian.org/debian`` ->
+    ``https://deb.debian.org/debian-security``; an archive at a host's root -> ``/debian-security`` there."""
+    _scheme, sep, rest = base_url.partition("://")
+    return base_url + "-security" if sep and "/" in rest else base_url + "/debian-security"
+
+
 @dataclass(frozen=True)
 class ArchiveLayout:
     """Where the indices are and which of them are read."""
@@ -82,7 +90,7 @@ class ArchiveLayout:
         base = base_url.rstrip("/")
         return cls(
             base_url=base,
-            security_url=os.environ.get("SOCLE_DEBIAN_SECURITY_URL", "").rstrip("/") or base + "-security",
+            security_url=os.environ.get("SOCLE_DEBIAN_SECURITY_URL", "").rstrip("/") or security_beside(base),
             releases=releases or _listed("SOCLE_DEBIAN_RELEASES", DEFAULT_RELEASES),
             suites=tuple(s for s in _listed("SOCLE_DEBIAN_SUITES", DEFAULT_SUITES) if s in SUITES),
             components=_listed("SOCLE_DEBIAN_COMPONENTS", DEFAULT_COMPONENTS),
