@@ -89,6 +89,19 @@ def parse_indices(release: str, sources_xz: bytes, packages_xz: bytes, source: s
     return index
 
 
+def parse_release(release: str, answers: list[tuple[IndexFile, bytes | None]]) -> ReleaseIndex:
+    """A release's index from the answers of its index files (None: the file answered 404)."""
+    index = ReleaseIndex(release)
+    for file, body in answers:
+        if body is None:
+            index.skipped.append(file.url)
+        elif file.kind == "sources":
+            index.add_sources(_pieces(body), file.archive, file.url)
+        else:
+            index.add_binaries(_pieces(body), file.url)
+    return index
+
+
 def changelog_dates(text: str) -> dict[str, datetime]:
     """version -> upload date of each entry of a debian/changelog, newest first, at most
     ``MAX_CHANGELOG_ENTRIES``; an entry whose date does not parse is left out."""
@@ -224,20 +237,8 @@ class DebianCollector:
     async def _load(self, fetcher: Fetcher, release: str) -> ReleaseIndex:
         files = list(self.layout.indices(release))
         bodies = await asyncio.gather(*(self._fetch_index(fetcher, f) for f in files))
-
-        def parse() -> ReleaseIndex:
-            index = ReleaseIndex(release)
-            for file, body in zip(files, bodies, strict=True):
-                if body is None:
-                    index.skipped.append(file.url)
-                elif file.kind == "sources":
-                    index.add_sources(_pieces(body), file.archive, file.url)
-                else:
-                    index.add_binaries(_pieces(body), file.url)
-            return index
-
         # Parsing is CPU work: a thread keeps the other registries' requests moving meanwhile.
-        return await asyncio.to_thread(parse)
+        return await asyncio.to_thread(parse_release, release, list(zip(files, bodies, strict=True)))
 
     async def index(self, fetcher: Fetcher, release: str) -> ReleaseIndex:
         if release not in self._indices:
