@@ -80,15 +80,6 @@ def _pieces(body: bytes) -> Iterator[bytes]:
         yield body[start : start + 1024 * 1024]
 
 
-def parse_indices(release: str, sources_xz: bytes, packages_xz: bytes, source: str) -> ReleaseIndex:
-    """One Sources and one Packages index streamed into a :class:`ReleaseIndex` (only the fields socle
-    uses are kept)."""
-    index = ReleaseIndex(release)
-    index.add_sources(_pieces(sources_xz), "", source)
-    index.add_binaries(_pieces(packages_xz), source)
-    return index
-
-
 def parse_release(release: str, answers: list[tuple[IndexFile, bytes | None]]) -> ReleaseIndex:
     """A release's index from the answers of its index files (None: the file answered 404)."""
     index = ReleaseIndex(release)
