@@ -219,7 +219,7 @@ class GoCollector:
                 doc = json.loads(answer.body) if answer.status == 200 else {}
                 latest = doc.get("Version") if isinstance(doc, dict) else None
             if not isinstance(latest, str):
-                return failed(ref, InputError(ref.purl, "the proxy lists no version"))
+                return failed(ref, InputError(fetched.url, "the proxy lists no version"))
             in_use = [v if v.startswith("v") else f"v{v}" for v in ref.versions if v][:5]
             latest_mod, latest_doc = await self._mod(fetcher, module, latest)
             documents = [Document(fetched.url, fetched.body), latest_doc]
