@@ -195,6 +195,7 @@ def run(work: Path) -> dict[str, Any]:
             before = {purl: _victim_record(db, purl) for purl in (victim, good)}
             started = time.monotonic()
             code, err = _refresh(db, (), only=case.ecosystem)
+            err, server_reports = _split_server_reports(err)
             expected = f"v{version}" if case.ecosystem == "golang" else version
             expected += "-1" if case.ecosystem == "deb" else ""
             with read_connection(db) as conn:
@@ -211,12 +212,42 @@ def run(work: Path) -> dict[str, Any]:
                 "victim_updated": _latest(db, victim) == expected,
                 "victim_intact": _victim_record(db, victim) == before[victim],
                 "events": [list(e) for e in events],
+                "server_reports": server_reports,
                 "seconds": round(time.monotonic() - started, 2),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
                 "peak_vm_mb": _peak_vm_mb(),
             }
             shutil.rmtree(case_dir)
+            _settle(fake)
     return results
+
+
+def _split_server_reports(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(socle's lines, the fake registry's own error reports). The fake's server threads print to the same
+    stderr the refresh's output is captured from (socketserver's report: a rule of 40 dashes, "Exception
+    occurred during processing of request", a traceback, a rule); what they say is about the fake."""
+    own: list[str] = []
+    reports: list[str] = []
+    rule = "-" * 40
+    i = 0
+    while i < len(lines):
+        if lines[i] == rule and lines[i + 1 : i + 2] and lines[i + 1].startswith("Exception occurred during"):
+            end = next((j for j in range(i + 2, len(lines)) if lines[j] == rule), len(lines) - 1)
+            reports.extend(lines[i : end + 1])
+            i = end + 1
+        else:
+            own.append(lines[i])
+            i += 1
+    return own, reports
+
+
+def _settle(fake: FakeRegistry, seconds: float = 30.0) -> None:
+    """Wait until the fake registry has answered every request of the case (a slow machine may still be
+    writing an answer the client gave up on), so nothing it prints lands in the next case's output."""
+    until = time.monotonic() + seconds
+    while fake.in_flight and time.monotonic() < until:
+        time.sleep(0.05)
+    time.sleep(0.05)
 
 
 if __name__ == "__main__":
