@@ -126,6 +126,20 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
                 with fake._lock:
                     fake.in_flight -= 1
 
+        def do_POST(self) -> None:
+            """A route keyed ``POST /path`` answers; otherwise 405, as the registries' proxy here answers."""
+            length = self.headers.get("Content-Length", "0")
+            self.rfile.read(int(length) if length.isdigit() else 0)
+            with fake._lock:
+                fake.requests.append(f"POST {self.path}")
+            route = fake.routes.get(f"POST {self.path}") or Route(b"", 405, headers={"Allow": "GET, HEAD"})
+            self.send_response(route.status)
+            for key, value in {"Content-Type": "application/json", **route.headers}.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
         def _misbehave(self, route: Route) -> bool:
             """Answer as a broken server would; True when the connection is done."""
             if route.reset:

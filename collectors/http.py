@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import email.utils
 import functools
+import gzip
 import ssl
 import time
 import zlib
@@ -49,6 +50,8 @@ MAX_BODY_BYTES = 48 * 1024 * 1024
 MAX_RETRY_AFTER = 120.0
 #: Redirects followed per request (each within the policy above).
 MAX_REDIRECTS = 5
+#: Largest request body :meth:`Fetcher.post` sends (a bulk query of a few thousand package versions).
+MAX_POST_BYTES = 4 * 1024 * 1024
 
 
 def user_agent() -> str:
@@ -207,7 +210,7 @@ class _Redirect(Exception):
 
 
 class Fetcher:
-    """Bounded, retrying, cached GETs. Build it with :func:`open_fetcher`."""
+    """Bounded, retrying, cached GETs (and uncached POST queries). Build it with :func:`open_fetcher`."""
 
     def __init__(self, client: httpx.AsyncClient, settings: HttpSettings) -> None:
         self._client = client
@@ -354,6 +357,89 @@ class Fetcher:
             headers={k.lower(): v for k, v in response.headers.items()},
             from_cache=from_cache,
             revalidated=revalidated,
+        )
+
+    async def post(
+        self, url: str, body: bytes, *, content_type: str = "application/json", gzip_body: bool = False
+    ) -> Answer:
+        """POST ``body`` to ``url`` (a read-only query such as npm's bulk advisory endpoint); never cached.
+
+        The same bounds as :meth:`get` (per-host slot, retries on 429/5xx and connection errors, request
+        bound, refresh deadline, decompressed-size limit), a request body of at most ``MAX_POST_BYTES``, and
+        no redirect followed: a POST answered with a redirect is an error. The HTTP cache stores only GET and
+        HEAD answers (RFC 9111 section 2), so nothing here is served from or written to it.
+        """
+        if len(body) > MAX_POST_BYTES:
+            raise TerminalError(
+                f"{url}: request body of {len(body)} bytes exceeds the {MAX_POST_BYTES}-byte limit"
+            )
+        headers = {"Content-Type": content_type, "Accept": "application/json"}
+        if gzip_body:
+            body = gzip.compress(body, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        settings = self._settings
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TransientError(f"{url}: the refresh deadline has passed")
+        made = 0
+        try:
+            async for attempt in stamina.retry_context(
+                on=self._retry_hook,
+                attempts=settings.attempts,
+                timeout=remaining,
+                wait_initial=settings.wait_initial,
+                wait_max=settings.wait_max,
+                wait_jitter=settings.wait_jitter,
+            ):
+                with attempt:
+                    made = attempt.num
+                    async with self._slot(httpx.URL(url).host):
+                        bound = min(settings.request_seconds, max(self._deadline - time.monotonic(), 0.0))
+                        try:
+                            async with asyncio.timeout(bound):
+                                return await self._post_once(url, body, headers)
+                        except TimeoutError as exc:
+                            raise TransientError(f"{url}: no answer within {bound:g} s; abandoned") from exc
+        except _RetryableStatus as exc:
+            raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
+        except httpx.TimeoutException as exc:
+            raise TransientError(f"{url}: timed out after {_attempts(made)}") from exc
+        except httpx.TransportError as exc:
+            raise TransientError(f"{url}: {describe_transport_error(exc)} after {_attempts(made)}") from exc
+        except httpx.HTTPError as exc:
+            raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
+        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    async def _post_once(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+        if time.monotonic() > self._deadline:
+            raise TransientError(f"{url}: the refresh deadline has passed")
+        self.requests += 1
+        limit = self._settings.max_body_bytes
+        async with self._client.stream("POST", url, content=body, headers=headers) as response:
+            status = response.status_code
+            if status == 429 or status >= 500:
+                raise _RetryableStatus(url, status, parse_retry_after(response.headers.get("retry-after")))
+            if 300 <= status < 400:
+                raise TerminalError(f"{url}: HTTP {status} redirect answered to a POST; not followed")
+            chunks: list[bytes] = []
+            if response.is_stream_consumed:  # an in-memory answer (a test transport)
+                chunks.append(_BoundedDecoder(url, "", limit).feed(response.content))
+            else:
+                decoder = _BoundedDecoder(url, response.headers.get("content-encoding", ""), limit)
+                received = 0
+                async for chunk in response.aiter_raw():
+                    received += len(chunk)
+                    if received > limit:
+                        raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
+                    chunks.append(decoder.feed(chunk))
+                decoder.finish()
+        return Answer(
+            url=url,
+            status=status,
+            body=b"".join(chunks),
+            headers={k.lower(): v for k, v in response.headers.items()},
+            from_cache=False,
+            revalidated=False,
         )
 
 
