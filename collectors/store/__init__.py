@@ -18,9 +18,9 @@ How writers and readers share the files (DuckDB allows one writing process *or* 
   recorded in the ledger. A writer that was killed leaves its copies (or an unnamed history generation)
   behind; the next writer records that run as failed ("interrupted") and deletes them.
 * One transaction writes one file (DuckDB's rule for attached files): the history tables are the git
-  collector's, written together per repository. Ledger events recorded inside a transaction are applied
-  when it commits (dropped with it when it rolls back), like the core rows that store modules stage with
-  :func:`on_commit` (a repository's funding links).
+  collector's, written together per batch of repositories (its funding links, a core table, in a
+  transaction of their own). Ledger events recorded inside a transaction are written when it commits
+  (dropped with it when it rolls back), so any transaction may record them.
 
 Every write session is a run: ``runs`` says when it started and ended, its status, counts and errors;
 ``run_events`` holds its per-file or per-package errors and documented skips. Rows carry the run_id.
@@ -32,7 +32,7 @@ import contextlib
 import json
 import shutil
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -150,19 +150,6 @@ for _table in (
 
 # ---------------------------------------------------------------------------------------------- sessions
 
-#: Applied after every transaction a session commits (and when the session ends): store modules that stage
-#: core rows inside a history transaction (in TEMP tables, rolled back with it) apply them here.
-_ON_COMMIT: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
-
-
-def on_commit(
-    apply: Callable[[duckdb.DuckDBPyConnection], None],
-) -> Callable[[duckdb.DuckDBPyConnection], None]:
-    """Register a function applying staged core rows (called at import time by the module that stages)."""
-    _ON_COMMIT.append(apply)
-    return apply
-
-
 _Event = tuple[datetime, str, str, str]
 
 
@@ -230,12 +217,10 @@ class WriteSession:
         )
 
     def apply_staged(self) -> None:
-        """Write what was staged for the core file (events, rows of :func:`on_commit` modules)."""
+        """Write the events recorded inside the transaction that just committed."""
         events, self._staged_events = self._staged_events, []
         if events:
             self._write_events(events)
-        for apply in _ON_COMMIT:
-            apply(self.conn)
 
     def fell_short(self, reason: str) -> None:
         """Record that a step that was asked for achieved nothing (one sentence saying why)."""
@@ -265,7 +250,7 @@ class WriteSession:
         self._in_transaction = False
         self.conn.execute("COMMIT")
         # A failure here is a failure of the store (a full disk): fatal for the session, which then
-        # publishes nothing, so the unit's history is never kept without its core rows.
+        # publishes nothing, so the unit's history is never kept without its events.
         self.apply_staged()
 
     @property

@@ -19,8 +19,8 @@ attaches) starts again from the core file.
 
 DuckDB lets one transaction write a single attached file
 (https://duckdb.org/docs/stable/sql/statements/attach); that is why the domains are
-cut along the collector's transactions, and why a write session stages the few core rows written inside a
-history transaction (ledger events, repository funding links) and applies them when it commits.
+cut along the collector's transactions, and why a write session holds the ledger events recorded inside a
+transaction until it commits.
 """
 
 from __future__ import annotations

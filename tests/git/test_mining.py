@@ -158,7 +158,7 @@ def test_few_and_many_new_commits_are_stored_alike(
     _, columns = mining.mine(repo, project.shas["c7"], engine="git")
     stored = []
     for threshold in (1_000_000, 0):
-        monkeypatch.setattr(store, "ARROW_MIN_ROWS", threshold)
+        monkeypatch.setattr(store, "BULK_MIN_ROWS", threshold)
         db = tmp_path / f"{threshold}.duckdb"
         with write_session(db, "test") as session:
             assert store.write_history(session.conn, "u", 1, columns) == 7

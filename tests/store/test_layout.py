@@ -31,7 +31,7 @@ URL = "https://github.com/acme/tool"
 def _commits(session_conn: duckdb.DuckDBPyConnection, run_id: int, n: int, start: int = 0) -> None:
     insert_columns(
         session_conn,
-        "commits",
+        git_store.COMMITS,  # registered as a bulk-write target by collectors.store.git
         {
             "repository_url": [URL] * n,
             "sha": [f"{start + i:040x}" for i in range(n)],
@@ -135,33 +135,18 @@ def test_a_reader_during_a_history_write_sees_the_old_generation_throughout(db_p
         assert older.execute("SELECT max(run_id) FROM runs").fetchall() == [(1,)]
 
 
-def test_events_and_funding_links_inside_a_history_transaction_follow_it(db_path: Path) -> None:
+def test_events_inside_a_history_transaction_follow_it(db_path: Path) -> None:
     with write_session(db_path, "mine", domains=DOMAINS) as session:
-        with pytest.raises(ValueError), session.transaction() as conn:
-            git_store.replace_repository_funding(
-                conn, "https://github.com/acme/first", [("https://y.example", None, "y", "funding-yml")], 1
-            )
-            raise ValueError("the first repository to stage links failed")
         with session.transaction() as conn:
             _commits(conn, session.run_id, 2)
             session.event("warning", URL, "FUNDING.yml: unknown platform")
-            git_store.replace_repository_funding(
-                conn,
-                URL,
-                [("https://liberapay.com/acme", "liberapay", "liberapay", "funding-yml")],
-                session.run_id,
-            )
         with pytest.raises(ValueError), session.transaction() as conn:
             _commits(conn, session.run_id, 1, start=10)
             session.event("warning", "https://github.com/acme/lost", "never recorded")
-            git_store.replace_repository_funding(
-                conn, "https://github.com/acme/lost", [("https://x.example", None, "x", "funding-yml")], 1
-            )
             raise ValueError("this repository failed")
     assert _read(db_path, "SELECT subject, message FROM run_events") == [
         (URL, "FUNDING.yml: unknown platform")
     ]
-    assert _read(db_path, "SELECT subject, url FROM funding_links") == [(URL, "https://liberapay.com/acme")]
     assert _read(db_path, "SELECT count(*) FROM commits") == [(2,)]
     assert _read(db_path, "SELECT status, error_count FROM runs") == [("ok", 0)]
 
