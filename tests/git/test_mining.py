@@ -217,7 +217,7 @@ def test_at_date_follows_the_default_branchs_first_parent_chain(tmp_path: Path) 
 def test_few_and_many_new_commits_are_stored_alike(
     tmp_path: Path, project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A few new commits are inserted from Python lists, many through Arrow: the same rows either way."""
+    """A few new commits are inserted from Python lists, many from NumPy arrays: the same rows either way."""
     from collectors.store import git as store
     from collectors.store import write_session
 
@@ -225,7 +225,7 @@ def test_few_and_many_new_commits_are_stored_alike(
     _, columns = mining.mine(repo, project.shas["c7"], engine="git")
     stored = []
     for threshold in (1_000_000, 0):
-        monkeypatch.setattr(store, "ARROW_MIN_ROWS", threshold)
+        monkeypatch.setattr(store, "BULK_MIN_ROWS", threshold)
         db = tmp_path / f"{threshold}.duckdb"
         with write_session(db, "test") as session:
             assert store.write_history(session.conn, "u", 1, columns) == 7
