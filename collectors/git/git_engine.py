@@ -70,13 +70,14 @@ class _Reader(threading.Thread):
     ) -> None:
         super().__init__(daemon=True)
         self.index, self.pipe, self.out, self.chunk = index, pipe, out, chunk
+        self.error: OSError | None = None
 
     def run(self) -> None:
         try:
             while data := self.pipe.read(self.chunk):
                 self.out.put((self.index, data))
-        except (OSError, ValueError):  # the pipe was closed under us: the process was stopped
-            pass
+        except OSError as exc:  # the output is cut short: the consumer must not take it as complete
+            self.error = exc
         finally:
             self.out.put((self.index, b""))
 
@@ -95,9 +96,8 @@ class _Run:
             for argv, err in zip(argvs, self.errors, strict=True)
         ]
         self.chunks: queue.SimpleQueue[tuple[int, bytes]] = queue.SimpleQueue()
-        self.readers = [
-            _Reader(i, proc.stdout, self.chunks, chunk) for i, proc in enumerate(self.procs) if proc.stdout
-        ]
+        pipes = [proc.stdout for proc in self.procs if proc.stdout is not None]  # all of them: stdout=PIPE
+        self.readers = [_Reader(i, pipe, self.chunks, chunk) for i, pipe in enumerate(pipes)]
         for reader in self.readers:
             reader.start()
 
@@ -122,6 +122,9 @@ class _Run:
                 rest[index] = data
 
     def _check(self, index: int) -> None:
+        error = self.readers[index].error
+        if error is not None:
+            raise TerminalError(f"{self.path}: reading git log's output failed ({error})")
         code = self.procs[index].wait()
         if code != 0:
             err = self.errors[index]
@@ -136,10 +139,11 @@ class _Run:
                 proc.kill()
         for proc in self.procs:
             proc.wait()
+        for reader in self.readers:
+            reader.join()  # a stopped process's pipe is at its end: the reader returns
+        for proc in self.procs:
             if proc.stdout is not None:
                 proc.stdout.close()
-        for reader in self.readers:
-            reader.join()
         for err in self.errors:
             err.close()
 
