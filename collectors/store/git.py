@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from collectors.store import insert_columns, utcnow, writable_table
 
@@ -104,6 +103,8 @@ def record_unreachable(
     Like ``upsert_repository(..., mined=False)``: what was mined before (heads) is kept."""
     if not rows:
         return
+    import pyarrow as pa  # here: a run that reaches every repository never imports Arrow
+
     staged = pa.table(
         {
             "url": pa.array([r[0] for r in rows], pa.string()),
