@@ -146,25 +146,38 @@ def _new_above(repo: Path, base: str) -> int:
     return int(_git(repo, "rev-list", "--count", "--no-merges", "HEAD", f"^{base}"))
 
 
-def base_commit(repo: Path) -> str:
+def base_commit(repo: Path, window: int = 5_000) -> str:
     """A commit with exactly NEW_COMMITS non-merge commits reachable from HEAD and not from it (what
     ``socle mine`` at HEAD reads after mining it).
 
     On a history of merged topic branches no commit of HEAD's first-parent chain may have exactly that many
-    above it; any commit will do as BASE (``--at`` takes a commit id). Bisected over the newest commits by
-    date (the count grows, roughly, with the position), then searched around the crossing. Falls back to
-    the commit NEW_COMMITS steps down the first-parent chain (HEAD's root if the chain is shorter)."""
-    newest = _git(repo, "rev-list", f"--max-count={NEW_COMMITS * 4}", "HEAD").split()
-    low, high = 0, len(newest) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if _new_above(repo, newest[middle]) < NEW_COMMITS:
-            low = middle + 1
-        else:
-            high = middle
-    for i in sorted(range(len(newest)), key=lambda i: abs(i - low))[:60]:
-        if _new_above(repo, newest[i]) == NEW_COMMITS:
-            return newest[i]
+    above it, and the count jumps about from one commit to the next by date; any commit will do as BASE
+    (``--at`` takes a commit id). The count is worked out for each of the newest commits on the graph of the
+    newest ``window`` commits, and the first that gives exactly NEW_COMMITS is checked with git itself.
+    Falls back to the commit NEW_COMMITS steps down the first-parent chain."""
+    graph = [
+        line.split()
+        for line in _git(repo, "rev-list", "--parents", f"--max-count={window}", "HEAD").splitlines()
+    ]
+    parents = {commit: rest for commit, *rest in graph}
+
+    def reachable(start: str) -> set[str]:
+        seen, stack = {start}, [start]
+        while stack:
+            for parent in parents.get(stack.pop(), ()):
+                if parent in parents and parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
+
+    everything = reachable(graph[0][0])
+    for candidate, *_ in graph[: NEW_COMMITS * 4]:
+        above = everything - reachable(candidate)
+        if (
+            sum(len(parents[c]) < 2 for c in above) == NEW_COMMITS
+            and _new_above(repo, candidate) == NEW_COMMITS
+        ):
+            return candidate
     chain = _git(repo, "rev-list", "--first-parent", f"--max-count={NEW_COMMITS + 1}", "HEAD").split()
     return chain[-1]
 
