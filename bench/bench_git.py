@@ -18,7 +18,7 @@ HEAD, not from BASE):
 
 The load average is printed before and after: on a shared machine, quote it with the figures.
 
-Run: ``python -m bench.bench_git [--quick] [--repo PATH]`` (or ``make bench``).
+Run: ``python -m bench.bench_git [--quick] [--repo PATH] [--no-synthetic]`` (or ``make bench``).
 """
 
 from __future__ import annotations
@@ -304,22 +304,24 @@ def _repos(argv: list[str]) -> list[Path]:
 
 
 def run(quick: bool, argv: list[str] | None = None) -> list[Figure]:
+    argv = argv if argv is not None else sys.argv[1:]
     figures: list[Figure] = []
     commits = 5_000 if quick else 60_000
+    repeats = 1 if quick else REPEATS
     with tempfile.TemporaryDirectory(prefix="socle-bench-git-") as tmp:
         work = Path(tmp)
-        start = time.perf_counter()
-        repo = build_synthetic(work, SyntheticHistory(), commits)
-        figures.append(
-            Figure(
-                f"git synthetic: build {commits} commits (fast-import)",
-                round(time.perf_counter() - start, 2),
-                "s",
+        if "--no-synthetic" not in argv:
+            start = time.perf_counter()
+            repo = build_synthetic(work, SyntheticHistory(), commits)
+            figures.append(
+                Figure(
+                    f"git synthetic: build {commits} commits (fast-import)",
+                    round(time.perf_counter() - start, 2),
+                    "s",
+                )
             )
-        )
-        repeats = 1 if quick else REPEATS
-        figures += measure("synthetic", repo, work, repeats)
-        for i, path in enumerate(_repos(argv or sys.argv[1:])):
+            figures += measure("synthetic", repo, work, repeats)
+        for i, path in enumerate(_repos(argv)):
             name = path.parent.name if path.name == "repo" else path.name or f"repo{i}"
             figures += measure(name.removesuffix(".git"), path, work, repeats)
     return figures
