@@ -212,15 +212,29 @@ def child(db: Path, at: str | None) -> None:
         at: str | None = None
 
     start = time.perf_counter()
-    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+    own, git = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     with write_session(db, "bench") as session:
         results = mine_all(session, Options(db, at=at), GitSettings(network=False))
-        mined = time.perf_counter()
+        mined, own_mined = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
         score_all(session, utcnow(), at=at)
+        own_scored = _cpu(resource.RUSAGE_SELF)
     wall = time.perf_counter() - start
-    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
-    commits = sum(r.new_commits for r in results)
-    print(json.dumps({"wall": wall, "cpu": cpu, "scores": start + wall - mined, "commits": commits}))
+    own_end, git_end = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": own_end + git_end - own - git,
+                "scores": start + wall - mined,
+                "commits": sum(r.new_commits for r in results),
+                # CPU of this process (its parsing, writing, deriving: DuckDB's threads included) and of git
+                "cpu_mine": own_mined - own,
+                "cpu_scores": own_scored - own_mined,
+                "cpu_close": own_end - own_scored,
+                "cpu_git": git_end - git,
+            }
+        )
+    )
 
 
 def _new_commits(out: str) -> str:
@@ -276,6 +290,15 @@ def measure(name: str, repo: Path, work: Path, repeats: int = REPEATS) -> list[F
                round(log_wall, 2)),
         Figure(f"git {name}: socle mine full, of which after the history is written (derive, scores)",
                round(full_work["scores"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU of its git processes", round(full_work["cpu_git"], 2), "s",
+               round(log_cpu, 2)),
+        Figure(f"git {name}: socle mine full, CPU of socle reading, writing and deriving the history",
+               round(full_work["cpu_mine"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU of socle scoring", round(full_work["cpu_scores"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU of closing the store", round(full_work["cpu_close"], 2), "s",
+               None),
+        Figure(f"git {name}: socle mine full, CPU before the work (interpreter, imports)",
+               round(median([r["cpu"] for r in fulls]) - full_work["cpu"], 2), "s", None),
         Figure(f"git {name}: socle mine full, peak memory (largest of socle and its git)", round(full_peak),
                "MB", 500),
         Figure(f"git {name}: git log, peak memory", round(max(r["peak_mb"] for r in logs)), "MB", None),
