@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -27,6 +27,8 @@ from collectors.git.step import GitSettings
 from collectors.http import HttpSettings, open_fetcher
 from collectors.paths import cache_dir
 from collectors.registry.collect import collect_ecosystem
+from collectors.registry_signals import SignalSettings
+from collectors.registry_signals import run as collect_registry_signals
 from collectors.store import WriteSession, write_session
 
 
@@ -135,6 +137,15 @@ def _completion(session: WriteSession, options: RefreshOptions) -> None:
         )
 
 
+def _registry_signals(session: WriteSession, options: RefreshOptions) -> None:
+    settings = SignalSettings(now=options.now, max_age=options.max_age)
+    if "npm" in options.registry_urls:
+        settings = replace(settings, npm_registry=options.registry_urls["npm"])
+    if "pypi" in options.registry_urls:
+        settings = replace(settings, pypi_base=options.registry_urls["pypi"])
+    collect_registry_signals(session, http_settings(options), settings, transport=options.http_transport)
+
+
 def _git(session: WriteSession, options: RefreshOptions) -> None:
     settings = GitSettings(network=options.clone, workers=options.mine_workers, cluster=options.cluster)
     git_step.mine_all(session, options, settings)
@@ -143,6 +154,8 @@ def _git(session: WriteSession, options: RefreshOptions) -> None:
 STEPS: list[Step] = [
     *(Step(ecosystem, _registry_step(ecosystem)) for ecosystem in REGISTRY_ECOSYSTEMS),
     Step("completion", _completion),
+    # npm advisories, PyPI project status and attestations: calls of their own, after the registry answers.
+    Step("registry_signals", _registry_signals),
     Step("git", _git),
     # Scores: maintainers first (exit options quote truck factors), then standards, then what combines them.
     Step("maintainers", maintainers_step.run),

@@ -31,6 +31,7 @@ COMPONENTS = (
     "yanked",
     "funding",
     "vulnerabilities",
+    "provenance",
 )
 _FRAGILITY = {"single-actor": 1.0, "vigilance": 0.5, "commons-grade": 0.0}
 #: Lifecycle labels (analysis.signals.lifecycle) as the ``deprecated`` component reads them.
@@ -90,6 +91,8 @@ class RiskInputs:
     vulnerability_reason: str | None = None
     lifecycle: str | None = None  # see analysis.signals.lifecycle; None: not known
     lifecycle_reason: str | None = None
+    provenance: str | None = None  # the provenance label: changed | attested | unattested; None: not given
+    provenance_reason: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -307,6 +310,18 @@ def _funding_phrase(i: RiskInputs) -> str:
     return "a known funding channel" if i.has_funding_channel else "no known funding channel"
 
 
+def _provenance(i: RiskInputs, _: RiskWeights) -> float | None:
+    # A publisher that changed, or an attestation lost, between the version in use and the newest is what an
+    # account takeover looks like; an unattested release is today's norm, not a finding.
+    return {"changed": 1.0, "attested": 0.0, "unattested": 0.0}.get(i.provenance or "")
+
+
+def _provenance_phrase(i: RiskInputs) -> str:
+    if i.provenance == "changed" and i.provenance_reason:
+        return _sentence_part(i.provenance_reason)
+    return "releases with a provenance attestation" if i.provenance == "attested" else "no publisher change"
+
+
 _RULES: dict[str, Callable[[RiskInputs, RiskWeights], float | None]] = {
     "truck_factor": _truck,
     "contributor_absence_factor": _absence,
@@ -319,6 +334,7 @@ _RULES: dict[str, Callable[[RiskInputs, RiskWeights], float | None]] = {
     "yanked": _yanked,
     "funding": _funding,
     "vulnerabilities": _vulnerabilities,
+    "provenance": _provenance,
 }
 _RULE_ITEMS = tuple((name, _RULES[name]) for name in COMPONENTS)
 _PHRASES: dict[str, Callable[[RiskInputs], str]] = {
@@ -333,6 +349,7 @@ _PHRASES: dict[str, Callable[[RiskInputs], str]] = {
     "yanked": _yanked_phrase,
     "funding": _funding_phrase,
     "vulnerabilities": _vulnerabilities_phrase,
+    "provenance": _provenance_phrase,
 }
 
 

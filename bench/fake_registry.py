@@ -74,6 +74,8 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
                         "requests": len(fake.requests),
                         "not_modified": fake.not_modified,
                         "max_in_flight": fake.max_in_flight,
+                        # This process's CPU, so a benchmark can show it is not counted as the client's.
+                        "cpu_seconds": time.process_time(),
                     }
                 ).encode()
                 self.send_response(200)
@@ -125,6 +127,20 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
             finally:
                 with fake._lock:
                     fake.in_flight -= 1
+
+        def do_POST(self) -> None:
+            """A route keyed ``POST /path`` answers; otherwise 405, as the registries' proxy here answers."""
+            length = self.headers.get("Content-Length", "0")
+            self.rfile.read(int(length) if length.isdigit() else 0)
+            with fake._lock:
+                fake.requests.append(f"POST {self.path}")
+            route = fake.routes.get(f"POST {self.path}") or Route(b"", 405, headers={"Allow": "GET, HEAD"})
+            self.send_response(route.status)
+            for key, value in {"Content-Type": "application/json", **route.headers}.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
 
         def _misbehave(self, route: Route) -> bool:
             """Answer as a broken server would; True when the connection is done."""

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import email.utils
 import functools
+import gzip
 import ssl
 import time
 import zlib
@@ -40,6 +41,7 @@ import httpx
 import stamina
 
 from collectors.errors import TerminalError, TransientError
+from collectors.keepalive import KeepAliveTransport
 
 PROJECT_URL = "https://github.com/socle-commons/socle"
 MAX_CONCURRENCY = 20
@@ -49,6 +51,8 @@ MAX_BODY_BYTES = 48 * 1024 * 1024
 MAX_RETRY_AFTER = 120.0
 #: Redirects followed per request (each within the policy above).
 MAX_REDIRECTS = 5
+#: Largest request body :meth:`Fetcher.post` sends (a bulk query of a few thousand package versions).
+MAX_POST_BYTES = 4 * 1024 * 1024
 
 
 def user_agent() -> str:
@@ -201,7 +205,7 @@ class _Redirect(Exception):
 
 
 class Fetcher:
-    """Bounded, retrying, cached GETs. Build it with :func:`open_fetcher`."""
+    """Bounded, retrying, cached GETs (and uncached POST queries). Build it with :func:`open_fetcher`."""
 
     def __init__(self, client: httpx.AsyncClient, settings: HttpSettings) -> None:
         self._client = client
@@ -233,7 +237,8 @@ class Fetcher:
         or the deadline has passed, and :class:`TerminalError` for an answer that can never be used (too
         large, undecodable, a redirect off the registry's host, a redirect loop).
         """
-        host = httpx.URL(url).host
+        origin = httpx.URL(url)  # parsed once per call: URL parsing is a visible share of a request
+        host = origin.host
         settings = self._settings
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -251,7 +256,7 @@ class Fetcher:
                 with attempt:
                     made = attempt.num
                     async with self._slot(host):
-                        return await self._bounded_get(url, accept)
+                        return await self._bounded_get(url, origin, accept)
         except _RetryableStatus as exc:
             raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
         except httpx.TimeoutException as exc:
@@ -262,7 +267,7 @@ class Fetcher:
             raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    async def _bounded_get(self, url: str, accept: str) -> Answer:
+    async def _bounded_get(self, url: str, origin: httpx.URL, accept: str) -> Answer:
         """One attempt, redirects included, abandoned at the request bound or the refresh deadline."""
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -270,14 +275,13 @@ class Fetcher:
         bound = min(self._settings.request_seconds, remaining)
         try:
             async with asyncio.timeout(bound):
-                return await self._follow(url, accept)
+                return await self._follow(url, origin, accept)
         except TimeoutError as exc:
             if bound < self._settings.request_seconds:
                 raise TransientError(f"{url}: the refresh deadline passed while the answer arrived") from exc
             raise TransientError(f"{url}: the answer took longer than {bound:g} s; abandoned") from exc
 
-    async def _follow(self, url: str, accept: str) -> Answer:
-        origin = httpx.URL(url)
+    async def _follow(self, url: str, origin: httpx.URL, accept: str) -> Answer:
         current = origin
         seen = {str(origin)}
         for _ in range(MAX_REDIRECTS + 1):
@@ -346,6 +350,89 @@ class Fetcher:
             revalidated=revalidated,
         )
 
+    async def post(
+        self, url: str, body: bytes, *, content_type: str = "application/json", gzip_body: bool = False
+    ) -> Answer:
+        """POST ``body`` to ``url`` (a read-only query such as npm's bulk advisory endpoint); never cached.
+
+        The same bounds as :meth:`get` (per-host slot, retries on 429/5xx and connection errors, request
+        bound, refresh deadline, decompressed-size limit), a request body of at most ``MAX_POST_BYTES``, and
+        no redirect followed: a POST answered with a redirect is an error. The HTTP cache stores only GET and
+        HEAD answers (RFC 9111 section 2), so nothing here is served from or written to it.
+        """
+        if len(body) > MAX_POST_BYTES:
+            raise TerminalError(
+                f"{url}: request body of {len(body)} bytes exceeds the {MAX_POST_BYTES}-byte limit"
+            )
+        headers = {"Content-Type": content_type, "Accept": "application/json"}
+        if gzip_body:
+            body = gzip.compress(body, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        settings = self._settings
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TransientError(f"{url}: the refresh deadline has passed")
+        made = 0
+        try:
+            async for attempt in stamina.retry_context(
+                on=self._retry_hook,
+                attempts=settings.attempts,
+                timeout=remaining,
+                wait_initial=settings.wait_initial,
+                wait_max=settings.wait_max,
+                wait_jitter=settings.wait_jitter,
+            ):
+                with attempt:
+                    made = attempt.num
+                    async with self._slot(httpx.URL(url).host):
+                        bound = min(settings.request_seconds, max(self._deadline - time.monotonic(), 0.0))
+                        try:
+                            async with asyncio.timeout(bound):
+                                return await self._post_once(url, body, headers)
+                        except TimeoutError as exc:
+                            raise TransientError(f"{url}: no answer within {bound:g} s; abandoned") from exc
+        except _RetryableStatus as exc:
+            raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
+        except httpx.TimeoutException as exc:
+            raise TransientError(f"{url}: timed out after {_attempts(made)}") from exc
+        except httpx.TransportError as exc:
+            raise TransientError(f"{url}: {describe_transport_error(exc)} after {_attempts(made)}") from exc
+        except httpx.HTTPError as exc:
+            raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
+        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    async def _post_once(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+        if time.monotonic() > self._deadline:
+            raise TransientError(f"{url}: the refresh deadline has passed")
+        self.requests += 1
+        limit = self._settings.max_body_bytes
+        async with self._client.stream("POST", url, content=body, headers=headers) as response:
+            status = response.status_code
+            if status == 429 or status >= 500:
+                raise _RetryableStatus(url, status, parse_retry_after(response.headers.get("retry-after")))
+            if 300 <= status < 400:
+                raise TerminalError(f"{url}: HTTP {status} redirect answered to a POST; not followed")
+            chunks: list[bytes] = []
+            if response.is_stream_consumed:  # an in-memory answer (a test transport)
+                chunks.append(_BoundedDecoder(url, "", limit).feed(response.content))
+            else:
+                decoder = _BoundedDecoder(url, response.headers.get("content-encoding", ""), limit)
+                received = 0
+                async for chunk in response.aiter_raw():
+                    received += len(chunk)
+                    if received > limit:
+                        raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
+                    chunks.append(decoder.feed(chunk))
+                decoder.finish()
+        return Answer(
+            url=url,
+            status=status,
+            body=b"".join(chunks),
+            headers={k.lower(): v for k, v in response.headers.items()},
+            from_cache=False,
+            revalidated=False,
+        )
+
 
 def _attempts(made: int) -> str:
     return "1 attempt" if made <= 1 else f"{made} attempts"
@@ -375,13 +462,9 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The configured ``httpx.AsyncClient``; ``transport`` replaces the network (tests)."""
     concurrency = min(settings.concurrency, MAX_CONCURRENCY)
-    inner = transport or httpx.AsyncHTTPTransport(
-        verify=_tls_context(),
-        http1=True,
-        http2=False,
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-        retries=0,  # stamina retries, with backoff, at the level that sees status codes too
-    )
+    # HTTP/1.1 keep-alive, one connection per request slot of a host; no transport-level retries: stamina
+    # retries, with backoff, at the level that sees status codes too.
+    inner = transport or KeepAliveTransport(verify=_tls_context(), per_origin=concurrency)
     if settings.cache_dir is not None:
         inner = _cached_transport(inner, settings.cache_dir)
     return httpx.AsyncClient(

@@ -162,12 +162,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def test_refresh_collects_every_package_once_from_the_registry(world: World) -> None:
     assert "run #2 ok" in world.refresh_output and "errors=0" in world.refresh_output
     assert "pypi_collected=7" in world.refresh_output and "npm_collected=1" in world.refresh_output
-    assert sorted(world.registry.requests) == sorted(
-        [
-            f"/pypi/{n}/json"
-            for n in ("attrs", "idna", "pyjwt", "pytest", "python-dateutil", "requests", "urllib3")
-        ]
-        + ["/ws"]
+    names = ("attrs", "idna", "pyjwt", "pytest", "python-dateutil", "requests", "urllib3")
+    signal_calls = ("/simple/", "/integrity/", "POST ")
+    assert sorted(r for r in world.registry.requests if not r.startswith(signal_calls)) == sorted(
+        [f"/pypi/{n}/json" for n in names] + ["/ws"]
+    )
+    # the registry_signals step: one project status per PyPI package, npm's bulk advisories in one POST
+    assert sorted(r for r in world.registry.requests if r.startswith(("/simple/", "POST "))) == sorted(
+        [f"/simple/{n}/" for n in names] + ["POST /-/npm/v1/security/advisories/bulk"]
     )
     assert dict(world.rows("SELECT purl, repository_url FROM package_metadata")) == PURLS
     assert world.rows(
@@ -282,7 +284,10 @@ def test_criticality_and_risk_name_the_truck_factor(world: World) -> None:
     assert risk[1] == "ok" and 0 < risk[0] <= 1
     assert "truck factor 1 (one person authors 80% of files)" in risk[3]
     # No scanner report or OSV folder in this world: vulnerabilities are not known, never "none".
-    assert risk[4]["components"]["truck_factor"]["value"] == 1.0 and risk[4]["missing"] == ["vulnerabilities"]
+    assert risk[4]["components"]["truck_factor"]["value"] == 1.0 and risk[4]["missing"] == [
+        "vulnerabilities",
+        "provenance",
+    ]
     assert "truck factor 2" in world.scores("pkg:pypi/python-dateutil")["risk"][3]
     unmined = world.scores("pkg:pypi/urllib3")["risk"]
     assert "not known: truck_factor" in unmined[3]
@@ -318,8 +323,8 @@ def test_reports_as_json(world: World) -> None:
     assert (top["apps"], top["scope"], top["confidence"]) == (
         2,
         "runtime",
-        0.875,
-    )  # vulnerabilities not known
+        0.8235,
+    )  # vulnerabilities and provenance not known: 14 of 17 weight
     assert "truck factor 1" in top["reason"]
 
 
@@ -405,7 +410,9 @@ def test_a_second_refresh_is_incremental(tmp_path: Path) -> None:
         code, out, err = world.refresh("--max-age", "0s")
         assert (code, err) == (0, "")
         assert "commits_mined=1" in out and "pypi_cache_hits=7" in out
-        assert len(world.registry.requests) == asked + 8
+        again = world.registry.requests[asked:]
+        signal_calls = [r for r in again if r.startswith(("/simple/", "/integrity/", "POST "))]
+        assert len(again) - len(signal_calls) == 8 and len(signal_calls) == 8  # 7 project statuses, 1 POST
         assert world.registry.not_modified == 8
         assert world.rows("SELECT message FROM repositories WHERE url = ?", [REQUESTS]) == [
             ("1 new commits",)

@@ -42,6 +42,8 @@ def risk_inputs(data: BudgetData, purl: str, now: datetime) -> RiskInputs:
         vulnerability_reason=scores.vulnerability_reason,
         lifecycle=scores.lifecycle,
         lifecycle_reason=scores.lifecycle_reason,
+        provenance=scores.provenance,
+        provenance_reason=scores.provenance_reason,
     )
 
 

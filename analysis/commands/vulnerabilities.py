@@ -4,6 +4,7 @@ and the vulnerability lines of ``socle status``."""
 from __future__ import annotations
 
 import mmap
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -110,15 +111,25 @@ def _status(conn: duckdb.DuckDBPyConnection) -> list[str]:
     sources = sorted({s for found in covered.values() for s in found})
     rows = signal_queries.findings(conn)
     open_ids = {(r.purl, r.version, r.advisory_id) for r in rows if r.state not in signals_step.NOT_EXPOSED}
+    refused = Counter(
+        (r.source, r.signal) for r in signal_queries.registry_signals(conn) if r.outcome == "not_collected"
+    )
+    unanswered = (
+        ["registry calls that gave nothing (not collected, never 'none'): "
+         + ", ".join(f"{source} {signal.replace('_', ' ')} {n}" for (source, signal), n in sorted(refused.items()))]
+        if refused else []
+    )  # fmt: skip
     if not looked:
-        return [
+        head = (
             f"not collected for any of {total} package versions in use: import a scanner's report "
             "(socle vulnerabilities import) or point $SOCLE_OSV_DIR at OSV records"
-        ]
-    return [
-        f"{looked} of {total} package versions in use covered (sources: {', '.join(sources)}); "
-        f"{len(open_ids)} open finding(s); {total - looked} not collected"
-    ]
+        )
+    else:
+        head = (
+            f"{looked} of {total} package versions in use covered (sources: {', '.join(sources)}); "
+            f"{len(open_ids)} open finding(s); {total - looked} not collected"
+        )
+    return [head, *unanswered]
 
 
 COMMANDS = [vulnerabilities]

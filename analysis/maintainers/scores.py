@@ -170,14 +170,3 @@ def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score
                  "rename_history": params.rename_history, "files_present": len(history.files),
                  "files_excluded": len(history.files) - len(present), "head": history.head_sha},
     )  # fmt: skip
-
-
-def publishers_score(people: list[tuple[str, str | None]] | None) -> Score:
-    if people is None:
-        return Score.inconclusive("publishers", VERSION, "Registry maintainers were not collected yet.")
-    if not people:
-        return Score.inconclusive("publishers", VERSION, "The registry lists nobody with publish rights.")
-    names = sorted({p for p, _ in people})
-    return Score("publishers", VERSION, float(len(names)), Status.OK,
-                 f"{len(names)} {'person has' if len(names) == 1 else 'people have'} publish rights on the registry.",
-                 details={"people": [{"name": p, "role": r} for p, r in people]})  # fmt: skip

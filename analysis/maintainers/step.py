@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from analysis.maintainers.publishers import publishers_score
 from analysis.maintainers.scores import (
     VERSION,
     MaintainerParams,
     params_fingerprint,
-    publishers_score,
     repository_scores,
 )
 from analysis.queries import git as queries

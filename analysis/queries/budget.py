@@ -33,6 +33,7 @@ INPUT_SCORES = (
     "fragility",
     "vulnerabilities",
     "lifecycle",
+    "provenance",
 )
 
 
@@ -69,6 +70,8 @@ class InputScores:
     )
     lifecycle: str | None = None  # active | finished | dormant | deprecated | yanked | archived | quarantined
     lifecycle_reason: str | None = None
+    provenance: str | None = None  # changed | attested | unattested (label)
+    provenance_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,9 @@ def _scores(conn: duckdb.DuckDBPyConnection) -> dict[str, InputScores]:
                max(label) FILTER (WHERE name = 'vulnerabilities' AND status = 'ok'),
                max(reason) FILTER (WHERE name = 'vulnerabilities' AND status = 'ok'),
                max(label) FILTER (WHERE name = 'lifecycle' AND status = 'ok'),
-               max(reason) FILTER (WHERE name = 'lifecycle' AND status = 'ok')
+               max(reason) FILTER (WHERE name = 'lifecycle' AND status = 'ok'),
+               max(label) FILTER (WHERE name = 'provenance' AND status = 'ok'),
+               max(reason) FILTER (WHERE name = 'provenance' AND status = 'ok')
         FROM scores WHERE subject_kind = 'package' AND name IN ({", ".join("?" for _ in INPUT_SCORES)})
         GROUP BY subject
         """,  # noqa: S608 (names from INPUT_SCORES, values as parameters)

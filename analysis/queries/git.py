@@ -260,16 +260,16 @@ def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return out
 
 
-def publishers(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str | None]]] | None:
-    """purl -> (person, role) with publish rights; None when the registry table is absent."""
+def publishers(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str | None, str]]] | None:
+    """purl -> (person, role, source registry) of the people a registry lists; None when the table is absent."""
     if not table_exists(conn, "package_maintainers"):
         return None
-    out: dict[str, list[tuple[str, str | None]]] = {}
-    for purl, person, role in conn.execute(
-        "SELECT DISTINCT purl, coalesce(login, lower(email)), role FROM package_maintainers "
-        "WHERE coalesce(login, email) IS NOT NULL ORDER BY 1, 2"
+    out: dict[str, list[tuple[str, str | None, str]]] = {}
+    for purl, person, role, source in conn.execute(
+        "SELECT DISTINCT purl, coalesce(login, lower(email)), role, source FROM package_maintainers "
+        "WHERE coalesce(login, email) IS NOT NULL ORDER BY 1, 2, 3, 4"
     ).fetchall():
-        out.setdefault(str(purl), []).append((str(person), role))
+        out.setdefault(str(purl), []).append((str(person), role, str(source)))
     return out
 
 

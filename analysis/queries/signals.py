@@ -165,3 +165,28 @@ def app_packages(conn: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     for app, purl in conn.execute("SELECT DISTINCT app, purl FROM app_packages").fetchall():
         found.setdefault(str(app), set()).add(str(purl))
     return found
+
+
+@dataclass(frozen=True)
+class RegistrySignal:
+    """What a registry said about one package version and one signal (``version`` '' for a project-wide one)."""
+
+    purl: str
+    version: str
+    signal: str  # advisories | project_status | attestation
+    source: str  # npm | pypi
+    outcome: str  # found | absent | not_collected
+    value: str | None
+    detail: str | None
+
+
+def registry_signals(conn: duckdb.DuckDBPyConnection) -> list[RegistrySignal]:
+    if "registry_signals" not in tables(conn):
+        return []
+    return [
+        RegistrySignal(str(p), str(v), str(s), str(so), str(o), val, d)
+        for p, v, s, so, o, val, d in conn.execute(
+            "SELECT purl, version, signal, source, outcome, value, detail FROM registry_signals "
+            "ORDER BY purl, version, signal, source"
+        ).fetchall()
+    ]

@@ -45,6 +45,15 @@ class LifecycleInputs:
         None  # PEP 792: active | archived | quarantined | deprecated, where collected
     )
     vulnerabilities_known_none: bool | None = None  # True: covered and none; None: not collected
+    project_status_reason: str | None = None  # the index's reason for the status, when it gives one
+
+
+def _quoted(message: str | None) -> str:
+    """``: 'message'`` on one line, at most 160 characters; '' when there is none."""
+    text = " ".join((message or "").split())
+    if len(text) > 160:
+        text = text[:157].rstrip() + "..."
+    return f": '{text}'" if text else ""
 
 
 def _months(days: float) -> str:
@@ -56,15 +65,18 @@ def lifecycle(inputs: LifecycleInputs, now: datetime) -> Score:
     registry = REGISTRY_NAMES.get(inputs.ecosystem, inputs.ecosystem)
     yanked = sorted(v for v, _, y in inputs.releases if y and v in inputs.versions_in_use)
     details: dict[str, object] = {"registry": registry}
+    if inputs.project_status:
+        details["project_status"] = inputs.project_status
     if inputs.project_status in ("quarantined", "archived"):
         return Score(NAME_LIFECYCLE, VERSION, None, Status.OK,
-                     f"{inputs.project_status.capitalize()} on {registry} (project status).",
+                     f"{inputs.project_status.capitalize()} on {registry} (project status)"
+                     f"{_quoted(inputs.project_status_reason)}.",
                      label=inputs.project_status, details=details)  # fmt: skip
     if inputs.deprecated or inputs.project_status == "deprecated":
-        message = (inputs.deprecated or "").strip().replace("\n", " ")
-        if len(message) > 160:
-            message = message[:157].rstrip() + "..."
-        text = f"Deprecated on {registry}" + (f": '{message}'." if message else ".")
+        if inputs.deprecated:
+            text = f"Deprecated on {registry}{_quoted(inputs.deprecated)}."
+        else:
+            text = f"Deprecated on {registry} (project status){_quoted(inputs.project_status_reason)}."
         return Score(NAME_LIFECYCLE, VERSION, None, Status.OK, text, label="deprecated", details=details)
     if yanked:
         return Score(NAME_LIFECYCLE, VERSION, None, Status.OK,

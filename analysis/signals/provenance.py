@@ -23,11 +23,18 @@ class ReleaseFacts:
     attested: bool | None
 
 
-def score(in_use: list[ReleaseFacts], newest: ReleaseFacts | None, registry: str = "npm") -> Score:
+def score(
+    in_use: list[ReleaseFacts],
+    newest: ReleaseFacts | None,
+    registry: str = "npm",
+    *,
+    not_given_why: str | None = None,
+) -> Score:
     known = [r for r in in_use if r.publisher is not None or r.attested is not None]
     if newest is None or (not known and newest.publisher is None and newest.attested is None):
+        why = f" ({not_given_why.strip().rstrip('.')[:200]})" if not_given_why else ""
         return Score.inconclusive(
-            NAME, VERSION, f"Publisher and provenance not given by the {registry} registry's answer."
+            NAME, VERSION, f"Publisher and provenance not given by the {registry} registry's answer{why}."
         )
     flags: list[str] = []
     for release in known:

@@ -50,15 +50,27 @@ def package_scores(conn: Any, now: datetime) -> dict[str, list[Score]]:
         )
     covered = queries.coverage(conn)
     facts = queries.lifecycle_facts(conn)
+    asked = queries.registry_signals(conn)
+    statuses = {
+        r.purl: (r.value, r.detail) for r in asked if r.signal == "project_status" and r.outcome == "found"
+    }
+    refused = {(r.purl, r.version): f"{r.source} advisories not collected ({r.detail})"
+               for r in asked if r.signal == "advisories" and r.outcome == "not_collected"}  # fmt: skip
     out: dict[str, list[Score]] = {}
-    provenance = provenance_scores(conn, in_use, facts)
+    provenance = provenance_scores(conn, in_use, facts, asked)
     for purl in sorted(all_packages):
         versions = sorted(in_use.get(purl, set()))
         cover = {v: covered.get((purl, v), set()) for v in versions}
-        vulns = vulnerability_score(versions, by_package.get(purl, []), cover)
-        scores = [vulns]
         fact = facts.get(purl)
+        why = {v: refused[(purl, v)] for v in versions if (purl, v) in refused}
+        if fact is not None and fact.ecosystem == "pypi" and fact.latest_version:
+            for v in versions:
+                why.setdefault(v, f"PyPI's JSON API lists the vulnerabilities of the newest release "
+                                  f"({fact.latest_version}); no answer for {v} itself was stored")  # fmt: skip
+        vulns = vulnerability_score(versions, by_package.get(purl, []), cover, why)
+        scores = [vulns]
         if fact is not None:
+            status, status_reason = statuses.get(purl, (None, None))
             known_none = None if vulns.value is None else vulns.value == 0
             inputs = LifecycleInputs(
                 ecosystem=fact.ecosystem,
@@ -69,6 +81,8 @@ def package_scores(conn: Any, now: datetime) -> dict[str, list[Score]]:
                 last_release_at=fact.last_release_at,
                 releases=fact.releases,
                 vulnerabilities_known_none=known_none,
+                project_status=status,
+                project_status_reason=status_reason,
             )
             scores.extend([lifecycle(inputs, now), libyear(inputs)])
         if purl in provenance:
@@ -78,9 +92,13 @@ def package_scores(conn: Any, now: datetime) -> dict[str, list[Score]]:
 
 
 def provenance_scores(
-    conn: Any, in_use: dict[str, set[str]], facts: dict[str, queries.LifecycleFacts]
+    conn: Any,
+    in_use: dict[str, set[str]],
+    facts: dict[str, queries.LifecycleFacts],
+    asked: list[queries.RegistrySignal] | None = None,
 ) -> dict[str, Score]:
-    """npm packages: publisher and provenance of the versions in use against the newest."""
+    """Publisher and provenance of the versions in use against the newest: npm from the stored packuments,
+    PyPI from the attestations the integrity API gave (the Trusted Publisher is who published)."""
     out: dict[str, Score] = {}
     for purl, document in queries.stored_documents(conn, "npm"):
         fact = facts.get(purl)
@@ -91,6 +109,20 @@ def provenance_scores(
         to_facts = {v: ReleaseFacts(r.version, r.publisher, r.attested) for v, r in found.items()}
         out[purl] = provenance_score(
             [to_facts[v] for v in sorted(versions) if v in to_facts], to_facts.get(newest or ""), "npm"
+        )
+    attestations: dict[str, dict[str, queries.RegistrySignal]] = {}
+    for row in asked or []:
+        if row.signal == "attestation" and row.source == "pypi":
+            attestations.setdefault(row.purl, {})[row.version] = row
+    for purl, rows in attestations.items():
+        fact = facts.get(purl)
+        newest = fact.latest_version if fact else None
+        known = {v: ReleaseFacts(v, r.value, {"found": True, "absent": False}.get(r.outcome))
+                 for v, r in rows.items()}  # fmt: skip
+        why = next((r.detail for r in rows.values() if r.outcome == "not_collected" and r.detail), None)
+        used = sorted(in_use.get(purl, set()))
+        out[purl] = provenance_score(
+            [known[v] for v in used if v in known], known.get(newest or ""), "PyPI", not_given_why=why
         )
     return out
 

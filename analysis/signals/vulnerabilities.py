@@ -45,22 +45,37 @@ def _severity_phrase(severities: list[str | None]) -> str:
     return ", ".join(parts)
 
 
+def _why(versions: list[str], not_collected: Mapping[str, str]) -> str:
+    """``: WHY`` for the versions not covered, when a source said why (the first reason, shortened)."""
+    reasons = list(dict.fromkeys(not_collected[v] for v in versions if not_collected.get(v)))
+    if not reasons:
+        return ""
+    first = " ".join(reasons[0].split()).rstrip(".")
+    return f": {first[:197].rstrip() + '...' if len(first) > 200 else first}"
+
+
 def score(
     versions: Iterable[str],
     findings: Iterable[VulnerabilityFinding],
     covered: Mapping[str, set[str]],
+    not_collected: Mapping[str, str] | None = None,
 ) -> Score:
-    """``versions``: the versions in use; ``findings`` on them; ``covered``: version -> sources that looked."""
+    """``versions``: the versions in use; ``findings`` on them; ``covered``: version -> sources that looked;
+    ``not_collected``: version -> why a source that was asked gave nothing (a refused call)."""
     in_use = sorted(set(versions))
     looked = [v for v in in_use if covered.get(v)]
     sources = sorted({s for v in looked for s in covered[v]})
+    why = dict(not_collected or {})
     if not looked:
         return Score.inconclusive(
             NAME,
             VERSION,
             "No vulnerability data collected for the versions in use"
-            + (f" ({', '.join(in_use)})." if in_use else "."),
+            + (f" ({', '.join(in_use)})" if in_use else "")
+            + _why(in_use, why)
+            + ".",
             versions=in_use,
+            not_collected={v: why[v] for v in in_use if v in why},
         )
     exposed: dict[str, VulnerabilityFinding] = {}
     analysed_away: set[str] = set()
@@ -81,13 +96,14 @@ def score(
         "sources": sources,
         "advisories": sorted(exposed),
         "not_exposed": sorted(analysed_away),
+        "not_collected": {v: why[v] for v in not_looked if v in why},
     }
     if not exposed:
         reason = f"No known vulnerability in {', '.join(looked)} (sources: {', '.join(sources)})"
         if analysed_away:
             reason += f"; {_plural(len(analysed_away), 'advisory')} analysed as not affecting it"
         if not_looked:
-            reason += f"; not collected for {', '.join(not_looked)}"
+            reason += f"; not collected for {', '.join(not_looked)}{_why(not_looked, why)}"
         return Score(NAME, VERSION, 0.0, Status.OK, reason + ".", label="none", details=details)
     severities = [f.severity for f in exposed.values()]
     top = max((s for s in severities if s), key=SEVERITIES.index, default=None)
@@ -100,7 +116,7 @@ def score(
         reason += f", {phrase}"
     reason += f", fixed in {', '.join(fixed)}" if fixed else ", no fixed version known"
     if not_looked:
-        reason += f"; not collected for {', '.join(not_looked)}"
+        reason += f"; not collected for {', '.join(not_looked)}{_why(not_looked, why)}"
     return Score(
         NAME, VERSION, float(len(exposed)), Status.OK, reason + ".", label=top or "unknown", details=details
     )

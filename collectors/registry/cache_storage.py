@@ -5,16 +5,59 @@ thread hand-offs per request, which made the HTTP cache cost several millisecond
 the parsing. Its synchronous storage does the same work directly; each call takes well under a millisecond
 on a local file, so calling it from the event loop is cheaper than any hand-off. Bodies are read whole
 anyway (the collectors parse whole JSON documents), so an answer is stored once it has been received.
+
+hishel commits after every statement (four or five per stored answer). Here those commits are grouped:
+the connection commits every :data:`COMMIT_EVERY` of hishel's commits or :data:`COMMIT_SECONDS` after the
+first uncommitted one, and when the storage closes (the end of a registry step). The same connection
+reads what it has not committed yet, so the cache answers exactly as before; a process killed mid-step
+loses at most the last group of stored answers, which the next refresh fetches again.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from hishel import AsyncBaseStorage, Entry, Headers, Request, Response, SqliteStorage
+
+#: hishel commits (about four per stored answer) grouped into one SQLite transaction.
+COMMIT_EVERY = 256
+#: ... or fewer, once the oldest uncommitted write is this old: another process is never kept waiting long.
+COMMIT_SECONDS = 1.0
+
+
+class _GroupedCommits(sqlite3.Connection):
+    """A connection whose ``commit()`` commits only every ``COMMIT_EVERY`` calls or ``COMMIT_SECONDS``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = 0
+        self._since = 0.0
+
+    def commit(self) -> None:
+        if not self.in_transaction:
+            return
+        now = time.monotonic()
+        if self._pending == 0:
+            self._since = now
+        self._pending += 1
+        if self._pending >= COMMIT_EVERY or now - self._since >= COMMIT_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        self._pending = 0
+        super().commit()
+
+    def close(self) -> None:
+        # sqlite3 does not commit on close: what was stored since the last group would be lost.
+        if self.in_transaction:
+            self.flush()
+        super().close()
 
 
 async def _aiter(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
@@ -27,7 +70,10 @@ class InlineSqliteStorage(AsyncBaseStorage):
 
     def __init__(self, database_path: Path, *, max_body: int) -> None:
         super().__init__()
-        self._sync = SqliteStorage(database_path=database_path)
+        # Python's default isolation opens a transaction before the first write and keeps it until
+        # commit(): that is what lets _GroupedCommits group them (hishel's own connection autocommits).
+        connection = sqlite3.connect(str(database_path), check_same_thread=False, factory=_GroupedCommits)
+        self._sync = SqliteStorage(connection=connection, database_path=database_path)
         self._max_body = max_body
 
     async def create_entry(

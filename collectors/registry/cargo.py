@@ -39,7 +39,7 @@ from collectors.funding_urls import platform_for
 from collectors.git.funding import parse_funding_yml
 from collectors.http import Fetcher
 from collectors.purls import purl_for as canonical_purl
-from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.parsing import parse_time, release_stats
 from collectors.registry.repository_urls import repository_from_links
 
@@ -214,6 +214,13 @@ class CargoCollector:
             if not in_use:
                 return failed(ref, InputError(url, "the index lists no version"))
             version = in_use[0]
+            # crates.io names are case-insensitive and treat - and _ alike (its index is keyed that way).
+            require_identity(
+                ref,
+                answered_name=entries[latest].get("name") if latest in entries else None,
+                latest=latest,
+                same_name=lambda name: name.lower().replace("_", "-"),
+            )
             name = str(entries[version].get("name") or ref.name)
             archive = await self.archive_url(fetcher, name, version)
             answer = await fetcher.get(archive, accept="application/octet-stream")

@@ -21,7 +21,7 @@ import lzma
 import os
 import tarfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import yaml
@@ -42,7 +42,7 @@ from collectors.errors import InputError, SocleError, TerminalError
 from collectors.http import Fetcher
 from collectors.purls import purl_for as canonical_purl
 from collectors.registry.deb822 import decompress_xz, paragraphs, people
-from collectors.registry.fetch import failed
+from collectors.registry.fetch import failed, require_identity
 from collectors.registry.repository_urls import normalise_repository_url, repository_from_links
 
 BASE_URL = "https://deb.debian.org/debian"
@@ -233,6 +233,16 @@ class DebianCollector:
         if not found:
             return Skipped(ref.purl, f"not in Debian {', '.join(self.releases)} main")
         newest_release, package, summary = found[-1]
+        try:
+            # As for every registry: the index paragraph must name the source package the binary maps to
+            # and carry a version, or the earlier record stays (parse_indices drops such paragraphs today).
+            require_identity(
+                replace(ref, name=package.name),
+                answered_name=package.fields.get("Package"),
+                latest=package.version,
+            )
+        except SocleError as exc:
+            return failed(ref, exc)
         paragraph = "\n".join(f"{k}: {v}" for k, v in sorted(package.fields.items())).encode()
         signature = answer_signature(paragraph, ref.versions)
         if signature == ref.previous_signature:

@@ -28,7 +28,7 @@ from collectors.base import (
 from collectors.errors import InputError, SocleError, TerminalError
 from collectors.http import Fetcher
 from collectors.purls import purl_for as canonical_purl
-from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.gomod import GoMod, escape_path, parse_go_mod, repository_for_module
 from collectors.registry.parsing import parse_time, release_stats
 
@@ -118,6 +118,7 @@ class GoCollector:
                 return failed(ref, InputError(ref.purl, "the proxy lists no version"))
             in_use = [v if v.startswith("v") else f"v{v}" for v in ref.versions if v][:5]
             latest_mod, latest_doc = await self._mod(fetcher, module, latest)
+            require_identity(ref, answered_name=latest_mod.module, latest=latest)
             documents = [Document(fetched.url, fetched.body), latest_doc]
             deps: list[Dependency] = []
             for version in in_use or [latest]:

@@ -3,20 +3,22 @@ the version in use and its parent chain (https://maven.apache.org/pom.html#inher
 
 Fields a POM does not state are inherited from the nearest parent that does (licences, scm, developers,
 organisation, issue management); properties are merged child-over-parent and ``${...}`` interpolated;
-dependency versions missing from ``<dependencies>`` come from the chain's ``<dependencyManagement>``
-(BOMs imported with ``<scope>import</scope>`` are not followed: such a dependency keeps no specifier and
-completion takes the newest stable version). Parent POMs are shared by many artifacts (a project's parent,
-Apache's, Sonatype's oss-parent): each is fetched once per refresh and reused.
+dependency versions missing from ``<dependencies>`` come from the chain's ``<dependencyManagement>``, then
+from the BOMs it imports (``<type>pom</type><scope>import</scope>``, see :meth:`MavenCollector.managed`).
+Parent POMs and BOMs are shared by many artifacts (a project's parent, Apache's, Sonatype's oss-parent):
+each is fetched once per refresh and reused. The effective-POM rules themselves (scm of child modules,
+release timestamps, management order) are pure functions in ``maven_effective.py``.
 
-Release dates: Maven Central's own answers carry ``Last-Modified``; mirrors may not. The date of the
-newest release is then ``<lastUpdated>`` of the metadata, and the other versions' dates are not known.
+Release dates: the newest release's is ``<lastUpdated>`` of the metadata; each version in use is dated by
+its POM's ``Last-Modified`` when the repository answers one (Maven Central answers none from here), else
+by its project's ``project.build.outputTimestamp``; other versions' dates are not known.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import email.utils
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from collectors.base import (
@@ -32,24 +34,20 @@ from collectors.base import (
 from collectors.errors import InputError, SocleError, TerminalError
 from collectors.http import Fetcher
 from collectors.purls import purl_for as canonical_purl
-from collectors.registry.fetch import Fetched, failed, fetch_document
+from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
+from collectors.registry.maven_effective import Effective, ManagedRule, declared_management, effective_pom
 from collectors.registry.maven_versions import best_maven_version
 from collectors.registry.parsing import release_stats
-from collectors.registry.pom import (
-    MavenMetadata,
-    Person,
-    Pom,
-    PomDependency,
-    interpolate,
-    parse_metadata,
-    parse_pom,
-)
+from collectors.registry.pom import MavenMetadata, Pom, interpolate, parse_metadata, parse_pom
 from collectors.registry.repository_urls import repository_from_links
 
 BASE_URL = "https://repo.maven.apache.org/maven2"
 #: Parent chains are a handful deep; a longer one is a loop or hostile.
 MAX_PARENTS = 10
-_HTTP_DATE = "%a, %d %b %Y %H:%M:%S GMT"
+#: BOMs importing BOMs: Spring Boot's imports go two deep; deeper is a loop or hostile.
+MAX_BOM_DEPTH = 5
+#: BOM imports followed per POM (Spring Boot's dependencies BOM imports about 40).
+MAX_BOMS = 100
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -60,47 +58,6 @@ def split_name(name: str) -> tuple[str, str]:
     if not sep or not group or not artifact or "/" in artifact:
         raise InputError(name, "a Maven package name is groupId/artifactId")
     return group, artifact
-
-
-@dataclass(frozen=True)
-class Effective:
-    """A POM merged with its parents: what Maven's effective POM would say for the fields we use."""
-
-    chain: tuple[Pom, ...]
-    properties: dict[str, str]
-
-    def first(self, attribute: str) -> str | None:
-        for pom in self.chain:
-            value = getattr(pom, attribute)
-            if value:
-                return interpolate(str(value), self.properties)
-        return None
-
-    def licences(self) -> tuple[str, ...]:
-        return next((pom.licenses for pom in self.chain if pom.licenses), ())
-
-    def people(self) -> tuple[Person, ...]:
-        return next((pom.people for pom in self.chain if pom.people), ())
-
-
-def _effective(chain: tuple[Pom, ...]) -> Effective:
-    properties: dict[str, str] = {}
-    for pom in reversed(chain):  # the root parent first, so children override
-        properties.update(pom.properties)
-    child = chain[0]
-    version = child.version or (child.parent[2] if child.parent else None)
-    group = child.group_id or (child.parent[0] if child.parent else None)
-    for prefix in ("project.", "pom.", ""):
-        if version:
-            properties[f"{prefix}version"] = version
-        if group:
-            properties[f"{prefix}groupId"] = group
-        if child.artifact_id:
-            properties[f"{prefix}artifactId"] = child.artifact_id
-    if child.parent:
-        properties["project.parent.version"] = child.parent[2]
-        properties["project.parent.groupId"] = child.parent[0]
-    return Effective(chain, properties)
 
 
 def _kind(scope: str, optional: bool) -> str:
@@ -115,12 +72,9 @@ def _kind(scope: str, optional: bool) -> str:
     return "runtime"
 
 
-def _dependencies(version: str, effective: Effective) -> tuple[Dependency, ...]:
-    managed: dict[tuple[str, str], PomDependency] = {}
-    for pom in reversed(effective.chain):
-        for dep in pom.managed:
-            if dep.scope != "import":
-                managed[(dep.group_id, dep.artifact_id)] = dep
+def _dependencies(
+    version: str, effective: Effective, managed: dict[tuple[str, str], ManagedRule]
+) -> tuple[Dependency, ...]:
     seen: set[tuple[str, str]] = set()
     out: list[Dependency] = []
     # Parents' <dependencies> are inherited by every child; the child's own declaration wins.
@@ -132,10 +86,15 @@ def _dependencies(version: str, effective: Effective) -> tuple[Dependency, ...]:
             if key in seen or dep.scope in ("system", "import") or dep.type == "pom":
                 continue
             seen.add(key)
-            # dependencyManagement supplies a missing version and a missing scope.
+            # dependencyManagement (the chain's own, then the BOMs it imports) supplies a missing version
+            # and a missing scope.
             rule = managed.get(key)
             scope = dep.scope or (rule.scope if rule else None) or "compile"
-            spec = interpolate(dep.version or (rule.version if rule else None), effective.properties)
+            spec = (
+                interpolate(dep.version, effective.properties)
+                if dep.version
+                else (rule.version if rule else None)
+            )
             out.append(
                 Dependency(
                     version,
@@ -149,13 +108,15 @@ def _dependencies(version: str, effective: Effective) -> tuple[Dependency, ...]:
 
 
 def _released_at(headers: dict[str, str]) -> datetime | None:
+    """``Last-Modified`` (an HTTP date, RFC 9110 5.6.7) as naive UTC; None when absent or unreadable."""
     value = headers.get("last-modified")
     if not value:
         return None
     try:
-        return datetime.strptime(value, _HTTP_DATE)
-    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 class MavenCollector:
@@ -165,8 +126,12 @@ class MavenCollector:
         self.base_url = base_url.rstrip("/")
         # (groupId, artifactId, version) -> the POM, fetched once per collector (one refresh).
         self._poms: dict[tuple[str, str, str], asyncio.Task[tuple[Pom, bytes, datetime | None]]] = {}
+        # (groupId, artifactId, version) of an imported BOM -> what it manages, resolved once per refresh.
+        self._bom_rules: dict[tuple[str, str, str], dict[tuple[str, str], ManagedRule]] = {}
         self.parent_fetches = 0
         self.parent_reuses = 0
+        #: Imported BOMs that could not be fetched or read: what they manage stays without a version.
+        self.boms_unavailable = 0
 
     def purl_for(self, name: str) -> str:
         group, artifact = split_name(name)
@@ -209,7 +174,56 @@ class MavenCollector:
                 raise InputError(f"{group}:{artifact}:{version}", f"parent chain longer than {MAX_PARENTS}")
             parent, _, _ = await self._pom(fetcher, chain[-1].parent, parent=True)
             chain.append(parent)
-        return _effective(tuple(chain))
+        return effective_pom(tuple(chain))
+
+    async def managed(
+        self, fetcher: Fetcher, effective: Effective, *, path: tuple[tuple[str, str, str], ...] = ()
+    ) -> dict[tuple[str, str], ManagedRule]:
+        """The chain's ``dependencyManagement`` with the BOMs it imports, each fetched once per refresh.
+
+        As Maven does (https://maven.apache.org/guides/introduction/introduction-to-dependency-mechanism.html
+        #bill-of-materials-bom-poms): the POM's own and inherited entries win over imported ones, and an
+        earlier import over a later one; a BOM's versions are interpolated with its own properties, and
+        a BOM may import BOMs in turn (followed :data:`MAX_BOM_DEPTH` deep, :data:`MAX_BOMS` per POM; an
+        import of a BOM already on the path is a cycle and is left out).
+        """
+        rules, imports = declared_management(effective)
+        if len(path) >= MAX_BOM_DEPTH:
+            return rules
+        wanted = [coords for coords in imports[:MAX_BOMS] if coords not in path]
+        for bom_rules in await asyncio.gather(*(self._bom(fetcher, c, path) for c in wanted)):
+            for key, rule in bom_rules.items():
+                rules.setdefault(key, rule)
+        return rules
+
+    async def _bom(
+        self, fetcher: Fetcher, coords: tuple[str, str, str], path: tuple[tuple[str, str, str], ...]
+    ) -> dict[tuple[str, str], ManagedRule]:
+        # Resolved BOMs are kept (their POMs and parents are fetched once through _pom); one being resolved
+        # elsewhere is not awaited, so two BOMs importing each other cannot wait on each other.
+        done = self._bom_rules.get(coords)
+        if done is not None:
+            return done
+        try:
+            bom = await self.chain(fetcher, *coords)
+        except SocleError:
+            # Not fetched (404, a broken mirror): what it manages is not known, so those dependencies keep
+            # no version and completion takes the newest stable one, as without the import.
+            self.boms_unavailable += coords not in self._bom_rules
+            self._bom_rules[coords] = {}
+            return {}
+        rules = await self.managed(fetcher, bom, path=(*path, coords))
+        self._bom_rules[coords] = rules
+        return rules
+
+    async def _resolved(
+        self, fetcher: Fetcher, group: str, artifact: str, version: str
+    ) -> tuple[Effective, tuple[Dependency, ...], datetime | None]:
+        """One version's effective POM, its dependencies and its release date (None: not known)."""
+        effective = await self.chain(fetcher, group, artifact, version)
+        deps = _dependencies(version, effective, await self.managed(fetcher, effective))
+        _, _, last_modified = await self._pom(fetcher, (group, artifact, version), parent=False)
+        return effective, deps, last_modified or effective.released_at()
 
     async def collect(self, fetcher: Fetcher, ref: PackageRef, *, now: datetime) -> Outcome:
         try:
@@ -223,18 +237,22 @@ class MavenCollector:
         try:
             meta = parse_metadata(fetched.body, url)
             latest = meta.release or meta.latest or (meta.versions[-1] if meta.versions else None)
+            answered = f"{meta.group_id}/{meta.artifact_id}" if meta.group_id and meta.artifact_id else None
+            require_identity(ref, answered_name=answered, latest=latest)
             in_use = [v for v in ref.versions if v in meta.versions] or [v for v in ref.versions if v]
             version = in_use[0] if in_use else latest
             if version is None:
                 return failed(ref, InputError(url, "no version listed"))
-            effective = await self.chain(fetcher, group, artifact, version)
-            _, pom_body, pom_date = await self._pom(fetcher, (group, artifact, version), parent=False)
-            deps = list(_dependencies(version, effective))
+            effective, own_deps, released = await self._resolved(fetcher, group, artifact, version)
+            _, pom_body, _ = await self._pom(fetcher, (group, artifact, version), parent=False)
+            deps = list(own_deps)
+            dated = {version: released}
             for other in in_use[1:5]:
-                deps.extend(await self.dependencies_of(fetcher, ref, other))
+                _, other_deps, dated[other] = await self._resolved(fetcher, group, artifact, other)
+                deps.extend(other_deps)
         except SocleError as exc:
             return failed(ref, exc)
-        releases = self._releases(meta, version, pom_date)
+        releases = self._releases(meta, dated)
         first, last, last_12m = release_stats(releases, now)
         if releases and releases[0].released_at is None:
             # The oldest version's date is not known: no first release date rather than a wrong one.
@@ -261,13 +279,16 @@ class MavenCollector:
         )
 
     @staticmethod
-    def _releases(meta: MavenMetadata, version: str, pom_date: datetime | None) -> tuple[Release, ...]:
+    def _releases(meta: MavenMetadata, in_use: dict[str, datetime | None]) -> tuple[Release, ...]:
+        """Every listed version; dated where known: the newest by the metadata's ``<lastUpdated>``, the
+        versions in use by their POM (``Last-Modified``, else ``project.build.outputTimestamp``)."""
         dates: dict[str, datetime | None] = dict.fromkeys(meta.versions)
         newest = meta.release or meta.latest
         if newest in dates and meta.last_updated:
             dates[newest] = meta.last_updated
-        if pom_date and version in dates:
-            dates[version] = pom_date
+        for version, when in in_use.items():
+            if when and version in dates:
+                dates[version] = when
         return tuple(Release(v, d) for v, d in dates.items())
 
     def _metadata(
@@ -280,15 +301,16 @@ class MavenCollector:
         last_12m: int | None,
     ) -> PackageMetadata:
         homepage = effective.first("url")
-        scm_url = effective.first("scm_url")
-        connection = effective.first("scm_connection")
-        issues = effective.first("issue_url")
+        # The module's own scm URL (with the path Maven appends for an inheriting module) is shown; the
+        # repository is the project's root, so every module of one project maps to one repository.
+        scm_url = effective.scm("scm_url")
         links = [
-            ("source", scm_url or ""),
-            ("source", (connection or "").removeprefix("scm:").removeprefix("git:")),
+            ("source", effective.scm_root("scm_url") or ""),
+            ("source", effective.scm_root("scm_connection") or ""),
             ("homepage", homepage or ""),
-            ("issues", issues or ""),
+            ("issues", effective.first("issue_url") or ""),
         ]
+        issues = effective.first("issue_url")
         project_urls = tuple(
             (label, url)
             for label, url in (("homepage", homepage), ("source", scm_url), ("issues", issues))
@@ -316,7 +338,8 @@ class MavenCollector:
         self, fetcher: Fetcher, ref: PackageRef, version: str
     ) -> tuple[Dependency, ...]:
         group, artifact = split_name(ref.name)
-        return _dependencies(version, await self.chain(fetcher, group, artifact, version))
+        _, deps, _ = await self._resolved(fetcher, group, artifact, version)
+        return deps
 
     def best_version(self, versions: list[str], specifier: str | None) -> str | None:
         return best_maven_version(versions, specifier)

@@ -66,6 +66,10 @@ class Pom:
     properties: dict[str, str] = field(default_factory=dict)
     dependencies: tuple[PomDependency, ...] = ()
     managed: tuple[PomDependency, ...] = ()
+    #: Whether a child inheriting this POM's ``<scm>`` URL/connection gets its artifactId appended, as Maven
+    #: does unless ``child.scm.url.inherit.append.path="false"`` (Maven 3.6.1+; None: not stated here).
+    scm_url_append: bool | None = None
+    scm_connection_append: bool | None = None
 
 
 def _strip_namespaces(root: Element) -> None:
@@ -152,6 +156,7 @@ def parse_pom(body: bytes, source: str) -> Pom:
         )
         message = _text(relocation_el, "message")
         relocation = f"relocated to {target or 'another artifact'}" + (f": {message}" if message else "")
+    scm_el = root.find("scm")
     properties_el = root.find("properties")
     properties = {
         child.tag: (child.text or "").strip()
@@ -179,7 +184,14 @@ def parse_pom(body: bytes, source: str) -> Pom:
         managed=tuple(
             d for el in root.findall("dependencyManagement/dependencies/dependency") if (d := _dependency(el))
         ),
+        scm_url_append=_flag(scm_el, "child.scm.url.inherit.append.path"),
+        scm_connection_append=_flag(scm_el, "child.scm.connection.inherit.append.path"),
     )
+
+
+def _flag(element: Element | None, attribute: str) -> bool | None:
+    value = None if element is None else element.get(attribute)
+    return None if value is None else value.strip().lower() != "false"
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,8 @@ class MavenMetadata:
     latest: str | None
     release: str | None
     last_updated: datetime | None
+    group_id: str | None = None  # which artifact the answer says it describes
+    artifact_id: str | None = None
 
 
 def parse_metadata(body: bytes, source: str) -> MavenMetadata:
@@ -204,6 +218,8 @@ def parse_metadata(body: bytes, source: str) -> MavenMetadata:
         latest=_text(root, "versioning/latest"),
         release=_text(root, "versioning/release"),
         last_updated=last_updated,
+        group_id=_text(root, "groupId"),
+        artifact_id=_text(root, "artifactId"),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -159,9 +159,14 @@ class PypiCollector:
             warnings: list[str] = []
             for version in [v for v in ref.versions if v and v != latest][:MAX_VERSIONS_IN_USE]:
                 try:
-                    deps.extend(await self.dependencies_of(fetcher, ref, version))
+                    url, body, version_deps = await self._version_answer(fetcher, ref, version)
                 except TerminalError as exc:
                     warnings.append(f"requires_dist of {version} unavailable: {exc}")
+                    continue
+                deps.extend(version_deps)
+                # Kept: its ``vulnerabilities`` are those of this version in use (the project answer's are
+                # the newest release's).
+                documents.append(Document(url, body))
         except SocleError as exc:
             return failed(ref, exc)
         return replace(
@@ -175,12 +180,18 @@ class PypiCollector:
     async def dependencies_of(
         self, fetcher: Fetcher, ref: PackageRef, version: str
     ) -> tuple[Dependency, ...]:
+        return (await self._version_answer(fetcher, ref, version))[2]
+
+    async def _version_answer(
+        self, fetcher: Fetcher, ref: PackageRef, version: str
+    ) -> tuple[str, bytes, tuple[Dependency, ...]]:
+        """``/pypi/NAME/VERSION/json``: its URL, body and the version's requirements."""
         url = self._url(ref.name, version)
         answer = await fetcher.get(url)
         if answer.status != 200:
             raise TerminalError(f"{url}: HTTP {answer.status}")
         info = obj(load_json(answer.body, ref.purl), "info", ref.purl)
-        return _requirements(version, string_list(info, "requires_dist", ref.purl))
+        return url, answer.body, _requirements(version, string_list(info, "requires_dist", ref.purl))
 
     def best_version(self, versions: list[str], specifier: str | None) -> str | None:
         try:
@@ -258,3 +269,58 @@ class PypiCollector:
             dependencies=dependencies,
             funding=funding_from_project_urls(project_urls),
         )
+
+
+# ------------------------------------------------------------------------------------ PEP 792 project status
+
+#: The Simple API's JSON form (PEP 691); PEP 792 adds ``project-status`` from API version 1.4.
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+PROJECT_STATUSES = ("active", "archived", "quarantined", "deprecated")
+_STATUS_SINCE = (1, 4)
+
+
+def simple_url(base_url: str, name: str) -> str:
+    """``https://pypi.org/simple/NAME/`` from the JSON API's base (``https://pypi.org/pypi``)."""
+    root = base_url.rstrip("/").removesuffix("/pypi")
+    return f"{root}/simple/{quote(str(canonicalize_name(name)), safe='')}/"
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """A PEP 792 status as the index gave it, or why it is not known (``status`` None)."""
+
+    status: str | None
+    reason: str | None  # the index's reason for the status, or why it was not collected
+
+
+def project_status(document: dict[str, Any], source: str) -> ProjectStatus:
+    """PEP 792 (https://packaging.python.org/en/latest/specifications/project-status-markers/): a project
+    without a marker is ``active``, but only an index speaking API 1.4 or later says so by omission."""
+    meta = obj(document, "meta", source)
+    api = text(meta, "api-version", source) or ""
+    marker = document.get("project-status")
+    if isinstance(marker, dict):
+        status = marker.get("status")
+        if status not in PROJECT_STATUSES:
+            return ProjectStatus(None, f"unknown project status {str(status)[:40]!r}")
+        return ProjectStatus(str(status), text(marker, "reason", source))
+    try:
+        version = tuple(int(part) for part in api.split(".")[:2])
+    except ValueError:
+        version = ()
+    if version >= _STATUS_SINCE:
+        return ProjectStatus("active", None)
+    return ProjectStatus(
+        None, f"the index's Simple API (version {api or 'unknown'}) predates project status markers (1.4)"
+    )
+
+
+async def fetch_project_status(fetcher: Fetcher, base_url: str, name: str) -> ProjectStatus:
+    url = simple_url(base_url, name)
+    try:
+        answer = await fetcher.get(url, accept=SIMPLE_JSON)
+        if answer.status != 200:
+            return ProjectStatus(None, f"{url} answered HTTP {answer.status}")
+        return project_status(load_json(answer.body, url), url)
+    except SocleError as exc:
+        return ProjectStatus(None, str(exc))

@@ -26,7 +26,7 @@ def test_the_reason_names_what_drives_the_risk(weights: risk.RiskWeights) -> Non
     )
     assert score.value == 1.0
     # Everything else is missing: named, and the confidence is the known weight over all weight.
-    assert score.details["confidence"] == pytest.approx(6 / 16, abs=1e-4)
+    assert score.details["confidence"] == pytest.approx(6 / 17, abs=1e-4)
     assert "active_maintainers" in score.details["missing"] and "funding" in score.details["missing"]
     assert score.details["components"]["truck_factor"] == {"value": 1.0, "weight": 3.0}
 
@@ -45,6 +45,8 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         has_funding_channel=True,
         vulnerabilities=1,
         vulnerability_severity="high",
+        provenance="changed",
+        provenance_reason="Publisher changed from alice (1.0.0) to mallory (1.0.1).",
     )
     result = risk.assess(inputs, weights)
     values = {c.name: c.value for c in result.components}
@@ -60,12 +62,35 @@ def test_components_map_inputs_to_zero_one(weights: risk.RiskWeights) -> None:
         "yanked": 0.5,
         "funding": 0.0,
         "vulnerabilities": 0.8,
+        "provenance": 1.0,
     }
     expected = (
-        3 * 0.25 + 1 * 0.5 + 2 * 1 + 2 * 0.5 + 1 * 0.5 + 0 + 0.5 * 0.5 + 2 * 1 + 0.5 * 0.5 + 0 + 2 * 0.8
-    ) / 16
+        3 * 0.25
+        + 1 * 0.5
+        + 2 * 1
+        + 2 * 0.5
+        + 1 * 0.5
+        + 0
+        + 0.5 * 0.5
+        + 2 * 1
+        + 0.5 * 0.5
+        + 0
+        + 2 * 0.8
+        + 1 * 1
+    ) / 17
     assert result.value == pytest.approx(expected)
     assert result.confidence == 1.0 and result.missing == ()
+
+
+def test_a_changed_publisher_is_a_risk_component_with_its_sentence(weights: risk.RiskWeights) -> None:
+    changed = risk.RiskInputs(truck_factor=2, provenance="changed",
+                              provenance_reason="Publisher changed from alice (1.0.0) to mallory (1.0.1).")  # fmt: skip
+    score = risk.score(changed, weights)
+    assert "publisher changed from alice (1.0.0) to mallory (1.0.1)" in score.reason
+    assert score.details["components"]["provenance"] == {"value": 1.0, "weight": 1.0}
+    # not given by the registry: left out and named, never counted as "no change"
+    unknown = risk.score(risk.RiskInputs(truck_factor=2), weights)
+    assert "provenance" in unknown.details["missing"] and "provenance" not in unknown.details["components"]
 
 
 def test_nothing_known_is_inconclusive_never_guessed(weights: risk.RiskWeights) -> None:

@@ -28,6 +28,7 @@ MAVEN_PATHS = [
     "/com/fasterxml/jackson/jackson-bom/2.17.0/jackson-bom-2.17.0.pom",
     "/com/fasterxml/jackson/jackson-parent/2.17/jackson-parent-2.17.pom",
     "/com/fasterxml/oss-parent/58/oss-parent-58.pom",
+    "/org/junit/junit-bom/5.10.2/junit-bom-5.10.2.pom",  # imported by jackson-base's dependencyManagement
     "/com/fasterxml/jackson/core/jackson-annotations/maven-metadata.xml",
     "/com/fasterxml/jackson/core/jackson-core/maven-metadata.xml",
 ]

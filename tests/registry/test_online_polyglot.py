@@ -32,6 +32,9 @@ def test_maven_central_live() -> None:
     got = live(MavenCollector(), "com.google.guava/guava", ("33.0.0-jre",))
     assert got.metadata.repository_url == "https://github.com/google/guava"
     assert any(d.name == "com.google.guava/failureaccess" for d in got.dependencies)
+    # Maven Central answers no Last-Modified here: the date is guava-parent's project.build.outputTimestamp.
+    dates = {r.version: r.released_at for r in got.releases}
+    assert dates["33.0.0-jre"] == datetime(2023, 12, 18, 20, 32, 43)
 
 
 @pytest.mark.online

@@ -77,9 +77,10 @@ def test_maven_jackson_databind_inherits_from_its_parent_chain() -> None:
     assert dict(m.project_urls)["issues"] == "https://github.com/FasterXML/jackson-databind/issues"
     assert m.latest_version == "2.23.0"
     assert [(p.login, p.role) for p in outcome.maintainers] == [("cowtowncoder", "developer")]
-    # The POM and its four parents: databind -> jackson-base -> jackson-bom -> jackson-parent -> oss-parent.
-    assert sum(path.endswith(".pom") for path in seen) == 5
-    assert maven.parent_fetches == 4
+    # The POM and its four parents: databind -> jackson-base -> jackson-bom -> jackson-parent -> oss-parent,
+    # and the BOM jackson-base imports (org.junit:junit-bom:${version.junit5}).
+    assert sum(path.endswith(".pom") for path in seen) == 6
+    assert maven.parent_fetches == 4 and maven.boms_unavailable == 0
     runtime = {(d.name, d.specifier, d.marker) for d in outcome.dependencies if d.kind == "runtime"}
     assert runtime == {
         ("com.fasterxml.jackson.core/jackson-annotations", "2.17.0", "scope=compile"),
@@ -92,6 +93,12 @@ def test_maven_jackson_databind_inherits_from_its_parent_chain() -> None:
         "junit/junit",
         "org.mockito/mockito-core",
     }
+    # Versionless in databind's POM and in the chain: versioned by the imported junit-bom 5.10.2.
+    dev = {d.name: d.specifier for d in outcome.dependencies if d.kind == "dev"}
+    assert (dev["org.junit.jupiter/junit-jupiter"], dev["org.junit.vintage/junit-vintage-engine"]) == (
+        "5.10.2",
+        "5.10.2",
+    )
 
 
 def test_maven_parent_poms_are_fetched_once_per_refresh() -> None:
@@ -110,7 +117,7 @@ def test_maven_parent_poms_are_fetched_once_per_refresh() -> None:
             await asyncio.gather(*(maven.dependencies_of(fetcher, ref, "2.17.0") for _ in range(3)))
 
     asyncio.run(main())
-    assert len(seen) == 5
+    assert len(seen) == 6  # the POM, its four parents and the junit BOM, once each
     assert maven.parent_fetches == 4
 
 

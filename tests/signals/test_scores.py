@@ -172,3 +172,50 @@ def test_unknown_vulnerability_data_never_lowers_risk(
         assert known_none.value is not None and unknown.value >= known_none.value - 1e-12
     assert known_some.value is not None and known_none.value is not None
     assert known_some.value >= known_none.value - 1e-12
+
+
+@given(
+    truck=st.none() | st.floats(min_value=1, max_value=20),
+    days=st.none() | st.floats(min_value=0, max_value=4000),
+    known=st.sampled_from(["attested", "unattested"]),
+)
+def test_unknown_provenance_never_lowers_risk(truck: float | None, days: float | None, known: str) -> None:
+    base = RiskInputs(truck_factor=truck, days_since_last_commit=days)
+    unknown = assess(base, WEIGHTS)
+    no_change = assess(RiskInputs(**{**base.__dict__, "provenance": known}), WEIGHTS)
+    changed = assess(
+        RiskInputs(**{**base.__dict__, "provenance": "changed", "provenance_reason": "x."}), WEIGHTS
+    )
+    # Not given by the registry is left out and named; it is never counted as "no publisher change".
+    assert "provenance" in unknown.missing and "provenance" not in no_change.missing
+    if unknown.value is not None:
+        assert no_change.value is not None and unknown.value >= no_change.value - 1e-12
+    assert changed.value is not None and no_change.value is not None
+    assert changed.value >= no_change.value - 1e-12
+
+
+@given(
+    truck=st.none() | st.floats(min_value=1, max_value=20),
+    status=st.sampled_from(
+        ["quarantined", "deprecated", "archived", "yanked", "dormant", "finished", "active"]
+    ),
+)
+def test_unknown_lifecycle_or_project_status_never_lowers_risk(truck: float | None, status: str) -> None:
+    base = RiskInputs(truck_factor=truck)
+    unknown = assess(base, WEIGHTS)
+    active = assess(RiskInputs(**{**base.__dict__, "lifecycle": "active"}), WEIGHTS)
+    known = assess(RiskInputs(**{**base.__dict__, "lifecycle": status}), WEIGHTS)
+    assert "deprecated" in unknown.missing
+    if unknown.value is not None:
+        assert active.value is not None and unknown.value >= active.value - 1e-12
+    assert known.value is not None and active.value is not None and known.value >= active.value - 1e-12
+
+
+@given(
+    versions=st.lists(st.sampled_from(["1.0.0", "1.2.3", "2.0.0"]), min_size=1, max_size=3, unique=True),
+    why=st.text(min_size=0, max_size=300),
+)
+def test_a_refused_call_is_never_no_vulnerabilities(versions: list[str], why: str) -> None:
+    result = score(versions, [], {v: set() for v in versions}, {v: why for v in versions})
+    assert (result.status, result.value) == (Status.INCONCLUSIVE, None)
+    assert result.reason.startswith("No vulnerability data collected for the versions in use")
