@@ -7,23 +7,19 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import pygit2
-
-from collectors.errors import InputError, SocleError, TerminalError, TransientError
+from collectors.errors import TerminalError
 from collectors.funding_urls import platform_for
-from collectors.git import funding, identities, mining, parallel, repos, worker
+from collectors.git import identities, mining, parallel, worker, writer
 from collectors.git.urls import parse_repo_url
+from collectors.git.writer import MineResult
 from collectors.paths import DATA_DIR, cache_dir
 from collectors.store import WriteSession
 from collectors.store import git as store
-from collectors.store.funding import replace_repository_plans
 
 
 class GitStepOptions(Protocol):
@@ -54,16 +50,6 @@ class GitSettings:
     funding_platform: Callable[[str], str | None] = field(default=platform_for)
 
 
-@dataclass(frozen=True)
-class MineResult:
-    url: str
-    status: str  # ok | skipped | error
-    message: str
-    engine: str | None = None
-    new_commits: int = 0
-    full: bool = False
-
-
 def run(session: WriteSession, options: GitStepOptions) -> None:
     """Refresh step entry point (``Step("git", collectors.git.step.run)``)."""
     mine_all(session, options, GitSettings())
@@ -80,18 +66,18 @@ def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettin
     if links:
         store.replace_package_links(conn, links, "package-metadata", session.run_id)
     rules = identities.load_rules(settings.data_dir, settings.aliases)
-    results: list[MineResult] = []
-    unreachable: list[MineResult] = []
     urls = [u for u in store.known_repositories(conn) if settings.only is None or u in settings.only]
-    if settings.cluster is not None or (settings.workers > 1 and len(urls) > 1):
-        results, unreachable = _mine_elsewhere(session, urls, options, settings, rules)
+    tasks = _tasks(session, urls, options, settings)
+    mined: Iterable[worker.MinedRepository]
+    if settings.cluster is not None:
+        mined = parallel.mine_on_cluster(tasks, settings.cluster)
+    elif settings.workers > 1 and len(tasks) > 1:
+        mined = parallel.mine_in_pool(tasks, settings.workers)
     else:
-        for url in urls:
-            found = _locate(url, options, settings)
-            if isinstance(found, MineResult):
-                unreachable.append(found)  # recorded below in one statement: hundreds when a forge is down
-                continue
-            results.append(_mine_located(session, url, found, options, settings, rules))
+        # in this process: what a large batch is written with is imported while git works
+        mined = (worker.mine_repository(task, meanwhile=store.warm_up) for task in tasks)
+    # unreachable ones are recorded below in one statement: hundreds when a forge is down
+    results, unreachable = writer.apply_all(session, mined, settings, rules)
     if unreachable:
         with session.transaction():
             store.record_unreachable(
@@ -108,226 +94,15 @@ def mine_all(session: WriteSession, options: GitStepOptions, settings: GitSettin
     return results
 
 
-def mine_one(
-    session: WriteSession,
-    url: str,
-    options: GitStepOptions,
-    settings: GitSettings,
-    rules: identities.IdentityRules,
-) -> MineResult:
-    """Locate (clone or fetch if allowed) and mine one repository; all or nothing."""
-    found = _locate(url, options, settings)
-    if isinstance(found, MineResult):
-        with session.transaction():
-            store.record_unreachable(session.conn, [(found.url, found.status, found.message)], session.run_id)
-        return found
-    return _mine_located(session, url, found, options, settings, rules)
-
-
-def _locate(
-    url: str, options: GitStepOptions, settings: GitSettings
-) -> tuple[repos.Location, Path] | MineResult:
-    """The repository's local copy, or why there is none (skipped: terminal; error: worth retrying)."""
-    try:
-        location = repos.locate(
-            url, mirror_dir=options.mirror_dir, cache=cache_dir(options.db_path) / "repos"
-        )
-        path = location.path
-        if location.origin == "cache" and location.target is not None:
-            if settings.network:
-                path = repos.clone_or_fetch(url, location.target, allowed_hosts=settings.allowed_hosts)
-            elif path is None:
-                raise TerminalError("not in the mirror folder, and cloning is off (--offline)")
-        if path is None:
-            raise TerminalError("no local copy")
-    except (TerminalError, TransientError) as exc:
-        return MineResult(url, "error" if isinstance(exc, TransientError) else "skipped", str(exc))
-    return location, path
-
-
-def _mine_located(
-    session: WriteSession,
-    url: str,
-    found: tuple[repos.Location, Path],
-    options: GitStepOptions,
-    settings: GitSettings,
-    rules: identities.IdentityRules,
-) -> MineResult:
-    location, path = found
-    try:
-        with session.transaction():
-            return _mine_at(session, location, path, options, settings, rules)
-    except (SocleError, pygit2.GitError) as exc:
-        with session.transaction():
-            store.upsert_repository(
-                session.conn, url=url, host=location.host, local_path=str(path), head_sha=None,
-                last_mined_sha=None, status="error", message=str(exc), run_id=session.run_id, mined=False,
-            )  # fmt: skip
-        return MineResult(url, "error", str(exc))
-
-
-def _mine_at(
-    session: WriteSession,
-    location: repos.Location,
-    path: Path,
-    options: GitStepOptions,
-    settings: GitSettings,
-    rules: identities.IdentityRules,
-) -> MineResult:
-    conn, url = session.conn, location.url
-    repo = mining.open_repository(path)
-    commit = mining.resolve_revision(repo, options.at)
-    head = str(commit.id)
-    chosen = f"; {mining.describe_revision(commit, options.at)}" if options.at else ""
-    state = store.repository_state(conn, url)
-    mined_with = f"rename-limit={settings.rename_limit}"
-    # history mined under other parameters (or before they were recorded) is mined again
-    last = state.last_mined_sha if state and state.mined_with == mined_with else None
-    stop: str | None = None
-    full = True
-    if last == head:
-        new, engine, full = 0, None, False
-    else:
-        if last and mining.is_ancestor(repo, last, head):
-            stop, full = last, False
-        else:
-            store.clear_history(conn, url)  # first mining, rewritten history, or an older --at
-        # a full history is written through Arrow, whose first use imports pandas: done while git works
-        engine, columns = mining.mine(
-            repo,
-            head,
-            stop,
-            settings.engine,
-            settings.rename_limit,
-            meanwhile=None if stop else store.warm_up,
-        )
-        new = store.write_history(conn, url, session.run_id, columns)
-    derived_key = _derived_key(head, mining.blob_id(commit, ".mailmap"), settings, rules)
-    current = state is not None and state.status == "ok" and state.derived_key == derived_key
-    read_blob = functools.partial(mining.read_blob, commit)
-    if not (current and last == head):
-        _derive(session, url, read_blob, mining.tree_paths(commit), settings, rules)
-    _funding(session, url, read_blob, settings)  # a few blobs read; written only when the links changed
-    store.record_miner(conn, url, worker.worker_name(), session.run_id)
-    store.upsert_repository(
-        conn, url=url, host=location.host, local_path=str(path), head_sha=head, last_mined_sha=head,
-        status="ok", message=f"{new} new commits" + (" (full history)" if full else "") + chosen,
-        run_id=session.run_id, mined=True, mined_with=mined_with, derived_key=derived_key,
-    )  # fmt: skip
-    return MineResult(url, "ok", f"{new} new commits{chosen}", engine, new, full)
-
-
-#: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
-DERIVE_VERSION = "2"
-
-
-def _derived_key(
-    commit_id: str, mailmap_id: str | None, settings: GitSettings, rules: identities.IdentityRules
-) -> str:
-    """Fingerprint of what the derived tables are made from: the analysed commit, the .mailmap it holds (when
-    used), the identity rules and aliases. Equal keys: nothing to derive again."""
-    mailmap = mailmap_id if settings.use_mailmap else "not used"
-    parts = [DERIVE_VERSION, commit_id, str(mailmap), identities.rules_fingerprint(rules)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _derive(
-    session: WriteSession,
-    url: str,
-    read_blob: Callable[[str], bytes | None],
-    files: list[str],
-    settings: GitSettings,
-    rules: identities.IdentityRules,
-) -> None:
-    authors, co = store.raw_identities(session.conn, url)
-    mailmap = _mailmap(read_blob) if settings.use_mailmap else None
-    counts: dict[identities.Identity, int] = {}
-    raw_to_mapped: dict[identities.Identity, identities.Identity] = {}
-    for name, email, n in authors:
-        raw = identities.Identity(name, email)
-        mapped = identities.Identity(*mailmap.resolve(name, email)) if mailmap else raw
-        raw_to_mapped[raw] = mapped
-        counts[mapped] = counts.get(mapped, 0) + n
-    for value, n in co:
-        parsed = identities.split_name_email(value)
-        if parsed is None:
-            continue
-        mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
-        raw_to_mapped[parsed] = mapped
-        counts[mapped] = counts.get(mapped, 0) + n  # evidence for a shared address (identities docstring)
-    people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
-    rows = [
-        {
-            "name": raw.name,
-            "email": raw.email,
-            "person": people[mapped].key,
-            "is_bot": people[mapped].is_bot,
-            "org": people[mapped].org,
-        }
-        for raw, mapped in sorted(raw_to_mapped.items(), key=lambda kv: (kv[0].email, kv[0].name))
-    ]
-    store.replace_derived(session.conn, url, session.run_id, files=files, identities=rows)
-
-
-def _mailmap(read_blob: Callable[[str], bytes | None]) -> pygit2.Mailmap | None:
-    content = read_blob(".mailmap")
-    if content is None:
-        return None
-    return pygit2.Mailmap.from_buffer(content)
-
-
-def _funding(
-    session: WriteSession, url: str, read_blob: Callable[[str], bytes | None], settings: GitSettings
-) -> None:
-    links: list[tuple[str, str | None, str, str]] = []
-    for where in funding.FUNDING_YML_PATHS:
-        content = read_blob(where)
-        if content is None:
-            continue
-        try:
-            parsed = funding.parse_funding_yml(content, f"{url}:{where}")
-        except InputError as exc:
-            session.event("warning", url, str(exc))
-            parsed = []
-        links += [(link.url, settings.funding_platform(link.url), link.label, link.source) for link in parsed]
-        break
-    plans: list[funding.FundingPlan] = []
-    history: list[funding.FundingHistory] = []
-    # funding.json (floss.fund) and a Drips FUNDING.json: two shapes, told apart by parse_funding_manifest.
-    for where in dict.fromkeys((funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)):
-        content = read_blob(where)
-        if content is None:
-            continue
-        try:
-            manifest = funding.parse_funding_manifest(content, f"{url}:{where}", url)
-        except InputError as exc:
-            session.event("warning", url, str(exc))
-            continue
-        links += [
-            (link.url, settings.funding_platform(link.url), link.label, link.source)
-            for link in manifest.links
-        ]
-        plans += manifest.plans
-        history += manifest.history
-    store.replace_repository_funding(session.conn, url, links, session.run_id)
-    replace_repository_plans(session.conn, url, plans, history, session.run_id)
-
-
-# ---------------------------------------------------------------------------------------------- elsewhere
-
-
-def _mine_elsewhere(
-    session: WriteSession,
-    urls: list[str],
-    options: GitStepOptions,
-    settings: GitSettings,
-    rules: identities.IdentityRules,
-) -> tuple[list[MineResult], list[MineResult]]:
-    """Mine in worker processes or on a cluster; apply each result here, once, as it arrives."""
-    mined_with = f"rename-limit={settings.rename_limit}"
+def _tasks(
+    session: WriteSession, urls: list[str], options: GitStepOptions, settings: GitSettings
+) -> list[worker.MineTask]:
+    """One task per repository: what a worker needs to mine it, whichever worker it is."""
+    states = store.repository_states(session.conn, urls)
+    mined_with = writer.mined_with(settings)
     tasks = []
     for url in urls:
-        state = store.repository_state(session.conn, url)
+        state = states.get(url)
         tasks.append(
             worker.MineTask(
                 url=url,
@@ -339,64 +114,8 @@ def _mine_elsewhere(
                 network=settings.network,
                 allowed_hosts=settings.allowed_hosts,
                 mirror_dir=options.mirror_dir,
-                # a cluster worker clones to its own disk; local workers share the store's clone cache
+                # a cluster worker clones to its own disk; here and in local workers, the store's clone cache
                 clone_dir=None if settings.cluster else cache_dir(options.db_path) / "repos",
             )
         )
-    if settings.cluster is not None:
-        mined = parallel.mine_on_cluster(tasks, settings.cluster)
-    else:
-        mined = parallel.mine_in_pool(tasks, settings.workers)
-    results: dict[str, MineResult] = {}
-    unreachable: dict[str, MineResult] = {}
-    for result in mined:
-        if result.url in results or result.url in unreachable:
-            continue  # a task run twice (its first worker died after finishing): applied once
-        if result.located:
-            results[result.url] = apply_mined(session, result, settings, rules)
-        else:
-            unreachable[result.url] = MineResult(result.url, result.status, result.message)
-    # the order mining in one process gives: reachable repositories by URL, then the unreachable ones
-    return [results[u] for u in sorted(results)], [unreachable[u] for u in sorted(unreachable)]
-
-
-def apply_mined(
-    session: WriteSession,
-    mined: worker.MinedRepository,
-    settings: GitSettings,
-    rules: identities.IdentityRules,
-) -> MineResult:
-    """Write one repository mined elsewhere, all or nothing, exactly as :func:`_mine_at` would have."""
-    conn, url = session.conn, mined.url
-    error = mined.message if mined.status != "ok" else None
-    if error is None and mined.head_sha is not None:
-        try:
-            with session.transaction():
-                state = store.repository_state(conn, url)
-                if mined.full:
-                    store.clear_history(conn, url)
-                new = (
-                    store.write_history(conn, url, session.run_id, mined.history) if mined.history.sha else 0
-                )
-                derived_key = _derived_key(mined.head_sha, mined.mailmap_id, settings, rules)
-                current = state is not None and state.status == "ok" and state.derived_key == derived_key
-                if not (current and mined.unchanged):
-                    _derive(session, url, mined.blob, list(mined.files), settings, rules)
-                _funding(session, url, mined.blob, settings)
-                store.upsert_repository(
-                    conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=mined.head_sha,
-                    last_mined_sha=mined.head_sha, status="ok",
-                    message=f"{new} new commits" + (" (full history)" if mined.full else "") + mined.chosen,
-                    run_id=session.run_id, mined=True, mined_with=f"rename-limit={settings.rename_limit}",
-                    derived_key=derived_key,
-                )  # fmt: skip
-                store.record_miner(conn, url, mined.worker, session.run_id)
-            return MineResult(url, "ok", f"{new} new commits{mined.chosen}", mined.engine, new, mined.full)
-        except SocleError as exc:
-            error = str(exc)
-    with session.transaction():
-        store.upsert_repository(
-            conn, url=url, host=mined.host, local_path=mined.local_path, head_sha=None,
-            last_mined_sha=None, status="error", message=error, run_id=session.run_id, mined=False,
-        )  # fmt: skip
-    return MineResult(url, "error", error or "no commit")
+    return tasks

@@ -5,13 +5,14 @@ knows) and returns a :class:`MinedRepository`: the new history as plain column l
 paths, and the few blobs the writer still reads (``.mailmap``, funding files). It opens no database and
 writes nothing but the clone, so a worker that dies mid-repository leaves nothing to undo: the repository is
 simply mined again elsewhere. The one process that holds the store applies the results
-(:func:`collectors.git.step.apply_mined`).
+(:mod:`collectors.git.writer`); mining in that process is this same function, called there.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -121,21 +122,24 @@ def locate(task: MineTask) -> tuple[repos.Location, Path] | MinedRepository:
     return location, path
 
 
-def mine_repository(task: MineTask) -> MinedRepository:
-    """Locate and mine one repository; every failure becomes a result with a reason."""
+def mine_repository(task: MineTask, meanwhile: Callable[[], None] | None = None) -> MinedRepository:
+    """Locate and mine one repository; every failure becomes a result with a reason. ``meanwhile`` runs
+    while git reads a full history (the writer's process warms up what it will write with)."""
     found = locate(task)
     if isinstance(found, MinedRepository):
         return found
     location, path = found
     try:
-        return _mine_at(task, location, path)
+        return _mine_at(task, location, path, meanwhile)
     except (SocleError, pygit2.GitError) as exc:
         return MinedRepository(
             task.url, "error", str(exc), host=location.host, local_path=str(path), worker=worker_name()
         )
 
 
-def _mine_at(task: MineTask, location: repos.Location, path: Path) -> MinedRepository:
+def _mine_at(
+    task: MineTask, location: repos.Location, path: Path, meanwhile: Callable[[], None] | None
+) -> MinedRepository:
     repo = mining.open_repository(path)
     commit = mining.resolve_revision(repo, task.at)
     head = str(commit.id)
@@ -146,7 +150,9 @@ def _mine_at(task: MineTask, location: repos.Location, path: Path) -> MinedRepos
     if last != head:
         stop = last if last and mining.is_ancestor(repo, last, head) else None
         full = stop is None  # first mining, rewritten history, or an older --at
-        engine, columns = mining.mine(repo, head, stop, task.engine, task.rename_limit)
+        engine, columns = mining.mine(
+            repo, head, stop, task.engine, task.rename_limit, meanwhile=meanwhile if full else None
+        )
         history = HistoryColumns(**{name: getattr(columns, name) for name in _COLUMNS})
     blobs = tuple(
         (where, content) for where in WANTED_BLOBS if (content := mining.read_blob(commit, where)) is not None

@@ -1,13 +1,14 @@
 """Store-side writes (and the collector's own state reads) for the git collector's tables (0003_git.sql).
 
-History tables can hold millions of rows: they are written only through Arrow (:func:`insert_columns`) and
-replaced per repository, never row by row.
+History tables can hold millions of rows: they are written in columns, never row by row, and for many
+repositories at once (a batch of mined repositories is one statement per table: the writer of a parallel
+or cluster run applies repositories as fast as workers send them).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,13 @@ REPOSITORY_FILES = writable_table("repository_files")
 IDENTITIES = writable_table("repository_identities")
 CONTRIBUTORS = writable_table("contributors")
 MONTHLY = writable_table("monthly_activity")
+REPOSITORY_MINERS = writable_table("repository_miners")
 
 #: Tables holding one repository's history, cleared before a full re-mine (allow-list for identifiers).
 _HISTORY_TABLES = (COMMITS, COMMIT_FILES)
 _DERIVED_TABLES = (REPOSITORY_FILES, IDENTITIES, CONTRIBUTORS, MONTHLY)
+#: Tables :func:`_insert` writes (allow-list for identifiers).
+_BULK_TABLES = (*_HISTORY_TABLES, REPOSITORY_FILES, IDENTITIES, REPOSITORY_MINERS)
 
 
 @dataclass(frozen=True)
@@ -170,163 +174,226 @@ def upsert_repository(
     )
 
 
-def clear_history(conn: duckdb.DuckDBPyConnection, url: str) -> None:
+def repository_states(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, RepositoryState]:
+    """The stored state of each of ``urls`` that is recorded, in one query."""
+    rows = conn.execute(
+        "SELECT url, local_path, head_sha, last_mined_sha, status, mined_with, derived_key "
+        "FROM repositories WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+        [list(urls)],
+    ).fetchall()
+    return {row[0]: RepositoryState(*row) for row in rows}
+
+
+def clear_history(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> None:
+    """Delete the mined history of ``urls`` (before a full re-mine), one statement per table."""
+    if not urls:
+        return
     for table in _HISTORY_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
+        delete = f"DELETE FROM {table} WHERE repository_url IN (SELECT unnest(?::VARCHAR[]))"  # noqa: S608
+        conn.execute(delete, [list(urls)])
 
 
 def warm_up() -> None:
-    """Import NumPy, which a full history is written through, while git is still producing that history."""
+    """Import NumPy, which a large batch is written through, while git is still producing history."""
     import numpy  # noqa: F401  (here, not at the top: a run with few new commits never needs it)
 
 
-#: Below this many rows a few new commits are inserted from Python lists (``UNNEST``), above it from NumPy
-#: arrays that DuckDB scans in place: about three times faster per row. Not Arrow: building Arrow arrays from
-#: Python lists imports pandas (0.8 s of CPU, more than the whole write); NumPy takes 0.05 s to import.
+#: Below this many rows a statement inserts from Python lists (``UNNEST``), above it from NumPy arrays that
+#: DuckDB scans in place: about three times faster per row. Not Arrow: building Arrow arrays from Python
+#: lists imports pandas (0.8 s of CPU); NumPy takes 0.05 s to import.
 BULK_MIN_ROWS = 20_000
 
+#: Column kinds of :func:`_insert`: the SQL that unnests a list parameter of that kind, and the SQL that reads
+#: a column of that kind from scanned NumPy arrays (``{}``: the column).
+_KINDS: dict[str, tuple[str, str]] = {
+    "text": ("unnest(?::VARCHAR[])", "{}::VARCHAR"),
+    "bool": ("unnest(?::BOOLEAN[])", "{}::BOOLEAN"),
+    "int": ("unnest(?::BIGINT[])", "{}::BIGINT"),
+    "epoch": ("make_timestamp(unnest(?::BIGINT[]) * 1000000)", "make_timestamp({} * 1000000)"),  # seconds
+    "text_list": ("unnest(?::VARCHAR[][])", "{}::VARCHAR[]"),
+}
 
-def write_history(conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Any) -> int:
-    """Insert mined history given as columns (``collectors.git.records.HistoryColumns``: sha, author_name,
-    author_email, authored_at, committed_at, co_authors, file_sha, file_status, file_path, file_old_path),
-    epoch seconds typed as timestamps. Returns the number of commits."""
-    n, m = len(columns.sha), len(columns.file_sha)
-    if n + m < BULK_MIN_ROWS:
-        _insert_lists(conn, url, run_id, columns)
-        return n
-    import numpy as np  # here, not at the top: see warm_up
-
-    def texts(values: list[Any]) -> Any:
-        return np.array(values, dtype=object)  # a 1-D array of the same str objects (and None)
-
-    def lists(values: list[list[str] | None]) -> Any:
-        # filled one by one: np.array of equally long lists would make a 2-D array
-        array = np.full(len(values), None, dtype=object)
-        for i, value in enumerate(values):
-            if value is not None:
-                array[i] = value
-        return array
-
-    seconds = "make_timestamp({} * 1000000)"  # epoch seconds -> TIMESTAMP
-    _insert_arrays(
-        conn,
-        COMMITS,
-        {
-            "sha": ("sha", texts(columns.sha)),
-            "author_name": ("author_name", texts(columns.author_name)),
-            "author_email": ("author_email", texts(columns.author_email)),
-            "authored_at": (seconds.format("authored_at"), np.array(columns.authored_at, dtype=np.int64)),
-            "committed_at": (seconds.format("committed_at"), np.array(columns.committed_at, dtype=np.int64)),
-            "co_authors": ("co_authors::VARCHAR[]", lists(columns.co_authors)),
-        },
-        url,
-        run_id,
-    )
-    _insert_arrays(
-        conn,
-        COMMIT_FILES,
-        {
-            "sha": ("sha", texts(columns.file_sha)),
-            "status": ("status", texts(columns.file_status)),
-            "path": ("path", texts(columns.file_path)),
-            "old_path": ("old_path::VARCHAR", texts(columns.file_old_path)),
-        },
-        url,
-        run_id,
-    )
-    return n
+Columns = Mapping[str, tuple[str, Sequence[Any]]]
 
 
-def _insert_arrays(
-    conn: duckdb.DuckDBPyConnection,
-    table: str,
-    arrays: Mapping[str, tuple[str, Any]],
-    url: str,
-    run_id: int,
-) -> None:
-    """Insert one repository's rows into a history table from NumPy arrays DuckDB scans in place: ``arrays``
-    maps each column to (the SQL expression reading it from the scanned arrays, the array)."""
-    if table not in _HISTORY_TABLES:
-        raise ValueError(f"not a history table: {table}")
-    view = f"_bulk_{table}"
-    conn.register(view, {name: array for name, (_, array) in arrays.items()})
-    try:
-        names = ", ".join(arrays)  # literal column names from this module
-        select = ", ".join(expression for expression, _ in arrays.values())
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> int:
+    """Insert rows given as columns of known kinds into one of this module's tables, in one statement:
+    from Python lists when few, from NumPy arrays DuckDB scans in place when many. Returns the rows."""
+    if table not in _BULK_TABLES:
+        raise ValueError(f"not a git table: {table}")
+    sizes = {len(values) for _, values in columns.values()}
+    if len(sizes) != 1:
+        raise ValueError(f"{table}: columns of different lengths {sorted(sizes)}")
+    (rows,) = sizes
+    if rows == 0:
+        return 0
+    names = ", ".join(columns)  # literal column names from this module
+    if rows < BULK_MIN_ROWS:
+        select = ", ".join(_KINDS[kind][0] for kind, _ in columns.values())
         conn.execute(
-            f"INSERT INTO {table} (repository_url, {names}, run_id) SELECT ?, {select}, ? FROM {view}",  # noqa: S608
-            [url, run_id],
+            f"INSERT INTO {table} ({names}) SELECT {select}",
+            [list(values) for _, values in columns.values()],
         )
+        return rows
+    view = f"_bulk_{table}"
+    conn.register(view, {name: _array(kind, values) for name, (kind, values) in columns.items()})
+    try:
+        select = ", ".join(_KINDS[kind][1].format(name) for name, (kind, _) in columns.items())
+        conn.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM {view}")  # noqa: S608
     finally:
         # after a failed statement in a transaction DuckDB refuses even this: keep the original error
         with contextlib.suppress(duckdb.Error):
             conn.unregister(view)
+    return rows
 
 
-def _insert_lists(conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Any) -> None:
-    """A few commits, inserted from Python lists in two statements (no Arrow)."""
-    if columns.sha:
-        conn.execute(
-            "INSERT INTO commits (repository_url, sha, author_name, author_email, authored_at, committed_at, "
-            "co_authors, run_id) SELECT ?, unnest(?), unnest(?), unnest(?), make_timestamp(unnest(?::BIGINT[]) * 1000000), "
-            "make_timestamp(unnest(?::BIGINT[]) * 1000000), unnest(?::VARCHAR[][]), ?",
-            [url, columns.sha, columns.author_name, columns.author_email, columns.authored_at,
-             columns.committed_at, columns.co_authors, run_id],
-        )  # fmt: skip
-    if columns.file_sha:
-        conn.execute(
-            "INSERT INTO commit_files (repository_url, sha, status, path, old_path, run_id) "
-            "SELECT ?, unnest(?), unnest(?), unnest(?), unnest(?::VARCHAR[]), ?",
-            [url, columns.file_sha, columns.file_status, columns.file_path, columns.file_old_path, run_id],
-        )
+def _array(kind: str, values: Sequence[Any]) -> Any:
+    import numpy as np  # here, not at the top: see warm_up
+
+    if kind in ("int", "epoch"):
+        return np.array(values, dtype=np.int64)
+    if kind == "bool":
+        return np.array(values, dtype=np.bool_)
+    array = np.full(len(values), None, dtype=object)
+    # filled one by one: np.array of equally long lists would make a 2-D array
+    for i, value in enumerate(values):
+        array[i] = value
+    return array
 
 
-def raw_identities(
-    conn: duckdb.DuckDBPyConnection, url: str
-) -> tuple[list[tuple[str, str, int]], list[tuple[str, int]]]:
-    """(name, e-mail, commits) of every author, and (``Name <email>``, commits) of every co-author."""
+def write_history(conn: duckdb.DuckDBPyConnection, url: str, run_id: int, columns: Any) -> int:
+    """One repository's new history: :func:`write_histories` of one. Returns the number of commits."""
+    write_histories(conn, [(url, columns)], run_id)
+    return len(columns.sha)
+
+
+def write_histories(
+    conn: duckdb.DuckDBPyConnection, histories: Sequence[tuple[str, Any]], run_id: int
+) -> None:
+    """Insert the mined history of many repositories, given as (url, columns) with the columns of
+    ``collectors.git.records.HistoryColumns`` (sha, author_name, author_email, authored_at, committed_at,
+    co_authors, file_sha, file_status, file_path, file_old_path; epoch seconds), in one statement per table."""
+    commit_url: list[str] = []
+    file_url: list[str] = []
+    commits: dict[str, list[Any]] = {name: [] for name in _COMMIT_COLUMNS}
+    files: dict[str, list[Any]] = {name: [] for name in _FILE_COLUMNS}
+    for url, columns in histories:
+        commit_url += [url] * len(columns.sha)
+        file_url += [url] * len(columns.file_sha)
+        for name, values in commits.items():
+            values += getattr(columns, name)
+        for name, values in files.items():
+            values += getattr(columns, name)
+    _insert(
+        conn,
+        COMMITS,
+        {
+            "repository_url": ("text", commit_url),
+            "sha": ("text", commits["sha"]),
+            "author_name": ("text", commits["author_name"]),
+            "author_email": ("text", commits["author_email"]),
+            "authored_at": ("epoch", commits["authored_at"]),
+            "committed_at": ("epoch", commits["committed_at"]),
+            "co_authors": ("text_list", commits["co_authors"]),
+            "run_id": ("int", [run_id] * len(commit_url)),
+        },
+    )
+    _insert(
+        conn,
+        COMMIT_FILES,
+        {
+            "repository_url": ("text", file_url),
+            "sha": ("text", files["file_sha"]),
+            "status": ("text", files["file_status"]),
+            "path": ("text", files["file_path"]),
+            "old_path": ("text", files["file_old_path"]),
+            "run_id": ("int", [run_id] * len(file_url)),
+        },
+    )
+
+
+_COMMIT_COLUMNS = ("sha", "author_name", "author_email", "authored_at", "committed_at", "co_authors")
+_FILE_COLUMNS = ("file_sha", "file_status", "file_path", "file_old_path")
+
+RawIdentities = tuple[list[tuple[str, str, int]], list[tuple[str, int]]]
+
+
+def raw_identities(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, RawIdentities]:
+    """Per repository: (name, e-mail, commits) of every author, and (``Name <email>``, commits) of every
+    co-author, sorted; two queries for all ``urls``."""
+    found: dict[str, RawIdentities] = {url: ([], []) for url in urls}
+    if not urls:
+        return found
     authors = conn.execute(
-        "SELECT author_name, author_email, count(*) FROM commits WHERE repository_url = ? "
-        "GROUP BY ALL ORDER BY ALL",
-        [url],
+        "SELECT repository_url, author_name, author_email, count(*) FROM commits "
+        "WHERE repository_url IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY ALL",
+        [list(urls)],
     ).fetchall()
     co = conn.execute(
-        "SELECT c, count(*) FROM (SELECT unnest(co_authors) AS c FROM commits WHERE repository_url = ?) "
-        "GROUP BY ALL ORDER BY ALL",
-        [url],
+        "SELECT repository_url, c, count(*) FROM (SELECT repository_url, unnest(co_authors) AS c FROM commits "
+        "WHERE repository_url IN (SELECT unnest(?::VARCHAR[]))) GROUP BY ALL ORDER BY ALL",
+        [list(urls)],
     ).fetchall()
-    return [(str(a), str(b), int(n)) for a, b, n in authors], [(str(v), int(n)) for v, n in co]
+    for url, name, email, n in authors:
+        found[url][0].append((str(name), str(email), int(n)))
+    for url, value, n in co:
+        found[url][1].append((str(value), int(n)))
+    return found
 
 
-def replace_derived(
-    conn: duckdb.DuckDBPyConnection,
-    url: str,
-    run_id: int,
-    *,
-    files: Sequence[str],
-    identities: Sequence[Mapping[str, Any]],
-) -> None:
-    """Replace the files at the analysed revision and the identity map, then derive contributors and the
-    monthly series in SQL (bots kept in contributors with is_bot, left out of the monthly series)."""
+@dataclass(frozen=True)
+class IdentityRow:
+    """A raw identity seen in a repository and the person it was merged into (``repository_identities``)."""
+
+    name: str
+    email: str
+    person: str
+    is_bot: bool
+    org: str | None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What is derived for one repository: the files at the analysed revision and its identity map."""
+
+    url: str
+    files: Sequence[str]
+    identities: Sequence[IdentityRow]
+
+
+def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived], run_id: int) -> None:
+    """Replace the files at the analysed revision and the identity map of many repositories, then derive
+    their contributors and monthly series in SQL (bots kept in contributors with is_bot, left out of the
+    monthly series): one statement per table for all of them."""
+    if not derived:
+        return
+    urls = [d.url for d in derived]
     for table in _DERIVED_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE repository_url = ?", [url])  # noqa: S608
-    # thousands of rows: from Python lists in one statement each (no Arrow, whose first use imports pandas)
-    if files:
-        conn.execute(
-            "INSERT INTO repository_files (repository_url, path, run_id) SELECT ?, unnest(?::VARCHAR[]), ?",
-            [url, list(files), run_id],
-        )
-    if identities:
-        conn.execute(
-            "INSERT INTO repository_identities (repository_url, name, email, person, is_bot, org, run_id) "
-            "SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), "
-            "unnest(?::VARCHAR[]), ?",
-            [
-                url,
-                *([i[key] for i in identities] for key in ("name", "email", "person", "is_bot", "org")),
-                run_id,
-            ],
-        )
+        delete = f"DELETE FROM {table} WHERE repository_url IN (SELECT unnest(?::VARCHAR[]))"  # noqa: S608
+        conn.execute(delete, [urls])
+    _insert(
+        conn,
+        REPOSITORY_FILES,
+        {
+            "repository_url": ("text", [d.url for d in derived for _ in d.files]),
+            "path": ("text", [path for d in derived for path in d.files]),
+            "run_id": ("int", [run_id] * sum(len(d.files) for d in derived)),
+        },
+    )
+    rows = [(d.url, i) for d in derived for i in d.identities]
+    _insert(
+        conn,
+        IDENTITIES,
+        {
+            "repository_url": ("text", [url for url, _ in rows]),
+            "name": ("text", [i.name for _, i in rows]),
+            "email": ("text", [i.email for _, i in rows]),
+            "person": ("text", [i.person for _, i in rows]),
+            "is_bot": ("bool", [i.is_bot for _, i in rows]),
+            "org": ("text", [i.org for _, i in rows]),
+            "run_id": ("int", [run_id] * len(rows)),
+        },
+    )
     conn.execute(
         """
         INSERT INTO contributors
@@ -334,10 +401,10 @@ def replace_derived(
                bool_or(i.is_bot), count(*)::INTEGER, min(c.authored_at), max(c.authored_at), ?
         FROM commits c JOIN repository_identities i
           ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
-        WHERE c.repository_url = ?
+        WHERE c.repository_url IN (SELECT unnest(?::VARCHAR[]))
         GROUP BY c.repository_url, i.person
         """,
-        [run_id, url],
+        [run_id, urls],
     )
     conn.execute(
         """
@@ -346,43 +413,94 @@ def replace_derived(
                count(DISTINCT i.person)::INTEGER, count(*)::INTEGER, ?
         FROM commits c JOIN repository_identities i
           ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
-        WHERE c.repository_url = ? AND NOT i.is_bot
+        WHERE c.repository_url IN (SELECT unnest(?::VARCHAR[])) AND NOT i.is_bot
         GROUP BY ALL
         """,
-        [run_id, url],
+        [run_id, urls],
     )
 
 
-def replace_repository_funding(
-    conn: duckdb.DuckDBPyConnection, url: str, links: Iterable[tuple[str, str | None, str, str]], run_id: int
+FundingLink = tuple[str, str | None, str, str]  # url, platform, label, source
+
+
+def replace_funding_links(
+    conn: duckdb.DuckDBPyConnection, links: Mapping[str, Sequence[FundingLink]], run_id: int
 ) -> None:
-    """links: (url, platform, label, source). Nothing is written when the stored links are these (a run with
-    nothing new then writes nothing, and never imports pandas for Arrow)."""
-    rows = list(links)
-    stored = conn.execute(
-        "SELECT url, platform, label, source FROM funding_links WHERE subject_kind = 'repository' "
-        "AND subject = ? AND source IN ('funding-yml', 'funding-json')",
-        [url],
-    ).fetchall()
-    if sorted(stored, key=repr) == sorted(rows, key=repr):
+    """The funding links read from each repository's files, as {repository: [(url, platform, label, source)]}.
+    Only repositories whose stored links differ are rewritten (a run with nothing new writes nothing, and
+    never imports pandas for Arrow)."""
+    if not links:
+        return
+    stored: dict[str, list[FundingLink]] = {url: [] for url in links}
+    for subject, *link in conn.execute(
+        "SELECT subject, url, platform, label, source FROM funding_links WHERE subject_kind = 'repository' "
+        "AND subject IN (SELECT unnest(?::VARCHAR[])) AND source IN ('funding-yml', 'funding-json')",
+        [list(links)],
+    ).fetchall():
+        stored[subject].append((link[0], link[1], link[2], link[3]))
+    changed = [url for url, rows in links.items() if sorted(stored[url], key=repr) != sorted(rows, key=repr)]
+    if not changed:
         return
     conn.execute(
-        "DELETE FROM funding_links WHERE subject_kind = 'repository' AND subject = ? "
-        "AND source IN ('funding-yml', 'funding-json', 'drips')",
-        [url],
+        "DELETE FROM funding_links WHERE subject_kind = 'repository' "
+        "AND subject IN (SELECT unnest(?::VARCHAR[])) AND source IN ('funding-yml', 'funding-json', 'drips')",
+        [changed],
     )
+    rows = [(url, link) for url in changed for link in links[url]]
     insert_columns(
         conn,
         "funding_links",
         {
             "subject_kind": ["repository"] * len(rows),
-            "subject": [url] * len(rows),
-            "url": [r[0] for r in rows],
-            "platform": [r[1] for r in rows],
-            "label": [r[2] for r in rows],
-            "source": [r[3] for r in rows],
+            "subject": [url for url, _ in rows],
+            "url": [link[0] for _, link in rows],
+            "platform": [link[1] for _, link in rows],
+            "label": [link[2] for _, link in rows],
+            "source": [link[3] for _, link in rows],
             "run_id": [run_id] * len(rows),
         },
+    )
+
+
+@dataclass(frozen=True)
+class MinedState:
+    """A repository just mined, as ``repositories`` records it."""
+
+    url: str
+    host: str | None
+    local_path: str | None
+    head_sha: str
+    message: str
+    mined_with: str
+    derived_key: str
+
+
+def record_mined(conn: duckdb.DuckDBPyConnection, mined: Sequence[MinedState], run_id: int) -> None:
+    """Record repositories mined in this run (status ok, mined up to their head), replacing what was stored:
+    one delete and one insert for all of them."""
+    if not mined:
+        return
+    conn.execute(
+        "DELETE FROM repositories WHERE url IN (SELECT unnest(?::VARCHAR[]))", [[m.url for m in mined]]
+    )
+    now = utcnow()
+    conn.execute(
+        "INSERT INTO repositories (url, host, local_path, head_sha, last_mined_sha, mined_at, status, message, "
+        "run_id, mined_with, derived_key) SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+        "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?, 'ok', unnest(?::VARCHAR[]), ?, "
+        "unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+        [
+            [m.url for m in mined],
+            [m.host for m in mined],
+            [m.local_path for m in mined],
+            [m.head_sha for m in mined],
+            [m.head_sha for m in mined],
+            now,
+            [m.message for m in mined],
+            run_id,
+            [m.mined_with for m in mined],
+            [m.derived_key for m in mined],
+        ],
     )
 
 
@@ -406,12 +524,15 @@ def add_repository(
     return not exists
 
 
-REPOSITORY_MINERS = writable_table("repository_miners")
-
-
-def record_miner(conn: duckdb.DuckDBPyConnection, url: str, worker: str, run_id: int) -> None:
-    """Which worker (host:pid, or a cluster worker's address) mined ``url`` in this run (0016)."""
-    conn.execute(
-        "INSERT INTO repository_miners (run_id, repository_url, worker) VALUES (?, ?, ?)",
-        [run_id, url, worker],
+def record_miners(conn: duckdb.DuckDBPyConnection, rows: Sequence[tuple[str, str]], run_id: int) -> None:
+    """Which worker (host:pid, or a cluster worker's address) mined each repository, as (url, worker), in
+    this run (0016)."""
+    _insert(
+        conn,
+        REPOSITORY_MINERS,
+        {
+            "run_id": ("int", [run_id] * len(rows)),
+            "repository_url": ("text", [url for url, _ in rows]),
+            "worker": ("text", [worker for _, worker in rows]),
+        },
     )

@@ -12,7 +12,8 @@ import pytest
 
 from analysis.cli import main
 from collectors.git import parallel, worker
-from collectors.git.step import GitSettings, MineResult, mine_all
+from collectors.git.step import GitSettings, mine_all
+from collectors.git.writer import MineResult
 from collectors.store import git as store
 from collectors.store import read_connection, write_session
 from tests.git.builder import RepoBuilder, body

@@ -1,0 +1,263 @@
+"""The one process that holds the store applies mined repositories (:class:`worker.MinedRepository`), many
+at a time: whether they were mined here, by a pool of local processes or on a cluster, this is the only write
+path of mining.
+
+A batch of repositories is one transaction, with one statement per table for all of them (their histories,
+identity maps, files, contributors, monthly series, funding files, states), so the writer's cost per
+repository falls as the batch grows instead of paying a transaction and a dozen statements per repository.
+If a batch fails, each of its repositories is applied alone, so one bad repository is recorded as an error
+and the others are kept. A repository is applied once per run (a cluster may send a result twice); a
+repository mined again in a later run replaces what was stored, never adds to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pygit2
+
+from collectors.errors import InputError, SocleError
+from collectors.git import funding, identities
+from collectors.git.worker import MinedRepository
+from collectors.store import WriteSession
+from collectors.store import git as store
+from collectors.store.funding import replace_repository_plans
+
+if TYPE_CHECKING:
+    from collectors.git.step import GitSettings
+
+#: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
+DERIVE_VERSION = "2"
+
+#: A batch is applied once it holds this many rows (commits, changed files, paths) or repositories: large
+#: enough that fixed costs per statement vanish, small enough to bound the writer's memory.
+BATCH_ROWS = 200_000
+BATCH_REPOSITORIES = 500
+
+
+@dataclass(frozen=True)
+class MineResult:
+    url: str
+    status: str  # ok | skipped | error
+    message: str
+    engine: str | None = None
+    new_commits: int = 0
+    full: bool = False
+
+
+def mined_with(settings: GitSettings) -> str:
+    """The mining parameters recorded with a history: history mined under others is mined again."""
+    return f"rename-limit={settings.rename_limit}"
+
+
+def derived_key(
+    commit_id: str, mailmap_id: str | None, settings: GitSettings, rules: identities.IdentityRules
+) -> str:
+    """Fingerprint of what the derived tables are made from: the analysed commit, the .mailmap it holds (when
+    used), the identity rules and aliases. Equal keys: nothing to derive again."""
+    mailmap = mailmap_id if settings.use_mailmap else "not used"
+    parts = [DERIVE_VERSION, commit_id, str(mailmap), identities.rules_fingerprint(rules)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def identity_rows(
+    raw: store.RawIdentities, mailmap: pygit2.Mailmap | None, rules: identities.IdentityRules
+) -> list[store.IdentityRow]:
+    """Each raw identity of a repository (authors, then co-authors) and the person it is merged into."""
+    authors, co = raw
+    counts: dict[identities.Identity, int] = {}
+    raw_to_mapped: dict[identities.Identity, identities.Identity] = {}
+    for name, email, n in authors:
+        seen = identities.Identity(name, email)
+        mapped = identities.Identity(*mailmap.resolve(name, email)) if mailmap else seen
+        raw_to_mapped[seen] = mapped
+        counts[mapped] = counts.get(mapped, 0) + n
+    for value, n in co:
+        parsed = identities.split_name_email(value)
+        if parsed is None:
+            continue
+        mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
+        raw_to_mapped[parsed] = mapped
+        counts[mapped] = counts.get(mapped, 0) + n  # evidence for a shared address (identities docstring)
+    people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
+    return [
+        store.IdentityRow(raw.name, raw.email, people[mapped].key, people[mapped].is_bot, people[mapped].org)
+        for raw, mapped in sorted(raw_to_mapped.items(), key=lambda kv: (kv[0].email, kv[0].name))
+    ]
+
+
+@dataclass(frozen=True)
+class FundingFiles:
+    """What a repository's funding files say (FUNDING.yml, funding.json, a Drips FUNDING.json)."""
+
+    links: list[store.FundingLink] = field(default_factory=list)
+    plans: list[funding.FundingPlan] = field(default_factory=list)
+    history: list[funding.FundingHistory] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a file that could not be read, and why
+
+
+def read_funding(
+    url: str, read_blob: Callable[[str], bytes | None], platform: Callable[[str], str | None]
+) -> FundingFiles:
+    read = FundingFiles()
+    for where in funding.FUNDING_YML_PATHS:
+        content = read_blob(where)
+        if content is None:
+            continue
+        try:
+            parsed = funding.parse_funding_yml(content, f"{url}:{where}")
+        except InputError as exc:
+            read.warnings.append(str(exc))
+            parsed = []
+        read.links.extend((link.url, platform(link.url), link.label, link.source) for link in parsed)
+        break
+    # funding.json (floss.fund) and a Drips FUNDING.json: two shapes, told apart by parse_funding_manifest.
+    for where in dict.fromkeys((funding.FUNDING_JSON_PATH, funding.DRIPS_JSON_PATH)):
+        content = read_blob(where)
+        if content is None:
+            continue
+        try:
+            manifest = funding.parse_funding_manifest(content, f"{url}:{where}", url)
+        except InputError as exc:
+            read.warnings.append(str(exc))
+            continue
+        read.links.extend((link.url, platform(link.url), link.label, link.source) for link in manifest.links)
+        read.plans.extend(manifest.plans)
+        read.history.extend(manifest.history)
+    return read
+
+
+def apply_batch(
+    session: WriteSession,
+    batch: Sequence[MinedRepository],
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> list[MineResult]:
+    """Write located repositories mined anywhere, all of them or none in one transaction; if that fails,
+    each alone (all or nothing per repository, a failure recorded as an error with its reason)."""
+    if not batch:
+        return []
+    ok = [m for m in batch if m.status == "ok" and m.head_sha is not None]
+    failed = [m for m in batch if not (m.status == "ok" and m.head_sha is not None)]
+    read = {m.url: read_funding(m.url, m.blob, settings.funding_platform) for m in ok}
+    try:
+        with session.transaction():
+            results = _write(session, ok, read, settings, rules)
+            results += [_record_error(session, m, m.message or "no commit") for m in failed]
+    except SocleError as exc:
+        if len(batch) > 1:
+            return [result for m in batch for result in apply_batch(session, [m], settings, rules)]
+        with session.transaction():
+            return [_record_error(session, batch[0], str(exc))]
+    # funding links are the one table here that is not the collector's own: written in a transaction of
+    # their own once the repositories' is committed (a store split into files lets one transaction write
+    # one file)
+    with session.transaction():
+        store.replace_funding_links(session.conn, {url: r.links for url, r in read.items()}, session.run_id)
+    session.events("warning", [(url, warning) for url, r in read.items() for warning in r.warnings])
+    return results
+
+
+def _write(
+    session: WriteSession,
+    batch: Sequence[MinedRepository],
+    read: dict[str, FundingFiles],
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> list[MineResult]:
+    conn, run_id = session.conn, session.run_id
+    if not batch:
+        return []
+    states = store.repository_states(conn, [m.url for m in batch])
+    # first mining, rewritten history, or an older --at; nothing is stored for a repository never recorded
+    store.clear_history(conn, [m.url for m in batch if m.full and m.url in states])
+    store.write_histories(conn, [(m.url, m.history) for m in batch if m.history.sha], run_id)
+    keys = {m.url: derived_key(m.head_sha or "", m.mailmap_id, settings, rules) for m in batch}
+
+    def current(m: MinedRepository) -> bool:
+        state = states.get(m.url)
+        return state is not None and state.status == "ok" and state.derived_key == keys[m.url]
+
+    stale = [m for m in batch if not (current(m) and m.unchanged)]
+    raw = store.raw_identities(conn, [m.url for m in stale])
+    store.replace_derived(
+        conn,
+        [
+            store.Derived(m.url, m.files, identity_rows(raw[m.url], _mailmap(m, settings), rules))
+            for m in stale
+        ],
+        run_id,
+    )
+    replace_repository_plans(conn, {url: (r.plans, r.history) for url, r in read.items()}, run_id)
+    store.record_mined(conn, [_state(m, keys[m.url], settings) for m in batch], run_id)
+    store.record_miners(conn, [(m.url, m.worker) for m in batch], run_id)
+    return [
+        MineResult(
+            m.url, "ok", f"{len(m.history.sha)} new commits{m.chosen}", m.engine, len(m.history.sha), m.full
+        )
+        for m in batch
+    ]
+
+
+def _state(mined: MinedRepository, key: str, settings: GitSettings) -> store.MinedState:
+    full = " (full history)" if mined.full else ""
+    return store.MinedState(
+        url=mined.url,
+        host=mined.host,
+        local_path=mined.local_path,
+        head_sha=mined.head_sha or "",
+        message=f"{len(mined.history.sha)} new commits{full}{mined.chosen}",
+        mined_with=mined_with(settings),
+        derived_key=key,
+    )
+
+
+def _mailmap(mined: MinedRepository, settings: GitSettings) -> pygit2.Mailmap | None:
+    content = mined.blob(".mailmap") if settings.use_mailmap else None
+    return pygit2.Mailmap.from_buffer(content) if content is not None else None
+
+
+def _record_error(session: WriteSession, mined: MinedRepository, message: str) -> MineResult:
+    """A repository found but not mined (an unreadable history, a failed write): what was mined before is
+    kept and the repository is mined again by the next run."""
+    store.upsert_repository(
+        session.conn, url=mined.url, host=mined.host, local_path=mined.local_path, head_sha=None,
+        last_mined_sha=None, status="error", message=message, run_id=session.run_id, mined=False,
+    )  # fmt: skip
+    return MineResult(mined.url, "error", message)
+
+
+def _rows(mined: MinedRepository) -> int:
+    return len(mined.history.sha) + len(mined.history.file_sha) + len(mined.files)
+
+
+def apply_all(
+    session: WriteSession,
+    mined: Iterable[MinedRepository],
+    settings: GitSettings,
+    rules: identities.IdentityRules,
+) -> tuple[list[MineResult], list[MineResult]]:
+    """Apply repositories as they come, in batches (:data:`BATCH_ROWS`, :data:`BATCH_REPOSITORIES`).
+
+    Returns (results of located repositories, unreachable ones not yet recorded), each sorted by URL:
+    the order mining in one process gives."""
+    results: dict[str, MineResult] = {}
+    unreachable: dict[str, MineResult] = {}
+    pending: dict[str, MinedRepository] = {}
+    rows = 0
+    for result in mined:
+        if result.url in results or result.url in unreachable or result.url in pending:
+            continue  # a task run twice (its first worker died after finishing): applied once
+        if not result.located:
+            unreachable[result.url] = MineResult(result.url, result.status, result.message)
+            continue
+        pending[result.url] = result
+        rows += _rows(result)
+        if rows >= BATCH_ROWS or len(pending) >= BATCH_REPOSITORIES:
+            results.update((r.url, r) for r in apply_batch(session, list(pending.values()), settings, rules))
+            pending, rows = {}, 0
+    results.update((r.url, r) for r in apply_batch(session, list(pending.values()), settings, rules))
+    return [results[u] for u in sorted(results)], [unreachable[u] for u in sorted(unreachable)]
