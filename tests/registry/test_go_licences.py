@@ -156,7 +156,9 @@ def _vanity_registry(pages: list[str]) -> httpx.MockTransport:
         if path.endswith("/@v/list"):
             return httpx.Response(200, content=b"v1.0.0\n")
         if path.endswith(".mod"):
-            return httpx.Response(200, content=b"module x\n")
+            # The go.mod names the module asked for, as the proxy's answers do.
+            module = path.split("/@v/", 1)[0].lstrip("/")
+            return httpx.Response(200, content=f"module {module}\n".encode())
         return httpx.Response(404)
 
     return httpx.MockTransport(handler)
