@@ -593,7 +593,9 @@ def read_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                     f"{db_path}: the history file it names, {gone.args[0]}, is missing; put it back beside the "
                     "store (a backup holds both files)"
                 ) from gone
-            _detach_store(conn)
+            # a fresh instance: nothing kept of the core file the publish just replaced under the same path
+            conn.close()
+            conn = duckdb.connect(":memory:")
         except duckdb.Error as exc:
             conn.close()
             raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
