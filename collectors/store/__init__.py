@@ -518,7 +518,14 @@ def _reader_instance() -> duckdb.DuckDBPyConnection:
     with _IDLE_LOCK:
         if _IDLE_READERS:
             return _IDLE_READERS.pop()
-    return duckdb.connect(":memory:")
+    return _new_reader()
+
+
+def _new_reader() -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect(":memory:")
+    # no blocks of a file kept across reads by path: a publish replaces the core file under the same path
+    conn.execute("SET enable_external_file_cache = false")
+    return conn
 
 
 def _release_reader(conn: duckdb.DuckDBPyConnection) -> None:
@@ -595,7 +602,7 @@ def read_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 ) from gone
             # a fresh instance: nothing kept of the core file the publish just replaced under the same path
             conn.close()
-            conn = duckdb.connect(":memory:")
+            conn = _new_reader()
         except duckdb.Error as exc:
             conn.close()
             raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
