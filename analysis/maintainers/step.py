@@ -88,15 +88,15 @@ def _score_batch(
     stored: dict[tuple[str, str, str], tuple[Any, ...]],
 ) -> list[tuple[str, Score]]:
     """(repository, score) of every maintainer score of these repositories, their inputs read together."""
-    states = queries.repository_states(conn, urls, latest_commit=bool(at))
+    heads = queries.repository_heads(conn, urls, latest_commit=bool(at))
     requests: list[queries.HistoryRequest] = []
     plans: dict[str, tuple[MaintainerParams, datetime, str | None, Score | None]] = {}
     for url in urls:
         p = params if params.file_filter.exclude != () else replace(params, file_filter=load_filter(url))
-        state = states.get(url, queries.RepositoryState(None, None))
+        head = heads.get(url, queries.RepositoryHead(None, None))
         # --at: the scores describe the repository as of the analysed commit, not as of today
-        reference = (state.latest_commit_at or now) if at else now
-        inputs = _truck_factor_inputs(state.derived_key, p)
+        reference = (head.latest_commit_at or now) if at else now
+        inputs = _truck_factor_inputs(head.derived_key, p)
         reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
         plans[url] = (p, reference, inputs, reused)
         # the windows start at the start of a day (UTC): two runs on one day count the same commits, so a run
@@ -107,8 +107,12 @@ def _score_batch(
     out: list[tuple[str, Score]] = []
     for url in urls:
         p, reference, inputs, reused = plans[url]
-        for score in repository_scores(histories[url], reference, p, truck_factor=reused):
-            if score.name == "truck_factor" and inputs is not None and reused is None:
+        history = histories[url]
+        # only a truck factor computed from the per-file history carries its inputs: the "too little history"
+        # one (see repository_scores) does not, or the next run would reuse it, drop the inputs and rewrite it
+        computed = reused is None and history.human_commits >= p.min_commits
+        for score in repository_scores(history, reference, p, truck_factor=reused):
+            if score.name == "truck_factor" and inputs is not None and computed:
                 score = replace(score, details={**score.details, "inputs": inputs})
             out.append((url, score))
     return out

@@ -48,7 +48,7 @@ class RepositoryHistory:
 
 
 @dataclass(frozen=True)
-class RepositoryState:
+class RepositoryHead:
     """What the scores need of a repository's row: the analysed revision, the fingerprint of what its derived
     tables were made from (0013_git_mining_state.sql), and the time of its latest commit when asked for."""
 
@@ -76,9 +76,9 @@ def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def repository_states(
+def repository_heads(
     conn: duckdb.DuckDBPyConnection, urls: Sequence[str], *, latest_commit: bool = False
-) -> dict[str, RepositoryState]:
+) -> dict[str, RepositoryHead]:
     """url -> state of each of ``urls`` in the store; with ``latest_commit`` also the time of its latest
     commit (a scan of the commits table, so only when asked)."""
     latest: dict[str, datetime] = {}
@@ -92,7 +92,7 @@ def repository_states(
             ).fetchall()
         }
     return {
-        str(u): RepositoryState(h, None if k is None else str(k), latest.get(str(u)))
+        str(u): RepositoryHead(h, None if k is None else str(k), latest.get(str(u)))
         for u, h, k in conn.execute(
             "SELECT url, head_sha, derived_key FROM repositories WHERE url IN (SELECT unnest(?::VARCHAR[]))",
             [list(urls)],
@@ -168,7 +168,7 @@ def repository_histories(
         "since": [r.since for r in requests],
         "tf": [r.truck_factor_inputs for r in requests],
     }
-    states = repository_states(conn, batch["urls"])
+    heads = repository_heads(conn, batch["urls"])
     counts = {
         str(u): (int(h), int(b), last)
         for u, h, b, last in conn.execute(
@@ -226,10 +226,10 @@ def repository_histories(
     )
     out = {}
     for r in requests:
-        state = states.get(r.url)
+        head = heads.get(r.url)
         human, bots, last = counts.get(r.url, (0, 0, None))
         out[r.url] = RepositoryHistory(
-            url=r.url, head_sha=state.head_sha if state else None, since=r.since, human_commits=human,
+            url=r.url, head_sha=head.head_sha if head else None, since=r.since, human_commits=human,
             bot_commits=bots, last_commit_at=last,
             credits=[Credit(str(p), o, int(a), int(ar), int(co), int(cor))
                      for p, o, a, ar, co, cor in credits.get(r.url, [])],
