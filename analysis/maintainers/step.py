@@ -45,7 +45,7 @@ def run(session: WriteSession, options: MaintainerStepOptions) -> None:
 #: Repositories scored together: their score inputs are read in one query per input (each query reads the
 #: history tables once for the batch), so the reading cost per repository stays flat as the store grows; the
 #: rows of one batch are held in memory.
-BATCH_REPOSITORIES = 200
+BATCH_REPOSITORIES = 500
 
 
 def score_all(
