@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import sys
+from types import ModuleType
 
 import click
 import duckdb
 
+from analysis import commands
 from analysis.commands.common import EXIT_FATAL, EXIT_PARTIAL
 from collectors.errors import SocleError, StoreBusyError
 from collectors.store import one_line
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """The ``socle`` group: a command's module is imported when that command runs (or when help lists
+    it), so ``socle mine`` does not pay for the imports of ``socle budget`` (pandas among them)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(commands.COMMAND_NAMES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in commands.COMMAND_NAMES:
+            _add_module_commands(commands.command_module(commands.COMMAND_NAMES[cmd_name]))
+        return self.commands.get(cmd_name)
+
+
+def _add_module_commands(module: ModuleType) -> None:
+    for command in module.COMMANDS:
+        if command.name not in cli.commands:
+            cli.add_command(command)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="socle")
 def cli() -> None:
     """socle: see, score and fund the open-source commons your organisation runs on.
@@ -26,17 +50,14 @@ def cli() -> None:
 
 
 def register_commands() -> None:
-    """Add every command to the group (idempotent). One module per area exposes its commands in COMMANDS."""
-    from analysis.commands import COMMAND_MODULES
-
-    for module in COMMAND_MODULES:
-        for command in module.COMMANDS:
-            cli.add_command(command)
+    """Import every command module and add its commands to the group (idempotent): for the documentation
+    and the tests, which read ``cli.commands``. Running a command needs only its own module."""
+    for name in commands.MODULE_NAMES:
+        _add_module_commands(commands.command_module(name))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI, turning socle errors into one line and an exit code."""
-    register_commands()
     try:
         # Without standalone mode click returns what ctx.exit(code) set (or the command's return value).
         result = cli.main(args=argv, prog_name="socle", standalone_mode=False)

@@ -119,8 +119,10 @@ def _registry_step(ecosystem: str) -> Callable[[WriteSession, RefreshOptions], N
 
 #: Ecosystems with a registry collector, in refresh order (Debian last: its indices are the largest answers).
 REGISTRY_ECOSYSTEMS = ("pypi", "npm", "maven", "golang", "cargo", "deb")
-#: Those whose applications may list only direct dependencies (container SBOMs list every Debian package).
-COMPLETED_ECOSYSTEMS = ("pypi", "npm", "maven", "golang", "cargo")
+#: Those whose applications may list only direct dependencies. A container SBOM lists every installed
+#: Debian package but often without edges: completion links them through their Depends (and adds what a
+#: partial SBOM left out).
+COMPLETED_ECOSYSTEMS = ("pypi", "npm", "maven", "golang", "cargo", "deb")
 
 
 def _completion(session: WriteSession, options: RefreshOptions) -> None:

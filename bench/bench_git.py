@@ -4,17 +4,21 @@ A deterministic synthetic repository (60,000 commits, 5,000 files, 300 authors; 
 is generated with ``git fast-import``; a real repository is measured too when given with ``--repo PATH`` or
 ``$SOCLE_BENCH_REPOS`` (paths to git repositories, separated by ``:``), for example a bare clone of git/git.
 
-For each repository, with BASE the commit 100 commits below HEAD on its first-parent chain:
+For each repository, with BASE a commit that has exactly 100 non-merge commits above it (reachable from
+HEAD, not from BASE):
 
 1. ``git log --no-merges --name-status -M BASE``: the baseline, measured in the same run;
 2. ``socle mine --at BASE`` on a fresh store, as a whole process (interpreter start and imports included):
    full mining plus every maintainer score; its peak resident memory (the largest of socle and its git
-   processes, as wait4 reports it);
-3. ``socle mine --at BASE`` again (no new commit): whole process, and the work beyond starting the process
-   (measured inside the process, after imports);
-4. ``socle mine`` at HEAD (about 100 new commits): the same two figures.
+   processes, as wait4 reports it). 1 and 2 alternate three times (once with ``--quick``) and the medians
+   are quoted; the work beyond starting the process, and the part of it after the history is written
+   (deriving identities and files, the scores), measured inside a child after its imports;
+3. ``socle mine --at BASE`` again (no new commit): whole process, and the work beyond starting the process;
+4. ``socle mine`` at HEAD (exactly 100 new commits): the same two figures.
 
-Run: ``python -m bench.bench_git [--quick] [--repo PATH]`` (or ``make bench``).
+The load average is printed before and after: on a shared machine, quote it with the figures.
+
+Run: ``python -m bench.bench_git [--quick] [--repo PATH] [--no-synthetic]`` (or ``make bench``).
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bench.common import Figure, check, run_child
+from bench.common import Figure, check, median, run_child
 
 SEED = 20150228
 
@@ -114,6 +119,9 @@ def build_synthetic(root: Path, history: SyntheticHistory, commits: int) -> Path
 
 
 NEW_COMMITS = 100
+#: Whole-process runs of git log and of a full socle mine, alternated: the medians are quoted (a machine
+#: shared with other work makes single runs noisy).
+REPEATS = 3
 
 
 def _cpu(who: int) -> float:
@@ -121,23 +129,56 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def git_log_seconds(repo: Path, rev: str) -> tuple[float, float]:
-    """Wall and CPU seconds of ``git log --no-merges --name-status -M`` (CPU is robust on a busy machine)."""
-    cpu = _cpu(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(
-        ["git", "--git-dir", str(repo), "log", "--no-merges", "--name-status", "-M", rev],
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    return time.perf_counter() - start, _cpu(resource.RUSAGE_CHILDREN) - cpu
+def git_log_seconds(repo: Path, rev: str) -> dict[str, float]:
+    """Wall, CPU and peak memory of ``git log --no-merges --name-status -M`` as a whole process."""
+    argv = ["git", "--git-dir", str(repo), "log", "--no-merges", "--name-status", "-M", rev]
+    done = check(run_child(argv), "git log")
+    return {"wall": done.seconds, "cpu": done.cpu_seconds, "peak_mb": done.max_rss_mb}
 
 
-def base_commit(repo: Path) -> str:
-    """The commit NEW_COMMITS steps down HEAD's first-parent chain (HEAD's root if the chain is shorter)."""
-    chain = subprocess.run(
-        ["git", "--git-dir", str(repo), "rev-list", "--first-parent", f"--max-count={NEW_COMMITS + 1}", "HEAD"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "--git-dir", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _new_above(repo: Path, base: str) -> int:
+    return int(_git(repo, "rev-list", "--count", "--no-merges", "HEAD", f"^{base}"))
+
+
+def base_commit(repo: Path, window: int = 5_000) -> str:
+    """A commit with exactly NEW_COMMITS non-merge commits reachable from HEAD and not from it (what
+    ``socle mine`` at HEAD reads after mining it).
+
+    On a history of merged topic branches no commit of HEAD's first-parent chain may have exactly that many
+    above it, and the count jumps about from one commit to the next by date; any commit will do as BASE
+    (``--at`` takes a commit id). The count is worked out for each of the newest commits on the graph of the
+    newest ``window`` commits, and the first that gives exactly NEW_COMMITS is checked with git itself.
+    Falls back to the commit NEW_COMMITS steps down the first-parent chain."""
+    graph = [
+        line.split()
+        for line in _git(repo, "rev-list", "--parents", f"--max-count={window}", "HEAD").splitlines()
+    ]
+    parents = {commit: rest for commit, *rest in graph}
+
+    def reachable(start: str) -> set[str]:
+        seen, stack = {start}, [start]
+        while stack:
+            for parent in parents.get(stack.pop(), ()):
+                if parent in parents and parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
+
+    everything = reachable(graph[0][0])
+    for candidate, *_ in graph[: NEW_COMMITS * 4]:
+        above = everything - reachable(candidate)
+        if (
+            sum(len(parents[c]) < 2 for c in above) == NEW_COMMITS
+            and _new_above(repo, candidate) == NEW_COMMITS
+        ):
+            return candidate
+    chain = _git(repo, "rev-list", "--first-parent", f"--max-count={NEW_COMMITS + 1}", "HEAD").split()
     return chain[-1]
 
 
@@ -145,7 +186,7 @@ def socle_exe() -> str:
     return str(Path(sys.executable).with_name("socle"))
 
 
-def socle_mine(db: Path, at: str | None) -> dict[str, float]:
+def socle_mine(db: Path, at: str | None) -> dict[str, Any]:
     """``socle mine`` as a whole process: wall, CPU (with its git processes) and peak memory."""
     argv = [socle_exe(), "mine", "--offline", "--db", str(db)] + (["--at", at] if at else [])
     done = check(run_child(argv), "socle mine")
@@ -171,13 +212,30 @@ def child(db: Path, at: str | None) -> None:
         at: str | None = None
 
     start = time.perf_counter()
-    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+    own, git = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     with write_session(db, "bench") as session:
         results = mine_all(session, Options(db, at=at), GitSettings(network=False))
+        mined, own_mined = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
         score_all(session, utcnow(), at=at)
+        own_scored = _cpu(resource.RUSAGE_SELF)
     wall = time.perf_counter() - start
-    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
-    print(json.dumps({"wall": wall, "cpu": cpu, "commits": sum(r.new_commits for r in results)}))
+    own_end, git_end = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": own_end + git_end - own - git,
+                "scores": start + wall - mined,
+                "commits": sum(r.new_commits for r in results),
+                # CPU of this process (its parsing, writing, deriving: DuckDB's threads included) and of git
+                "cpu_mine": own_mined - own,
+                "cpu_scores": own_scored - own_mined,
+                "cpu_close": own_end - own_scored,
+                "cpu_git": git_end - git,
+                "cpu_start": own,  # the interpreter's start and the imports, before the work
+            }
+        )
+    )
 
 
 def _new_commits(out: str) -> str:
@@ -192,34 +250,67 @@ def _copy_store(db: Path, target: Path) -> None:
             shutil.copy(source, target.with_name(target.name + suffix))
 
 
-def measure(name: str, repo: Path, work: Path) -> list[Figure]:
-    base = base_commit(repo)
-    db, at_base = work / f"{name}.duckdb", work / f"{name}-at-base.duckdb"
+def _fresh_store(work: Path, name: str, repo: Path) -> Path:
+    db = work / f"{name}.duckdb"
+    for suffix in ("", ".wal"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
     subprocess.run([socle_exe(), "add-repo", str(repo), "--db", str(db)], check=True, capture_output=True)
-    baseline, baseline_cpu = git_log_seconds(repo, base)
-    full = socle_mine(db, base)
+    return db
+
+
+def measure(name: str, repo: Path, work: Path, repeats: int = REPEATS) -> list[Figure]:
+    base = base_commit(repo)
+    load_before = os.getloadavg()[0]
+    logs, fulls = [], []
+    for _ in range(repeats):  # alternated, so that a burst of other work weighs on both alike
+        logs.append(git_log_seconds(repo, base))
+        fulls.append(socle_mine(_fresh_store(work, name, repo), base))
+    db, at_base = work / f"{name}.duckdb", work / f"{name}-at-base.duckdb"
     _copy_store(db, at_base)
     again = socle_mine(db, base)
     again_work = work_in_child(db, base)
     newer = socle_mine(db, None)
     newer_work = work_in_child(at_base, None)  # the same new commits, on the store as it was at BASE
+    full_work = work_in_child(_fresh_store(work, f"{name}-work", repo), base)
+    load_after = os.getloadavg()[0]
+    log_wall, log_cpu = median([r["wall"] for r in logs]), median([r["cpu"] for r in logs])
+    full_wall, full_cpu = median([r["wall"] for r in fulls]), median([r["cpu"] for r in fulls])
+    full_peak = max(r["peak_mb"] for r in fulls)
+    new = int(newer_work["commits"])
     return [
-        Figure(f"git {name}: git log --no-merges --name-status -M", round(baseline, 2), "s", None),
-        Figure(f"git {name}: socle mine, full ({_new_commits(full['out'])} commits) + scores, whole process",
-               round(full["wall"], 2), "s", round(baseline, 2)),
-        Figure(f"git {name}: git log CPU", round(baseline_cpu, 2), "s", None),
-        Figure(f"git {name}: socle mine full, CPU (socle and its git processes)", round(full["cpu"], 2), "s",
-               round(baseline_cpu, 2)),
-        Figure(f"git {name}: socle mine full, peak memory", round(full["peak_mb"]), "MB", 500),
+        Figure(f"git {name}: load average (1 min) before", round(load_before, 2), "", None),
+        Figure(f"git {name}: load average (1 min) after", round(load_after, 2), "", None),
+        Figure(f"git {name}: git log --no-merges --name-status -M, wall (median of {repeats})",
+               round(log_wall, 2), "s", None),
+        Figure(f"git {name}: socle mine, full ({_new_commits(fulls[0]['out'])} commits) + scores, whole process",
+               round(full_wall, 2), "s", round(log_wall, 2)),
+        Figure(f"git {name}: git log CPU", round(log_cpu, 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU (socle and its git processes)", round(full_cpu, 2), "s",
+               round(log_cpu, 2)),
+        Figure(f"git {name}: socle mine full, work beyond process start", round(full_work["wall"], 2), "s",
+               round(log_wall, 2)),
+        Figure(f"git {name}: socle mine full, of which after the history is written (derive, scores)",
+               round(full_work["scores"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU of its git processes", round(full_work["cpu_git"], 2), "s",
+               round(log_cpu, 2)),
+        Figure(f"git {name}: socle mine full, CPU of socle reading, writing and deriving the history",
+               round(full_work["cpu_mine"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU of socle scoring", round(full_work["cpu_scores"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, CPU of closing the store", round(full_work["cpu_close"], 2), "s",
+               None),
+        Figure(f"git {name}: socle mine full, CPU before the work (interpreter, imports)",
+               round(full_work["cpu_start"], 2), "s", None),
+        Figure(f"git {name}: socle mine full, peak memory (largest of socle and its git)", round(full_peak),
+               "MB", 500),
+        Figure(f"git {name}: git log, peak memory", round(max(r["peak_mb"] for r in logs)), "MB", None),
         Figure(f"git {name}: no new commit, whole process", round(again["wall"], 2), "s", None),
         Figure(f"git {name}: no new commit, work beyond process start", round(again_work["wall"], 3), "s", 0.3),
         Figure(f"git {name}: no new commit, work CPU", round(again_work["cpu"], 3), "s", 0.3),
         Figure(f"git {name}: {_new_commits(newer['out'])} new commits, whole process", round(newer["wall"], 2),
                "s", None),
-        Figure(f"git {name}: {int(newer_work['commits'])} new commits, work beyond process start",
-               round(newer_work["wall"], 3), "s", 1.0),
-        Figure(f"git {name}: {int(newer_work['commits'])} new commits, work CPU (with its git)",
-               round(newer_work["cpu"], 3), "s", 1.0),
+        Figure(f"git {name}: {new} new commits, work beyond process start", round(newer_work["wall"], 3), "s",
+               1.0),
+        Figure(f"git {name}: {new} new commits, work CPU (with its git)", round(newer_work["cpu"], 3), "s", 1.0),
     ]  # fmt: skip
 
 
@@ -237,23 +328,26 @@ def _repos(argv: list[str]) -> list[Path]:
 
 
 def run(quick: bool, argv: list[str] | None = None) -> list[Figure]:
+    argv = argv if argv is not None else sys.argv[1:]
     figures: list[Figure] = []
     commits = 5_000 if quick else 60_000
+    repeats = 1 if quick else REPEATS
     with tempfile.TemporaryDirectory(prefix="socle-bench-git-") as tmp:
         work = Path(tmp)
-        start = time.perf_counter()
-        repo = build_synthetic(work, SyntheticHistory(), commits)
-        figures.append(
-            Figure(
-                f"git synthetic: build {commits} commits (fast-import)",
-                round(time.perf_counter() - start, 2),
-                "s",
+        if "--no-synthetic" not in argv:
+            start = time.perf_counter()
+            repo = build_synthetic(work, SyntheticHistory(), commits)
+            figures.append(
+                Figure(
+                    f"git synthetic: build {commits} commits (fast-import)",
+                    round(time.perf_counter() - start, 2),
+                    "s",
+                )
             )
-        )
-        figures += measure("synthetic", repo, work)
-        for i, path in enumerate(_repos(argv or sys.argv[1:])):
+            figures += measure("synthetic", repo, work, repeats)
+        for i, path in enumerate(_repos(argv)):
             name = path.parent.name if path.name == "repo" else path.name or f"repo{i}"
-            figures += measure(name.removesuffix(".git"), path, work)
+            figures += measure(name.removesuffix(".git"), path, work, repeats)
     return figures
 
 

@@ -95,6 +95,10 @@ class Answer:
     revalidated: bool
 
 
+class AnswerTooLarge(TerminalError):
+    """An answer past the size limit (the settings', or the request's ``max_bytes``): never retried."""
+
+
 class _RetryableStatus(TransientError):
     def __init__(self, url: str, status: int, retry_after: float | None) -> None:
         self.status = status
@@ -171,7 +175,9 @@ class _BoundedDecoder:
     def _count(self, data: bytes) -> bytes:
         self._size += len(data)
         if self._size > self._limit:
-            raise TerminalError(f"{self._url}: answer exceeds the {self._limit}-byte limit once decompressed")
+            raise AnswerTooLarge(
+                f"{self._url}: answer exceeds the {self._limit}-byte limit once decompressed"
+            )
         return data
 
     def feed(self, chunk: bytes) -> bytes:
@@ -230,8 +236,12 @@ class Fetcher:
             return exc.retry_after
         return isinstance(exc, httpx.TransportError)
 
-    async def get(self, url: str, *, accept: str = "application/json") -> Answer:
+    async def get(
+        self, url: str, *, accept: str = "application/json", max_bytes: int | None = None
+    ) -> Answer:
         """GET ``url``; 2xx, 304-revalidated and 4xx answers are returned, the rest raise.
+
+        ``max_bytes`` lowers the answer size limit for this request (an archive read for one file).
 
         Raises :class:`TransientError` once retries are exhausted (timeouts, connection errors, 429, 5xx)
         or the deadline has passed, and :class:`TerminalError` for an answer that can never be used (too
@@ -256,7 +266,7 @@ class Fetcher:
                 with attempt:
                     made = attempt.num
                     async with self._slot(host):
-                        return await self._bounded_get(url, origin, accept)
+                        return await self._bounded_get(url, origin, accept, max_bytes)
         except _RetryableStatus as exc:
             raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
         except httpx.TimeoutException as exc:
@@ -267,7 +277,9 @@ class Fetcher:
             raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    async def _bounded_get(self, url: str, origin: httpx.URL, accept: str) -> Answer:
+    async def _bounded_get(
+        self, url: str, origin: httpx.URL, accept: str, max_bytes: int | None = None
+    ) -> Answer:
         """One attempt, redirects included, abandoned at the request bound or the refresh deadline."""
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -275,18 +287,18 @@ class Fetcher:
         bound = min(self._settings.request_seconds, remaining)
         try:
             async with asyncio.timeout(bound):
-                return await self._follow(url, origin, accept)
+                return await self._follow(url, origin, accept, max_bytes)
         except TimeoutError as exc:
             if bound < self._settings.request_seconds:
                 raise TransientError(f"{url}: the refresh deadline passed while the answer arrived") from exc
             raise TransientError(f"{url}: the answer took longer than {bound:g} s; abandoned") from exc
 
-    async def _follow(self, url: str, origin: httpx.URL, accept: str) -> Answer:
+    async def _follow(self, url: str, origin: httpx.URL, accept: str, max_bytes: int | None = None) -> Answer:
         current = origin
         seen = {str(origin)}
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                return await self._get_once(str(current), accept)
+                return await self._get_once(str(current), accept, max_bytes)
             except _Redirect as redirect:
                 target = current.join(redirect.location)
                 self._check_redirect(url, origin, target)
@@ -305,7 +317,7 @@ class Fetcher:
                 "only the registry's own host is followed"
             )
 
-    async def _get_once(self, url: str, accept: str) -> Answer:
+    async def _get_once(self, url: str, accept: str, max_bytes: int | None = None) -> Answer:
         if time.monotonic() > self._deadline:
             raise TransientError(f"{url}: the refresh deadline has passed")
         self.requests += 1
@@ -319,9 +331,9 @@ class Fetcher:
                     raise TerminalError(f"{url}: HTTP {status} without a usable Location")
                 raise _Redirect(location)
             declared = response.headers.get("content-length", "")
-            limit = self._settings.max_body_bytes
+            limit = min(self._settings.max_body_bytes, max_bytes or self._settings.max_body_bytes)
             if declared.isdigit() and int(declared) > limit:
-                raise TerminalError(f"{url}: answer of {int(declared)} bytes exceeds the {limit}-byte limit")
+                raise AnswerTooLarge(f"{url}: answer of {int(declared)} bytes exceeds the {limit}-byte limit")
             chunks: list[bytes] = []
             if response.is_stream_consumed:
                 # An in-memory answer (a test transport's httpx.Response(content=...)): httpx already has it.
@@ -332,7 +344,7 @@ class Fetcher:
                 async for chunk in response.aiter_raw():
                     received += len(chunk)
                     if received > limit:
-                        raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
+                        raise AnswerTooLarge(f"{url}: answer exceeds the {limit}-byte limit")
                     chunks.append(decoder.feed(chunk))
                 decoder.finish()
             # hishel reports how the cache answered as a mapping (from_cache, revalidated, stored).

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from collectors.paths import default_db_path
+
+if TYPE_CHECKING:
+    import duckdb
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,3 +33,12 @@ def db_option(func: F) -> F:
 
 def resolve_db(db_path: Path | None) -> Path:
     return db_path if db_path is not None else default_db_path()
+
+
+@dataclass(frozen=True)
+class StatusSection:
+    """A titled block of ``socle status``: a function from a read-only connection to lines of text. Here,
+    not in the inventory commands' module, so that a command showing a section need not import that one."""
+
+    title: str
+    lines: Callable[[duckdb.DuckDBPyConnection], list[str]]

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -17,7 +17,14 @@ from pathlib import Path
 import click
 import duckdb
 
-from analysis.commands.common import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
+from analysis.commands.common import (
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    StatusSection,
+    db_option,
+    resolve_db,
+)
 from analysis.queries import inventory as inventory_queries
 from analysis.queries import runs as run_queries
 from collectors.errors import InputError
@@ -105,14 +112,6 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], app: str | None, db_pat
 
 
 # ---------------------------------------------------------------------------------------------- status
-
-
-@dataclass(frozen=True)
-class StatusSection:
-    """A titled block of ``socle status``: a function from a read-only connection to lines of text."""
-
-    title: str
-    lines: Callable[[duckdb.DuckDBPyConnection], list[str]]
 
 
 def _applications(conn: duckdb.DuckDBPyConnection) -> list[str]:

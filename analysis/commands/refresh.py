@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
-from analysis.commands.inventory import StatusSection
+from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, StatusSection, db_option, resolve_db
 from analysis.commands.repos import cluster_option, workers_option
 from analysis.pipeline import STEP_NAMES, STEPS, RefreshOptions, run_refresh
 from analysis.queries import registry as registry_queries

@@ -12,8 +12,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from analysis.commands.common import db_option, resolve_db
-from analysis.commands.inventory import StatusSection
+from analysis.commands.common import StatusSection, db_option, resolve_db
 from analysis.queries import scores as score_queries
 from analysis.reports import REPORTS, ReportOptions, ReportTable
 from collectors.errors import InputError

@@ -12,8 +12,7 @@ from typing import Any
 import click
 import duckdb
 
-from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
-from analysis.commands.inventory import StatusSection
+from analysis.commands.common import EXIT_OK, EXIT_PARTIAL, StatusSection, db_option, resolve_db
 from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
 from analysis.queries import git as git_queries

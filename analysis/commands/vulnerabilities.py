@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from analysis.commands.common import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, db_option, resolve_db
-from analysis.commands.inventory import StatusSection
+from analysis.commands.common import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, StatusSection, db_option, resolve_db
 from analysis.queries import signals as signal_queries
 from analysis.signals import step as signals_step
 from collectors.store import WriteSession, utcnow, write_scores, write_session

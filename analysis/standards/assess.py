@@ -149,6 +149,14 @@ def score_rows(
     rows: list[dict[str, Any]] = []
     interface_rows: dict[str, Assessment] = {}
     cache: dict[str, _Scope] = {}
+    # Usage and maintainer scores are keyed by stored purls; an operating-system package's catalogue subject
+    # has no distro qualifier (one entry for every release), so both are folded onto the subject.
+    subject_usage: dict[str, int] = {}
+    for purl, count in usage.items():
+        subject = catalogue.subject_of(purl)
+        subject_usage[subject] = subject_usage.get(subject, 0) + count
+    usage = subject_usage
+    concentration = {catalogue.subject_of(purl): found for purl, found in concentration.items()}
     ecosystems = sorted({ecosystem for _purl, ecosystem in packages})
     for purl, ecosystem in sorted(packages):
         interfaces = sorted({impl.interface for impl in catalogue.interfaces_of(purl)})
@@ -159,7 +167,7 @@ def score_rows(
                 catalogue,
                 iid,
                 ecosystem,
-                purl,
+                catalogue.subject_of(purl),
                 usage=usage,
                 concentration=concentration,
                 as_of_year=as_of_year,

@@ -351,13 +351,10 @@ class SuggestionIndex:
 
 def match_catalogue(purls: Iterable[str], catalogue: Catalogue) -> list[Match]:
     """Packages the catalogue lists, by purl: the only source of package -> interface facts."""
-    by_subject: dict[str, list[tuple[str, str]]] = {}
-    for impl in catalogue.implementations.values():
-        by_subject.setdefault(impl.subject, []).append((impl.interface, impl.origin))
     return [
         Match(purl, interface, origin)
         for purl in sorted(set(purls))
-        for interface, origin in sorted(by_subject.get(purl, ()))
+        for interface, origin in sorted((i.interface, i.origin) for i in catalogue.interfaces_of(purl))
     ]
 
 

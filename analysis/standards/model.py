@@ -170,6 +170,13 @@ class Catalogue:
     def implementations_of(self, interface_id: str) -> list[Implementation]:
         return list(self._by_interface.get(interface_id, ()))
 
+    def subject_of(self, purl: str) -> str:
+        """The catalogue subject of a stored purl. An operating-system package is stored with its release
+        (``pkg:deb/debian/libssl3?distro=debian-12``) and listed once for all releases, without it."""
+        if purl in self._by_subject or "?distro=" not in purl:
+            return purl
+        return purl.partition("?")[0]
+
     def interfaces_of(self, subject: str) -> list[Implementation]:
         """The catalogue entries of one package or component (one per interface it implements)."""
-        return list(self._by_subject.get(subject, ()))
+        return list(self._by_subject.get(self.subject_of(subject), ()))

@@ -1,11 +1,21 @@
-"""The history engine that runs the git executable: ``git rev-list`` lists the commits, and two (or more)
-``git diff-tree --stdin`` processes, fed those ids in alternate batches, diff them in parallel while this
-process parses their output as it streams in.
+"""The history engine that runs the git executable: two ``git log --no-merges --name-status -M`` processes
+read the history from its two ends at once, one newest commit first and one oldest first (``--reverse``),
+while this process parses both outputs as they stream in; where they meet, both stop.
 
 Why: git's tree diff and rename detection are about ten times cheaper than a libgit2 tree diff from Python,
-and one ``git log --name-status -M`` uses one core. Two diff-tree processes over interleaved batches keep
-both cores busy, and parsing overlaps with them; records come out in no particular order (the store orders
-by commit time where order matters). Output is the same as ``git log --no-merges --name-status -M``.
+and one ``git log`` uses one core. Two processes reading the same walk from its two ends split the diffs
+(nearly all of git's work) between the two cores without a list of commit ids to compute first and hand
+over (a ``git rev-list`` feeding two ``git diff-tree --stdin`` processes cost 0.8 s of CPU more on git/git),
+and each process diffs one stretch of history, so its caches of trees and deltas stay warm.
+
+Why it is exact: ``--reverse`` outputs the same walk reversed (git's revision.c, ``get_revision``: the
+commits the walk would show are listed, then popped from the end), so the two outputs are mirror images of
+one sequence s1..sN. Having parsed s1..si from one end and sN..sj from the other, the next commit parsed is
+a repeat exactly when the two have met, and that repeat is then the last commit parsed from the other end:
+this is checked, and any other repeat is an error, never a silently short or doubled history. The history
+is complete when they meet, or when either process reaches its end and exits cleanly. Records come out in
+no particular order (the store orders by commit time where order matters). Output is the same as
+``git log --no-merges --name-status -M``: it is that command.
 """
 
 from __future__ import annotations
@@ -15,20 +25,23 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
+from itertools import accumulate
 from pathlib import Path
 from sys import intern
 from typing import IO
 
 from collectors.errors import TerminalError
 from collectors.git.identities import co_authors
-from collectors.git.records import CommitRecord, FileChange, HistoryColumns, file_key, text
+from collectors.git.records import CommitRecord, HistoryColumns, text
 
-#: Commits per batch handed to one diff-tree process; small enough to balance the processes, large enough
-#: that the feeder thread wakes up rarely.
-BATCH = 256
-#: diff-tree processes: two keep both cores of a two-core machine busy (`make bench` measures it).
-WORKERS = 2
+#: git processes: one from each end of the history keeps both cores of a two-core machine busy
+#: (`make bench` measures it); 1 reads it newest first in one process.
+ENDS = 2
+#: Bytes read from a process's output at a time: what one end may have read beyond the meeting point before
+#: it is seen (256 KB: about 350 commits of git/git, 0.03 s of git's work), in few enough pieces that
+#: handing them over costs nothing measurable.
+CHUNK = 1 << 18
 
 #: Each commit starts with a marker no commit message contains in practice; fields are NUL-separated.
 _MARK = b"\x01\x02\x03"
@@ -37,151 +50,193 @@ _FORMAT = "%x01%x02%x03%H%x00%an%x00%ae%x00%at%x00%ct%x00%B%x00"
 _ENV_EXTRA = {"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
 
 
-def _git_args(exe: str, path: Path, rename_limit: int) -> list[str]:
+def _log_argv(
+    exe: str, path: Path, head: str, stop: str | None, rename_limit: int, *, reverse: bool
+) -> list[str]:
     return [
         exe, f"--git-dir={path}", "-c", "core.quotePath=false", "-c", f"diff.renameLimit={rename_limit}",
-        "-c", "log.showSignature=false",
+        "-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c", "log.mailmap=false",
+        "log", "--no-merges", "-M", "--name-status", "-z", "--no-color", "--no-ext-diff", "--no-textconv",
+        "--no-notes", "--encoding=UTF-8", f"--format={_FORMAT}", *(["--reverse"] if reverse else []),
+        head, *(["^" + stop] if stop else []), "--",
     ]  # fmt: skip
 
 
 class _Reader(threading.Thread):
     """Drains one process's output into a shared queue so that git never waits for the parser."""
 
-    def __init__(self, index: int, pipe: IO[bytes], out: queue.SimpleQueue[tuple[int, bytes]]) -> None:
+    def __init__(
+        self, index: int, pipe: IO[bytes], out: queue.SimpleQueue[tuple[int, bytes]], chunk: int
+    ) -> None:
         super().__init__(daemon=True)
-        self.index, self.pipe, self.out = index, pipe, out
+        self.index, self.pipe, self.out, self.chunk = index, pipe, out, chunk
+        self.error: OSError | None = None
 
     def run(self) -> None:
         try:
-            while chunk := self.pipe.read(1 << 20):
-                self.out.put((self.index, chunk))
+            while data := self.pipe.read(self.chunk):
+                self.out.put((self.index, data))
+        except OSError as exc:  # the output is cut short: the consumer must not take it as complete
+            self.error = exc
         finally:
             self.out.put((self.index, b""))
 
 
-class _Feeder(threading.Thread):
-    """Reads commit ids from rev-list and hands them, in batches, to the diff-tree processes in turn."""
-
-    def __init__(self, ids: IO[bytes], sinks: Sequence[IO[bytes]], batch: int) -> None:
-        super().__init__(daemon=True)
-        self.ids, self.sinks, self.batch = ids, sinks, batch
-        self.error: OSError | None = None
-
-    def run(self) -> None:
-        turn = 0
-        batch: list[bytes] = []
-        try:
-            for line in self.ids:
-                batch.append(line)
-                if len(batch) == self.batch:
-                    self.sinks[turn].write(b"".join(batch))
-                    self.sinks[turn].flush()
-                    batch.clear()
-                    turn = (turn + 1) % len(self.sinks)
-            if batch:
-                self.sinks[turn].write(b"".join(batch))
-        except OSError as exc:  # a diff-tree process died: its exit code says why
-            self.error = exc
-        finally:
-            for sink in self.sinks:
-                try:
-                    sink.close()
-                except OSError as exc:
-                    self.error = self.error or exc
-
-
 class _Run:
-    """The git processes of one mining, their threads, and files for their stderr (a pipe nobody reads
-    while git writes warnings could fill up and stall git)."""
+    """The git processes of one mining, their reader threads, and files for their stderr (a pipe nobody
+    reads while git writes warnings could fill up and stall git)."""
 
-    def __init__(
-        self, path: Path, head: str, stop: str | None, exe: str, rename_limit: int, workers: int, batch: int
-    ) -> None:
+    def __init__(self, path: Path, argvs: list[list[str]], chunk: int) -> None:
         self.path = path
         env = {**os.environ, **_ENV_EXTRA}
-        base = _git_args(exe, path, rename_limit)
-        revs = [head] + (["^" + stop] if stop else [])
-        # closed in _finish, once git has exited
-        self.errors = [tempfile.TemporaryFile() for _ in range(workers + 1)]  # noqa: SIM115
-        self.lister = subprocess.Popen(
-            [*base, "rev-list", "--no-merges", *revs, "--"],
-            stdout=subprocess.PIPE, stderr=self.errors[0], env=env,
-        )  # fmt: skip
-        diff_tree = [
-            *base, "diff-tree", "--stdin", "--always", "-r", "-M", "--root", "--name-status", "-z", "--no-color",
-            "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", f"--format={_FORMAT}",
-        ]  # fmt: skip
-        self.differs = [
-            subprocess.Popen(diff_tree, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=env)
-            for err in self.errors[1:]
+        # closed in finish(), once git has exited
+        self.errors = [tempfile.TemporaryFile() for _ in argvs]  # noqa: SIM115
+        self.procs = [
+            subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env)
+            for argv, err in zip(argvs, self.errors, strict=True)
         ]
         self.chunks: queue.SimpleQueue[tuple[int, bytes]] = queue.SimpleQueue()
-        assert self.lister.stdout is not None
-        self.feeder = _Feeder(
-            self.lister.stdout, [d.stdin for d in self.differs if d.stdin is not None], batch
-        )
-        self.readers = [_Reader(i, d.stdout, self.chunks) for i, d in enumerate(self.differs) if d.stdout]
-        self.feeder.start()
+        pipes = [proc.stdout for proc in self.procs if proc.stdout is not None]  # all of them: stdout=PIPE
+        self.readers = [_Reader(i, pipe, self.chunks, chunk) for i, pipe in enumerate(pipes)]
         for reader in self.readers:
             reader.start()
 
-    def blocks(self) -> Iterator[bytes]:
-        """Runs of complete commits (each starting with the marker) as they arrive from either process."""
-        rest = [b""] * len(self.differs)
-        open_streams = len(self.differs)
-        complete = False
-        try:
-            while open_streams:
-                index, chunk = self.chunks.get()
-                if not chunk:
-                    open_streams -= 1
-                    if rest[index]:
-                        yield rest[index]
-                    continue
-                data = rest[index] + chunk
-                cut = data.rfind(_MARK)
-                if cut > 0:
-                    yield data[:cut]
-                    rest[index] = data[cut:]
-                else:
-                    rest[index] = data
-            complete = True
-        finally:
-            self._finish(check=complete)
+    def blocks(self) -> Iterator[tuple[int, bytes, bool]]:
+        """(process, a run of complete commits, whether it is that process's last) as output arrives; the
+        last block of a process is given only once that process exited cleanly."""
+        rest = [b""] * len(self.procs)
+        open_streams = len(self.procs)
+        while open_streams:
+            index, chunk = self.chunks.get()
+            if not chunk:
+                open_streams -= 1
+                self._check(index)
+                yield index, rest[index], True
+                continue
+            data = rest[index] + chunk
+            cut = data.rfind(_MARK)
+            if cut > 0:
+                yield index, data[:cut], False
+                rest[index] = data[cut:]
+            else:
+                rest[index] = data
 
-    def _finish(self, *, check: bool) -> None:
-        """Wait for every process. When all output was read, a failure of any process is the mining's
-        failure (never a silently short history); when the reader stopped early, stop git too."""
-        procs = [("rev-list", self.lister), *(("diff-tree", d) for d in self.differs)]
-        if not check:
-            for _, proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-        self.feeder.join()
-        for reader in self.readers:
-            reader.join()
-        failures = []
-        for (name, proc), err in zip(procs, self.errors, strict=True):
-            if proc.stdout is not None:
-                proc.stdout.close()
-            code = proc.wait()
+    def _check(self, index: int) -> None:
+        error = self.readers[index].error
+        if error is not None:
+            raise TerminalError(f"{self.path}: reading git log's output failed ({error})")
+        code = self.procs[index].wait()
+        if code != 0:
+            err = self.errors[index]
             err.seek(0)
             message = text(err.read(4000)).strip()
+            raise TerminalError(f"{self.path}: git log failed ({message[:200]})")
+
+    def finish(self) -> None:
+        """Stop the processes still running (the two ends met, or the reading failed), then reap them."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+        for proc in self.procs:
+            proc.wait()
+        for reader in self.readers:
+            reader.join()  # a stopped process's pipe is at its end: the reader returns
+        for proc in self.procs:
+            if proc.stdout is not None:
+                proc.stdout.close()
+        for err in self.errors:
             err.close()
-            if code != 0:
-                failures.append(f"git {name} failed ({message[:200]})")
-        if check and self.feeder.error is not None and not failures:
-            failures.append(f"feeding commit ids to git diff-tree failed ({self.feeder.error})")
-        if check and failures:
-            raise TerminalError(f"{self.path}: {'; '.join(failures)}")
 
 
-def mine_git(
-    path: Path, head: str, stop: str | None, exe: str, rename_limit: int, workers: int = WORKERS
-) -> Iterator[CommitRecord]:
-    """Start the git processes now and return the parsed commits as they stream in (in no set order)."""
-    run = _Run(path, head, stop, exe, rename_limit, max(1, workers), BATCH)
-    return (_parse_commit(piece) for block in run.blocks() for piece in block.split(_MARK) if piece)
+class _TwoEnds:
+    """Parses the commits of both ends into one set of columns until the ends meet (see the module's
+    docstring for why the first repeat must be the other end's last commit)."""
+
+    def __init__(self, path: Path, ends: int) -> None:
+        self.path = path
+        self.columns = [HistoryColumns() for _ in range(ends)]
+        self.file_counts: list[list[int]] = [[] for _ in range(ends)]  # files per commit, in order
+        self.seen: set[str] = set()
+        self.last: list[str | None] = [None] * ends
+
+    def history(self) -> HistoryColumns:
+        """The commits in ``git log`` order whichever share each end read: the newest end's commits, then
+        the oldest end's reversed (each commit's files kept together, in git's order). The same history
+        always gives the same columns."""
+        newest = self.columns[0]
+        if len(self.columns) == 1:
+            return newest
+        oldest, counts = self.columns[1], self.file_counts[1]
+        for name in ("sha", "author_name", "author_email", "authored_at", "committed_at", "co_authors"):
+            getattr(newest, name).extend(reversed(getattr(oldest, name)))
+        ends = list(accumulate(counts))
+        for name in ("file_sha", "file_status", "file_path", "file_old_path"):
+            target, source = getattr(newest, name), getattr(oldest, name)
+            for end, count in zip(reversed(ends), reversed(counts), strict=True):
+                if count:
+                    target.extend(source[end - count : end])
+        return newest
+
+    def add(self, end: int, block: bytes) -> bool:
+        """Parse a run of complete commits from one end; True once the ends have met.
+
+        The block is decoded once (git writes UTF-8 with --encoding=UTF-8; NUL and the marker are ASCII, so
+        decoding the whole block gives the same text as decoding each field)."""
+        out, seen, last, counts = self.columns[end], self.seen, self.last, self.file_counts[end]
+        sha_col, name_col, email_col = out.sha, out.author_name, out.author_email
+        at_col, ct_col, co_col = out.authored_at, out.committed_at, out.co_authors
+        f_sha, f_status, f_path, f_old = out.file_sha, out.file_status, out.file_path, out.file_old_path
+        for piece in block.decode("utf-8", errors="replace").split(_MARK_TEXT):
+            if not piece:
+                continue
+            parts = piece.split("\0")
+            if len(parts) < 6:
+                raise TerminalError(f"unexpected git output near {piece[:60]!r}")
+            sha = parts[0].strip()
+            if sha in seen:
+                other = last[1 - end] if len(last) == 2 else None
+                if sha != other:
+                    raise TerminalError(
+                        f"{self.path}: the two ends of the history met at {sha[:12]}, not at the last commit "
+                        f"read from the other end ({(other or 'none')[:12]}): history not written"
+                    )
+                return True
+            seen.add(sha)
+            last[end] = sha
+            body = parts[5]
+            sha_col.append(sha)
+            # names, addresses and paths repeat across commits: one string each (a third of the peak memory)
+            name_col.append(intern(parts[1]))
+            email_col.append(intern(parts[2]))
+            at_col.append(int(parts[3]))
+            ct_col.append(int(parts[4]))
+            co_col.append(
+                co_authors(body) or None if "o-authored-by" in body or "O-AUTHORED-BY" in body else None
+            )
+            i, n, files_before = 6, len(parts), len(f_sha)
+            while i < n:
+                status = parts[i]
+                i += 1
+                if not status or status == "\n":
+                    continue
+                kind = status.lstrip("\n")[0]
+                if kind == "R":
+                    f_old.append(intern(parts[i]))
+                    f_path.append(intern(parts[i + 1]))
+                    i += 2
+                elif kind == "C":  # a copy is an addition of the new path
+                    f_old.append(None)
+                    f_path.append(intern(parts[i + 1]))
+                    kind = "A"
+                    i += 2
+                else:
+                    f_old.append(None)
+                    f_path.append(intern(parts[i]))
+                    i += 1
+                f_sha.append(sha)
+                f_status.append(kind)
+            counts.append(len(f_sha) - files_before)
+        return False
 
 
 def mine_git_columns(
@@ -190,100 +245,30 @@ def mine_git_columns(
     stop: str | None,
     exe: str,
     rename_limit: int,
-    workers: int = WORKERS,
+    ends: int = ENDS,
     meanwhile: Callable[[], None] | None = None,
-    batch: int = BATCH,
+    chunk: int = CHUNK,
 ) -> HistoryColumns:
-    """The same history as :func:`mine_git`, parsed straight into columns (the fast path: no object per
+    """Commits reachable from ``head`` and not from ``stop``, parsed straight into columns (no object per
     commit or file). ``meanwhile`` runs once git has started (work that can overlap with git's)."""
-    columns = HistoryColumns()
-    run = _Run(path, head, stop, exe, rename_limit, max(1, workers), max(1, batch))
-    if meanwhile is not None:
-        meanwhile()
-    for block in run.blocks():
-        _parse_block(block, columns)
-    return columns
+    if ends not in (1, 2):
+        raise ValueError(f"a history has one or two ends, not {ends}")
+    argvs = [_log_argv(exe, path, head, stop, rename_limit, reverse=end == 1) for end in range(ends)]
+    run = _Run(path, argvs, max(1, chunk))
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        two_ends = _TwoEnds(path, ends)
+        for end, block, last in run.blocks():
+            if two_ends.add(end, block) or last:
+                break  # the ends met, or one end read the whole history and exited cleanly
+    finally:
+        run.finish()
+    return two_ends.history()
 
 
-def _parse_block(block: bytes, out: HistoryColumns) -> None:
-    """Parse a run of complete commits into ``out``; the same fields and statuses as :func:`_parse_commit`.
-
-    The block is decoded once (git writes UTF-8 with --encoding=UTF-8; NUL and the marker are ASCII, so
-    decoding the whole block gives the same text as decoding each field)."""
-    sha_col, name_col, email_col = out.sha, out.author_name, out.author_email
-    at_col, ct_col, co_col = out.authored_at, out.committed_at, out.co_authors
-    f_sha, f_status, f_path, f_old = out.file_sha, out.file_status, out.file_path, out.file_old_path
-    for piece in block.decode("utf-8", errors="replace").split(_MARK_TEXT):
-        if not piece:
-            continue
-        parts = piece.split("\0")
-        if len(parts) < 6:
-            raise TerminalError(f"unexpected git output near {piece[:60]!r}")
-        sha = parts[0].strip()
-        body = parts[5]
-        sha_col.append(sha)
-        # names, addresses and paths repeat across commits: one string each (a third of the peak memory)
-        name_col.append(intern(parts[1]))
-        email_col.append(intern(parts[2]))
-        at_col.append(int(parts[3]))
-        ct_col.append(int(parts[4]))
-        co_col.append(
-            co_authors(body) or None if "o-authored-by" in body or "O-AUTHORED-BY" in body else None
-        )
-        i, n = 6, len(parts)
-        while i < n:
-            status = parts[i]
-            i += 1
-            if not status or status == "\n":
-                continue
-            kind = status.lstrip("\n")[0]
-            if kind == "R":
-                f_old.append(intern(parts[i]))
-                f_path.append(intern(parts[i + 1]))
-                i += 2
-            elif kind == "C":  # a copy is an addition of the new path
-                f_old.append(None)
-                f_path.append(intern(parts[i + 1]))
-                kind = "A"
-                i += 2
-            else:
-                f_old.append(None)
-                f_path.append(intern(parts[i]))
-                i += 1
-            f_sha.append(sha)
-            f_status.append(kind)
-
-
-def _parse_commit(piece: bytes) -> CommitRecord:
-    parts = piece.split(b"\0")
-    if len(parts) < 6:
-        raise TerminalError(f"unexpected git output near {piece[:60]!r}")
-    sha, name, email, at, ct, body = parts[:6]
-    files: list[FileChange] = []
-    i, n = 6, len(parts)
-    while i < n:
-        status = parts[i].lstrip(b"\n")
-        i += 1
-        if not status:
-            continue
-        kind = chr(status[0])
-        if kind == "R" or kind == "C":
-            old, new = text(parts[i]), text(parts[i + 1])
-            i += 2
-            files.append(FileChange("R", new, old) if kind == "R" else FileChange("A", new))
-        else:
-            files.append(FileChange(kind, text(parts[i])))
-            i += 1
-    if len(files) > 1:
-        files.sort(key=file_key)
-    return CommitRecord(
-        sha=sha.decode("ascii").strip(),
-        author_name=text(name),
-        author_email=text(email),
-        authored_at=int(at),
-        committed_at=int(ct),
-        co_authors=tuple(co_authors(text(body)))
-        if b"o-authored-by" in body or b"O-AUTHORED-BY" in body
-        else (),
-        files=tuple(files),
-    )
+def mine_git(
+    path: Path, head: str, stop: str | None, exe: str, rename_limit: int, ends: int = ENDS
+) -> Iterator[CommitRecord]:
+    """The same history as :func:`mine_git_columns`, as one record per commit (in no set order)."""
+    return iter(mine_git_columns(path, head, stop, exe, rename_limit, ends).records())

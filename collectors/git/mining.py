@@ -1,8 +1,8 @@
 """Reading history: every non-merge commit reachable from a revision, with per-file status against its first
 parent (A, M, D, T, and R with rename detection like ``git -M``: 50% similarity).
 
-Two engines give identical records. The git executable (:mod:`collectors.git.git_engine`: ``git rev-list``
-feeding two ``git diff-tree --stdin`` processes, parsed while they run) is about ten times faster than a
+Two engines give identical records. The git executable (:mod:`collectors.git.git_engine`: two ``git log``
+processes reading the history from its two ends, parsed while they run) is about ten times faster than a
 libgit2 tree diff per commit (0.4 ms each from Python); pygit2 is the engine that works where no git
 executable is installed. Pick with :func:`mine` (``engine="auto"``).
 """

@@ -78,6 +78,24 @@ class HistoryColumns:
             self.file_path.append(change.path)
             self.file_old_path.append(change.old_path)
 
+    def records(self) -> list[CommitRecord]:
+        """One record per commit, its files in :func:`file_key` order (for tests and small histories)."""
+        files: dict[str, list[FileChange]] = {}
+        for sha, status, path, old in zip(
+            self.file_sha, self.file_status, self.file_path, self.file_old_path, strict=True
+        ):
+            files.setdefault(sha, []).append(FileChange(status, path, old))
+        return [
+            CommitRecord(
+                sha=sha, author_name=name, author_email=email, authored_at=at, committed_at=ct,
+                co_authors=tuple(co or ()), files=tuple(sorted(files.get(sha, ()), key=file_key)),
+            )
+            for sha, name, email, at, ct, co in zip(
+                self.sha, self.author_name, self.author_email, self.authored_at, self.committed_at,
+                self.co_authors, strict=True,
+            )
+        ]  # fmt: skip
+
     def rows(self) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
         """Sorted commit rows and file rows: the same history gives the same rows whatever the engine."""
         commits = sorted(

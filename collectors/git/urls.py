@@ -114,17 +114,23 @@ def check_repo_url(
     repo = parse_repo_url(raw)
     if repo.host in {h.lower() for h in allowed_hosts}:
         return repo
+    check_public_host(repo.host, what=repo.url, resolver=resolver)
+    return repo
+
+
+def check_public_host(host: str, *, what: str, resolver: Resolver | None = None) -> None:
+    """Refuse a host taken from untrusted data (a repository URL, a Go module path) that is, or resolves
+    to, a loopback, private, link-local or otherwise non-public address. ``what`` names the URL in errors."""
     try:
-        literal = ipaddress.ip_address(repo.host)
+        literal = ipaddress.ip_address(host)
     except ValueError:
         literal = None
-    addresses = [str(literal)] if literal is not None else (resolver or system_resolver)(repo.host)
+    addresses = [str(literal)] if literal is not None else (resolver or system_resolver)(host)
     if not addresses:
-        raise TerminalError(f"{repo.url}: host {repo.host} has no address")
+        raise TerminalError(f"{what}: host {host} has no address")
     for address in addresses:
         if not _is_public(address):
             raise TerminalError(
-                f"{repo.url}: host {repo.host} resolves to a non-public address ({address}); "
+                f"{what}: host {host} resolves to a non-public address ({address}); "
                 "allow it explicitly for an internal forge"
             )
-    return repo

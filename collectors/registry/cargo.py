@@ -4,8 +4,12 @@ for its ``Cargo.toml`` (repository, licence, authors, homepage, description, key
 ``.github/FUNDING.yml`` when the crate ships one.
 
 The archive's download URL comes from the index's ``config.json`` (``dl``), so a mirror (Artifactory,
-a private registry) is used end to end by pointing ``$SOCLE_CRATES_INDEX_URL`` at it. The crates.io web
-API (owners) is not used: it does not answer from every network, and the index and archive say the rest.
+a private registry) is used end to end by pointing ``$SOCLE_CRATES_INDEX_URL`` at it. The same file names
+the registry's web API (``api``); its owners endpoint (``GET {api}/api/v1/crates/NAME/owners``,
+https://doc.rust-lang.org/cargo/reference/registry-web-api.html#owners-list) says who can publish the
+crate: users (role ``owner``) and GitHub teams (role ``owner-team``, their organisation kept), stored with
+the Cargo.toml authors in the maintainers table. The API does not answer from every network: once it has
+failed in a run it is not asked again, and each crate's owners are recorded as "not collected" with why.
 Archives are read in memory with bounds: at most 20 MB, 20,000 members, a Cargo.toml of at most 1 MB.
 """
 
@@ -161,32 +165,67 @@ def _short(table: dict[str, Any], key: str) -> str | None:
     return value.strip()[:2000] or None if isinstance(value, str) else None
 
 
+def parse_owners(body: bytes, source: str) -> tuple[Maintainer, ...]:
+    """``{"users": [{"login", "kind": "user"|"team", "name", "url"}...]}``: users as ``owner``, teams
+    (login ``github:ORG:TEAM``) as ``owner-team`` with the GitHub organisation as their organisation."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(source, f"unreadable owners answer ({exc})") from exc
+    users = doc.get("users") if isinstance(doc, dict) else None
+    if not isinstance(users, list):
+        raise InputError(source, "the owners answer has no users list")
+    owners: list[Maintainer] = []
+    for user in users[:200]:
+        login = user.get("login") if isinstance(user, dict) else None
+        if not isinstance(login, str) or not login.strip():
+            continue
+        login = login.strip()[:200]
+        if user.get("kind") == "team":
+            _host, _, rest = login.partition(":")
+            organisation = rest.partition(":")[0] or None
+            owners.append(Maintainer(login=login, email=None, role="owner-team", organisation=organisation))
+        else:
+            owners.append(Maintainer(login=login, email=None, role="owner"))
+    return tuple(owners)
+
+
 class CargoCollector:
     ecosystem = "cargo"
 
     def __init__(self, base_url: str = BASE_URL) -> None:
         self.base_url = base_url.rstrip("/")
-        self._download: asyncio.Task[str] | None = None
+        self._config: asyncio.Task[tuple[str, str | None]] | None = None
+        #: Why the web API gave no owners in this run (None: it answers, or was not asked yet).
+        self._api_refused: str | None = None
+        self._api_probe: asyncio.Lock | None = None
+        self._api_answered = False
 
     def purl_for(self, name: str) -> str:
         return canonical_purl("cargo", name)
 
-    async def _download_template(self, fetcher: Fetcher) -> str:
+    async def _read_config(self, fetcher: Fetcher) -> tuple[str, str | None]:
+        """(``dl``, ``api`` or None) from the index's ``config.json``."""
         answer = await fetcher.get(f"{self.base_url}/config.json")
         if answer.status != 200:
             raise TerminalError(f"{self.base_url}/config.json: HTTP {answer.status}")
         try:
-            dl = json.loads(answer.body).get("dl")
+            config = json.loads(answer.body)
+            dl, api = config.get("dl"), config.get("api")
         except (ValueError, AttributeError) as exc:
             raise InputError(f"{self.base_url}/config.json", "unreadable index configuration") from exc
         if not isinstance(dl, str) or not dl.startswith(("https://", "http://")):
             raise InputError(f"{self.base_url}/config.json", "no download URL (dl)")
-        return dl
+        usable_api = isinstance(api, str) and api.startswith(("https://", "http://"))
+        return dl, api.rstrip("/") if usable_api else None
+
+    async def _registry_config(self, fetcher: Fetcher) -> tuple[str, str | None]:
+        if self._config is None:
+            self._config = asyncio.ensure_future(self._read_config(fetcher))
+        return await asyncio.shield(self._config)
 
     async def archive_url(self, fetcher: Fetcher, name: str, version: str) -> str:
-        if self._download is None:
-            self._download = asyncio.ensure_future(self._download_template(fetcher))
-        dl = await asyncio.shield(self._download)
+        dl, _api = await self._registry_config(fetcher)
         crate, vers = quote(name, safe=""), quote(version, safe="")
         if not any(
             marker in dl
@@ -200,6 +239,34 @@ class CargoCollector:
             .replace("{lowerprefix}", prefix.lower())
             .replace("{prefix}", prefix)
         )
+
+    async def owners(self, fetcher: Fetcher, name: str) -> tuple[Maintainer, ...]:
+        """Who can publish the crate, from the registry's web API. Raises SocleError when not collected."""
+        _dl, api = await self._registry_config(fetcher)
+        if api is None:
+            raise TerminalError(f"{self.base_url}/config.json names no web API")
+        if self._api_probe is None:
+            self._api_probe = asyncio.Lock()
+        # The first call probes the API; the others wait for it, so an unreachable API costs one
+        # request (with its retries) per run instead of one per crate.
+        if not self._api_answered:
+            async with self._api_probe:
+                return await self._owners_once(fetcher, api, name)
+        return await self._owners_once(fetcher, api, name)
+
+    async def _owners_once(self, fetcher: Fetcher, api: str, name: str) -> tuple[Maintainer, ...]:
+        if self._api_refused is not None:
+            raise TerminalError(self._api_refused)
+        url = f"{api}/api/v1/crates/{quote(name, safe='')}/owners"
+        try:
+            answer = await fetcher.get(url)
+        except SocleError as exc:
+            self._api_refused = f"the registry's web API did not answer in this run ({exc})"
+            raise TerminalError(self._api_refused) from exc
+        self._api_answered = True
+        if answer.status != 200:
+            raise TerminalError(f"{url}: HTTP {answer.status}")
+        return parse_owners(answer.body, url)
 
     async def collect(self, fetcher: Fetcher, ref: PackageRef, *, now: datetime) -> Outcome:
         url = f"{self.base_url}/{index_path(ref.name)}"
@@ -232,6 +299,12 @@ class CargoCollector:
             )
         except SocleError as exc:
             return failed(ref, exc)
+        warnings: list[str] = []
+        try:
+            owners = await self.owners(fetcher, name)
+        except SocleError as exc:
+            owners = ()
+            warnings.append(f"owners not collected: {exc}")
         package = _table(cargo_toml, "package")
         releases = tuple(
             Release(v, parse_time(e.get("pubtime")), yanked=e.get("yanked") is True)
@@ -269,10 +342,11 @@ class CargoCollector:
         return Collected(
             metadata=metadata,
             releases=releases,
-            maintainers=tuple(maintainers),
+            maintainers=(*owners, *maintainers),
             dependencies=tuple(d for v in in_use for d in _dependencies(v, entries[v])),
             funding=tuple(FundingLink(f.url, platform_for(f.url), f.label) for f in funding),
             documents=(Document(fetched.url, fetched.body),),
+            warnings=tuple(warnings),
             signature=fetched.signature,
         )
 

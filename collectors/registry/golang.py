@@ -6,14 +6,23 @@ The deprecation and the retractions are read from the newest version's go.mod, a
 the requires from the go.mod of each version in use. Release times are fetched for the versions in use and
 the newest dozen: older ones are "not known", so the cadence of a module is judged on recent releases.
 The proxy says nothing about people or funding: those come from the repository (git step).
+
+The licence comes from the module zip of the version in use (``$version.zip``, at most ``MAX_ZIP_BYTES``):
+only its top-level LICENSE / COPYING files are read and matched by :mod:`collectors.registry.licence_files`.
+A module path whose repository neither the path nor ``data/registries/go_vanity.toml`` gives is looked up
+with the go-get protocol (https://go.dev/ref/mod#vcs-find): ``https://PATH?go-get=1`` and its
+``<meta name="go-import" content="PREFIX VCS REPO">``, once its host is known to be a public address.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import re
+import zipfile
 from datetime import datetime
+from html.parser import HTMLParser
 from urllib.parse import quote
 
 from collectors.base import (
@@ -26,15 +35,24 @@ from collectors.base import (
     Release,
 )
 from collectors.errors import InputError, SocleError, TerminalError
-from collectors.http import Fetcher
+from collectors.git.urls import Resolver, check_public_host
+from collectors.http import AnswerTooLarge, Fetcher
 from collectors.purls import purl_for as canonical_purl
 from collectors.registry.fetch import Fetched, failed, fetch_document, require_identity
 from collectors.registry.gomod import GoMod, escape_path, parse_go_mod, repository_for_module
+from collectors.registry.licence_files import is_licence_file, licence_of
 from collectors.registry.parsing import parse_time, release_stats
+from collectors.registry.repository_urls import normalise_repository_url
 
 BASE_URL = "https://proxy.golang.org"
 #: Release times fetched per module besides the versions in use (one small request each).
 DATED_RELEASES = 12
+#: Module zips larger than this are not downloaded for their licence (the proxy allows 500 MB).
+MAX_ZIP_BYTES = 20 * 1024 * 1024
+#: A licence file larger than this is not a licence text.
+MAX_LICENCE_BYTES = 256 * 1024
+#: A go-get page is a few hundred bytes.
+MAX_GO_GET_BYTES = 256 * 1024
 _SEMVER = re.compile(r"v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?")
 
 
@@ -64,11 +82,63 @@ def split_module(name: str) -> tuple[str | None, str]:
     return namespace or None, last
 
 
+def licence_files(body: bytes, prefix: str, source: str) -> list[tuple[str, str]]:
+    """(name, text) of the licence files at the top of a module zip whose paths start with ``prefix``
+    (``module@version/``, https://go.dev/ref/mod#zip-files)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            found = []
+            for info in archive.infolist()[:100_000]:
+                name = info.filename.removeprefix(prefix)
+                if name == info.filename or "/" in name or not is_licence_file(name):
+                    continue
+                if info.file_size > MAX_LICENCE_BYTES:
+                    continue
+                with archive.open(info) as handle:
+                    found.append((name, handle.read(MAX_LICENCE_BYTES).decode("utf-8", "replace")))
+            return sorted(found)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise InputError(source, f"unreadable module zip ({exc})") from exc
+
+
+class _GoImport(HTMLParser):
+    """The ``go-import`` meta tags of a go-get page (content: ``prefix vcs repo-root``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.imports: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fields = dict(attrs)
+        if tag == "meta" and fields.get("name") == "go-import" and len(self.imports) < 50:
+            parts = (fields.get("content") or "").split()
+            if len(parts) == 3:
+                self.imports.append((parts[0], parts[1], parts[2]))
+
+
+def go_import_repository(page: str, module: str) -> str | None:
+    """The repository root a go-get page declares for ``module`` (the go-import whose prefix is the module
+    path or one of its parents; ``mod`` entries point at a proxy, not a repository)."""
+    parser = _GoImport()
+    parser.feed(page[:MAX_GO_GET_BYTES])
+    matching = [
+        (prefix, repo)
+        for prefix, vcs, repo in parser.imports
+        if vcs != "mod" and (module == prefix or module.startswith(prefix + "/"))
+    ]
+    if not matching:
+        return None
+    return normalise_repository_url(max(matching, key=lambda found: len(found[0]))[1])
+
+
 class GoCollector:
     ecosystem = "golang"
 
-    def __init__(self, base_url: str = BASE_URL) -> None:
+    def __init__(self, base_url: str = BASE_URL, *, resolver: Resolver | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self._resolver = resolver  # host -> addresses for the go-get host check; None: the system's
+        #: Vanity hosts whose go-get page did not answer in this run, with why: asked once per host.
+        self._go_get_refused: dict[str, str] = {}
 
     def purl_for(self, name: str) -> str:
         namespace, last = split_module(name)
@@ -96,6 +166,40 @@ class GoCollector:
         body = await self._get(fetcher, url)
         return parse_go_mod(body, url), Document(url, body)
 
+    async def licence(self, fetcher: Fetcher, module: str, version: str) -> tuple[str | None, str | None]:
+        """(licence, None) or (None, why it is not known) from the module zip of ``version``."""
+        url = self._url(module, f"@v/{quote(escape_path(version), safe='')}.zip")
+        try:
+            answer = await fetcher.get(url, accept="application/zip", max_bytes=MAX_ZIP_BYTES)
+        except AnswerTooLarge:
+            return None, f"module archive larger than {MAX_ZIP_BYTES // (1024 * 1024)} MB, not downloaded"
+        except SocleError as exc:
+            return None, f"module archive unavailable ({exc})"
+        if answer.status != 200:
+            return None, f"module archive unavailable ({url}: HTTP {answer.status})"
+        try:
+            files = await asyncio.to_thread(licence_files, answer.body, f"{module}@{version}/", url)
+        except InputError as exc:
+            return None, str(exc)
+        return licence_of(files)
+
+    async def vanity_repository(self, fetcher: Fetcher, module: str) -> tuple[str | None, str | None]:
+        """(repository, None) or (None, why not known) from the module path's go-get page."""
+        host = module.split("/", 1)[0].lower()
+        if host in self._go_get_refused:
+            return None, self._go_get_refused[host]
+        url = f"https://{quote(module, safe='/.-_~')}?go-get=1"
+        try:
+            await asyncio.to_thread(check_public_host, host, what=url, resolver=self._resolver)
+            answer = await fetcher.get(url, accept="text/html", max_bytes=MAX_GO_GET_BYTES)
+        except SocleError as exc:
+            self._go_get_refused[host] = f"the go-get page did not answer ({exc})"
+            return None, self._go_get_refused[host]
+        if answer.status != 200:
+            return None, f"the go-get page answered HTTP {answer.status}"
+        repository = go_import_repository(answer.body.decode("utf-8", "replace"), module)
+        return (repository, None) if repository else (None, f"{url} declares no go-import for {module}")
+
     async def collect(self, fetcher: Fetcher, ref: PackageRef, *, now: datetime) -> Outcome:
         module = ref.name
         fetched = await fetch_document(
@@ -115,7 +219,7 @@ class GoCollector:
                 doc = json.loads(answer.body) if answer.status == 200 else {}
                 latest = doc.get("Version") if isinstance(doc, dict) else None
             if not isinstance(latest, str):
-                return failed(ref, InputError(ref.purl, "the proxy lists no version"))
+                return failed(ref, InputError(fetched.url, "the proxy lists no version"))
             in_use = [v if v.startswith("v") else f"v{v}" for v in ref.versions if v][:5]
             latest_mod, latest_doc = await self._mod(fetcher, module, latest)
             require_identity(ref, answered_name=latest_mod.module, latest=latest)
@@ -128,6 +232,7 @@ class GoCollector:
                     deps.extend(await self.dependencies_of(fetcher, ref, version))
             dated = list(dict.fromkeys([*in_use, *ordered[-DATED_RELEASES:]]))
             times = await asyncio.gather(*(self._info_time(fetcher, module, v) for v in dated))
+            licence, licence_unknown = await self.licence(fetcher, module, (in_use or [latest])[0])
         except (SocleError, ValueError) as exc:
             error = exc if isinstance(exc, SocleError) else InputError(ref.purl, f"unreadable answer ({exc})")
             return failed(ref, error)
@@ -136,13 +241,19 @@ class GoCollector:
         first, last, last_12m = release_stats(releases, now)
         if ordered and when.get(ordered[0]) is None:
             first = None  # the oldest version's date was not fetched: not known rather than wrong
+        warnings = [f"licence not known: {licence_unknown}"] if licence_unknown else []
         repository = repository_for_module(module)
+        if repository is None:
+            repository, why = await self.vanity_repository(fetcher, module)
+            if why:
+                warnings.append(f"no repository known for module path {module}: {why}")
         metadata = PackageMetadata(
             purl=ref.purl,
             ecosystem="golang",
             latest_version=latest,
             homepage=f"https://pkg.go.dev/{module}",
             repository_url=repository,
+            license=licence,
             deprecated=latest_mod.deprecated,
             first_release_at=first,
             last_release_at=last,
@@ -154,7 +265,7 @@ class GoCollector:
             releases=releases,
             dependencies=tuple(deps),
             documents=tuple(documents),
-            warnings=() if repository else (f"no repository known for module path {module}",),
+            warnings=tuple(warnings),
             signature=fetched.signature,
         )
 

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from collectors.errors import StoreBusyError, StoreError
 
@@ -107,6 +106,8 @@ def insert_columns(conn: duckdb.DuckDBPyConnection, table: str, columns: Mapping
     (count,) = lengths
     if count == 0:
         return 0
+    import pyarrow as pa  # here: a command that never bulk-inserts never pays for importing Arrow and NumPy
+
     arrow = pa.table({name: list(columns[name]) for name in names})
     view = f"_insert_{table}"
     conn.register(view, arrow)
@@ -440,6 +441,8 @@ def write_scores(session: WriteSession, rows: Sequence[Mapping[str, Any]]) -> in
             [*columns.values(), details],
         )
     else:
+        import pyarrow as pa  # here, as in insert_columns
+
         staged = pa.table(
             {
                 **{

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pygit2
 import pytest
 
-from collectors.errors import InputError
+from collectors.errors import InputError, TerminalError
 from collectors.git import git_engine, mining
 from collectors.git.records import HistoryColumns
 from tests.git.builder import RepoBuilder, body
@@ -73,24 +74,90 @@ def test_mine_picks_an_engine_and_both_give_the_same_columns(project: Project) -
     assert sum(1 for f in files if f[1] == "R") == 1
 
 
-def test_columns_and_records_agree_with_renames_merges_and_unicode(tmp_path: Path) -> None:
-    b = RepoBuilder(tmp_path / "r")
+def _history_with_merges(root: Path) -> tuple[Path, str]:
+    """Renames, a merged side branch, a deletion, unicode paths, an empty commit with a co-author, and
+    commits sharing a timestamp (the walk order then rests on git's tie-breaking)."""
+    b = RepoBuilder(root)
     b.commit("Ann", "ann@example.org", {"a.py": body(30, "a"), "naïve/été.py": body(5, "u")})
     base = b.commit("Bo", "bo@example.org", renames={"a.py": "lib/a.py"})
     side = b.commit("Cy", "cy@example.org", {"side.py": body(5, "s")}, parents=[base], ref=None)
-    main = b.commit("Ann", "ann@example.org", {"naïve/été.py": None})
-    b.commit("Ann", "ann@example.org", parents=[main, side], message="Merge side")
+    side_2 = b.commit(
+        "Cy", "cy@example.org", {"side2.py": body(5, "t")}, parents=[side], ref=None, at=b.clock
+    )
+    main = b.commit("Ann", "ann@example.org", {"naïve/été.py": None}, parents=[base], at=b.clock)
+    merge = b.commit("Ann", "ann@example.org", parents=[main, side_2], message="Merge side")
+    b.repo.checkout_tree(b.repo[merge].peel(pygit2.Tree))
+    for i in range(6):
+        b.commit(f"Dev {i}", f"dev{i}@example.org", {f"m{i % 3}.py": body(4 + i, "m")})
     b.commit("Di", "di@example.org", {}, message="Empty\n\nCo-authored-by: Eve <eve@example.org>")
-    path = tmp_path / "r" / ".git"
-    head = str(b.repo.head.target)
-    # batches of one commit over three diff-tree processes: consecutive commits go to different processes
-    columns = git_engine.mine_git_columns(path, head, None, "git", 0, workers=3, batch=1)
+    return root / ".git", str(b.repo.head.target)
+
+
+@pytest.mark.parametrize(("ends", "chunk"), [(1, 1 << 20), (2, 1 << 20), (2, 64), (2, 1)])
+def test_columns_and_records_agree_with_renames_merges_and_unicode(
+    tmp_path: Path, ends: int, chunk: int
+) -> None:
+    path, head = _history_with_merges(tmp_path / "r")
+    # tiny chunks: the outputs of both ends arrive interleaved, so the two ends meet inside the history
+    columns = git_engine.mine_git_columns(path, head, None, "git", 0, ends=ends, chunk=chunk)
     records = HistoryColumns()
     for record in mining.mine_pygit2(mining.open_repository(path), head):
         records.add(record)
     assert columns.rows() == records.rows()
-    assert len(columns) == 5  # the merge is left out; the empty commit is kept
+    assert len(columns) == 12  # the merge is left out; the empty commit is kept
+    assert len(set(columns.sha)) == 12
     assert columns.co_authors[columns.sha.index(head)] == ["Eve <eve@example.org>"]
+    # git log's own order, wherever the two ends met
+    log = subprocess.run(
+        ["git", f"--git-dir={path}", "log", "--no-merges", "--format=%H", head],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert columns.sha == log
+
+
+def _end_pieces(path: Path, head: str, *, reverse: bool) -> list[bytes]:
+    """The output of one end of the history, run to completion, one commit per piece."""
+    argv = git_engine._log_argv("git", path, head, None, 0, reverse=reverse)
+    out = subprocess.run(argv, capture_output=True, check=True).stdout
+    return [git_engine._MARK + piece for piece in out.split(git_engine._MARK) if piece]
+
+
+def test_the_two_ends_meet_wherever_the_reading_stops(tmp_path: Path) -> None:
+    """Whatever share each end has read when they meet, every commit is kept exactly once."""
+    path, head = _history_with_merges(tmp_path / "r")
+    newest = _end_pieces(path, head, reverse=False)
+    oldest = _end_pieces(path, head, reverse=True)
+    assert newest == oldest[::-1]  # git's reverse is the same walk reversed
+    one_end = git_engine._TwoEnds(path, 1)
+    one_end.add(0, b"".join(newest))
+    everything = one_end.history()
+    for k in range(len(newest) + 1):
+        ends = git_engine._TwoEnds(path, 2)
+        assert not ends.add(0, b"".join(newest[:k]))
+        # the oldest end reads until it reaches a commit the newest end already has
+        assert ends.add(1, b"".join(oldest)) is (k > 0)
+        columns = ends.history()
+        # every commit once, in git log's order, each with its files in git's order
+        assert columns.sha == everything.sha, k
+        assert columns.file_sha == everything.file_sha, k
+        assert columns.file_path == everything.file_path, k
+        assert columns.rows() == everything.rows(), k
+
+
+def test_ends_that_do_not_mirror_each_other_are_an_error(tmp_path: Path) -> None:
+    path, head = _history_with_merges(tmp_path / "r")
+    newest = _end_pieces(path, head, reverse=False)
+    ends = git_engine._TwoEnds(path, 2)
+    ends.add(0, b"".join(newest[:6]))
+    # an "oldest first" end that repeats a commit other than the newest end's last one: a gap would follow
+    with pytest.raises(TerminalError, match="met at"):
+        ends.add(1, b"".join(newest[:1]))
+
+
+def test_a_failing_git_is_an_error_not_a_short_history(tmp_path: Path) -> None:
+    path, _ = _history_with_merges(tmp_path / "r")
+    with pytest.raises(TerminalError, match="git log failed"):
+        git_engine.mine_git_columns(path, "0" * 40, None, "git", 0)
 
 
 def test_at_revision_by_sha_and_by_date(project: Project) -> None:
@@ -150,7 +217,7 @@ def test_at_date_follows_the_default_branchs_first_parent_chain(tmp_path: Path) 
 def test_few_and_many_new_commits_are_stored_alike(
     tmp_path: Path, project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A few new commits are inserted from Python lists, many through Arrow: the same rows either way."""
+    """A few new commits are inserted from Python lists, many from NumPy arrays: the same rows either way."""
     from collectors.store import git as store
     from collectors.store import write_session
 

@@ -136,7 +136,11 @@ def path_transport(ecosystem: str, *, seen: list[str] | None = None) -> httpx.Mo
     root = FIXTURES / ecosystem
 
     def handler(request: httpx.Request) -> httpx.Response:
-        path = unquote(request.url.raw_path.decode()).removeprefix(_PREFIXES.get(ecosystem, "\0"))
+        path = unquote(request.url.raw_path.decode())
+        if ecosystem == "deb" and path.startswith("/debian-security/"):
+            path = "/security/" + path.removeprefix("/debian-security/")  # Debian's security archive
+        else:
+            path = path.removeprefix(_PREFIXES.get(ecosystem, "\0"))
         if seen is not None:
             seen.append(path)
         file = (root / path.lstrip("/")).resolve()

@@ -16,7 +16,8 @@ import pytest
 from collectors.base import Collector, Failed, Outcome, PackageRef
 from collectors.http import Fetcher, HttpSettings, open_fetcher
 from collectors.registry.cargo import CargoCollector
-from collectors.registry.debian import DebianCollector, ReleaseIndex, SourcePackage
+from collectors.registry.debian import DebianCollector
+from collectors.registry.debian_archive import BinaryPackage, ReleaseIndex, SourcePackage
 from collectors.registry.golang import GoCollector
 from collectors.registry.maven import MavenCollector
 from tests.registry.conftest import FIXTURES
@@ -129,7 +130,9 @@ class _OneIndex(DebianCollector):
     def __init__(self, source: SourcePackage) -> None:
         super().__init__(releases=("bookworm",))
         self._index = ReleaseIndex(
-            "bookworm", sources={"curl": source}, binaries={"libcurl4": ("curl", "URL library")}
+            "bookworm",
+            sources={"curl": source},
+            binaries={"libcurl4": BinaryPackage("curl", source.version, "URL library", "")},
         )
 
     async def index(self, fetcher: Fetcher, release: str) -> ReleaseIndex:

@@ -42,6 +42,7 @@ def test_go_proxy_live() -> None:
     got = live(GoCollector(), "github.com/spf13/cobra", ("v1.8.0",))
     assert got.metadata.repository_url == "https://github.com/spf13/cobra"
     assert any(d.name == "github.com/spf13/pflag" for d in got.dependencies)
+    assert got.metadata.license == "Apache-2.0"  # LICENSE.txt of the module zip
 
 
 @pytest.mark.online
@@ -49,6 +50,9 @@ def test_crates_io_live() -> None:
     got = live(CargoCollector(), "serde", ("1.0.200",))
     assert got.metadata.repository_url == "https://github.com/serde-rs/serde"
     assert got.metadata.license == "MIT OR Apache-2.0"
+    # Owners come from crates.io's web API where it answers; elsewhere the record says why not.
+    owners = [m for m in got.maintainers if m.role in ("owner", "owner-team")]
+    assert owners or any(w.startswith("owners not collected") for w in got.warnings)
 
 
 @pytest.mark.online
@@ -56,3 +60,5 @@ def test_debian_archive_live() -> None:
     got = live(DebianCollector(releases=("bookworm",)), "debian/libcurl4")
     assert "Debian-Source :: curl" in got.metadata.classifiers
     assert got.metadata.repository_url == "https://github.com/curl/curl"
+    assert got.metadata.last_release_at is not None  # the top entry of debian/changelog
+    assert any(d.name == "debian/libssl3" for d in got.dependencies)
