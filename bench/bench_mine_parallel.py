@@ -23,9 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
+from analysis.maintainers import step as maintainers
 from analysis.maintainers.step import score_all
+from analysis.queries.git import HistoryRequest, mined_repositories, repository_histories
 from bench.bench_git import SyntheticHistory, fast_import
 from bench.bench_store_scale import commits_per_repository
 from bench.common import ChildRun, Figure, check, run_child
@@ -33,7 +36,7 @@ from collectors.git import identities, writer
 from collectors.git.step import GitSettings
 from collectors.git.worker import MinedRepository, MineTask, mine_repository
 from collectors.store import git as store
-from collectors.store import utcnow, write_session
+from collectors.store import read_connection, utcnow, write_session
 
 SOCLE = [sys.executable, "-m", "analysis.cli"]
 CAP = 5_000
@@ -123,9 +126,10 @@ def mine_without_store(mirror: Path, repositories: int) -> tuple[list[MinedRepos
     return mined, (time.perf_counter() - started) / repositories * 1000, (_cpu() - cpu) / repositories * 1000
 
 
-def write_alone(db: Path, mined: list[MinedRepository], batch: int) -> tuple[float, float]:
+def write_alone(db: Path, mined: list[MinedRepository], batch: int) -> tuple[float, float, float]:
     """The writer's serial part, here in this process on results already mined: (CPU ms per repository to
-    apply them with ``batch`` repositories per transaction, CPU ms per repository to score them)."""
+    apply them with ``batch`` repositories per transaction, CPU ms per repository to score them, and to score
+    them again with nothing new, as a refresh that finds every repository unchanged does)."""
     fresh_store(db, len(mined))
     saved = writer.BATCH_REPOSITORIES
     writer.BATCH_REPOSITORIES = batch
@@ -138,9 +142,27 @@ def write_alone(db: Path, mined: list[MinedRepository], batch: int) -> tuple[flo
             started = time.process_time()
             score_all(session, utcnow())
             scored = time.process_time() - started
+        with write_session(db, "mine") as session:
+            started = time.process_time()
+            score_all(session, utcnow())
+            again = time.process_time() - started
     finally:
         writer.BATCH_REPOSITORIES = saved
-    return applied / len(mined) * 1000, scored / len(mined) * 1000
+    return applied / len(mined) * 1000, scored / len(mined) * 1000, again / len(mined) * 1000
+
+
+def read_one_batch(db: Path, repositories: int = 10) -> float:
+    """CPU ms to read the score inputs of one batch of ``repositories`` (best of 3): each query of a batch
+    reads the history tables once, so this grows with the store, not with the batch."""
+    with read_connection(db) as conn:
+        since = utcnow().replace(tzinfo=None) - timedelta(days=365)
+        requests = [HistoryRequest(url, since) for url in mined_repositories(conn)[:repositories]]
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            repository_histories(conn, requests)
+            best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def run(quick: bool) -> list[Figure]:
@@ -160,8 +182,9 @@ def run(quick: bool) -> list[Figure]:
             Figure("build them (one git fast-import)", time.perf_counter() - started, "s"),
         ]
         mined, worker_wall, worker_cpu = mine_without_store(mirror, repositories)
-        one_each, _ = write_alone(work / "one-each.duckdb", mined, 1)
-        batched, scoring = write_alone(work / "batched.duckdb", mined, writer.BATCH_REPOSITORIES)
+        one_each, _, _ = write_alone(work / "one-each.duckdb", mined, 1)
+        batched, scoring, rescoring = write_alone(work / "batched.duckdb", mined, writer.BATCH_REPOSITORIES)
+        one_batch = read_one_batch(work / "batched.duckdb")
         del mined
         figures += [
             Figure(
@@ -175,7 +198,18 @@ def run(quick: bool) -> list[Figure]:
                 "ms",
                 one_each,
             ),
-            Figure("scores (every maintainer score, after mining): CPU per repository", scoring, "ms"),
+            Figure(
+                f"scores (every maintainer score, after mining; inputs read for up to "
+                f"{maintainers.BATCH_REPOSITORIES} repositories at once): CPU per repository",
+                scoring,
+                "ms",
+            ),
+            Figure(
+                "scores again, nothing new (every repository unchanged): CPU per repository", rescoring, "ms"
+            ),
+            Figure(
+                "score inputs of one batch of 10 repositories (grows with the store): CPU", one_batch, "ms"
+            ),
         ]
         one = mine(work, mirror, repositories, "one", ["--workers", "1"])
         pool = mine(work, mirror, repositories, "pool", ["--workers", "2"])

@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+import duckdb
+
 from analysis.maintainers.publishers import publishers_score
 from analysis.maintainers.scores import (
     VERSION,
@@ -40,6 +42,12 @@ def run(session: WriteSession, options: MaintainerStepOptions) -> None:
     score_all(session, options.now, at=options.at)
 
 
+#: Repositories scored together: their score inputs are read in one query per input (each query reads the
+#: history tables once for the batch), so the reading cost per repository stays flat as the store grows; the
+#: rows of one batch are held in memory.
+BATCH_REPOSITORIES = 500
+
+
 def score_all(
     session: WriteSession,
     now: datetime | None,
@@ -53,23 +61,9 @@ def score_all(
     stored = queries.stored_scores(conn, queries.MAINTAINER_SCORES)
     rows: list[dict[str, Any]] = []
     repositories = queries.mined_repositories(conn)
-    for url in repositories:
-        p = params or MaintainerParams()
-        if p.file_filter.exclude == ():
-            p = replace(p, file_filter=load_filter(url))
-        # --at: the scores describe the repository as of the analysed commit, not as of today
-        reference = (queries.latest_commit_at(conn, url) or now) if at else now
-        inputs = _truck_factor_inputs(queries.derived_key(conn, url), p)
-        reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
-        # the windows start at the start of a day (UTC): two runs on one day count the same commits, so a run
-        # with nothing new finds those scores unchanged and writes none
-        since = reference.replace(hour=0, minute=0, second=0, microsecond=0) - p.window
-        history = queries.repository_history(
-            conn, url, since, p.rename_history, truck_factor_inputs=reused is None
-        )
-        for score in repository_scores(history, reference, p, truck_factor=reused):
-            if score.name == "truck_factor" and inputs is not None and reused is None:
-                score = replace(score, details={**score.details, "inputs": inputs})
+    for start in range(0, len(repositories), BATCH_REPOSITORIES):
+        batch = repositories[start : start + BATCH_REPOSITORIES]
+        for url, score in _score_batch(conn, batch, now, at, params or MaintainerParams(), stored):
             rows.append(score.row("repository", url))
             for purl in links.get(url, []):
                 rows.append(score.row("package", purl))
@@ -83,6 +77,45 @@ def score_all(
     session.count("maintainer_scores", len(rows))
     scored = {purl for url in repositories for purl in links.get(url, [])} | set(purls)
     return ScoreSummary(repositories=len(repositories), packages=len(scored))
+
+
+def _score_batch(
+    conn: duckdb.DuckDBPyConnection,
+    urls: list[str],
+    now: datetime,
+    at: str | None,
+    params: MaintainerParams,
+    stored: dict[tuple[str, str, str], tuple[Any, ...]],
+) -> list[tuple[str, Score]]:
+    """(repository, score) of every maintainer score of these repositories, their inputs read together."""
+    heads = queries.repository_heads(conn, urls, latest_commit=bool(at))
+    requests: list[queries.HistoryRequest] = []
+    plans: dict[str, tuple[MaintainerParams, datetime, str | None, Score | None]] = {}
+    for url in urls:
+        p = params if params.file_filter.exclude != () else replace(params, file_filter=load_filter(url))
+        head = heads.get(url, queries.RepositoryHead(None, None))
+        # --at: the scores describe the repository as of the analysed commit, not as of today
+        reference = (head.latest_commit_at or now) if at else now
+        inputs = _truck_factor_inputs(head.derived_key, p)
+        reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
+        plans[url] = (p, reference, inputs, reused)
+        # the windows start at the start of a day (UTC): two runs on one day count the same commits, so a run
+        # with nothing new finds those scores unchanged and writes none
+        since = reference.replace(hour=0, minute=0, second=0, microsecond=0) - p.window
+        requests.append(queries.HistoryRequest(url, since, truck_factor_inputs=reused is None))
+    histories = queries.repository_histories(conn, requests, params.rename_history)
+    out: list[tuple[str, Score]] = []
+    for url in urls:
+        p, reference, inputs, reused = plans[url]
+        history = histories[url]
+        # only a truck factor computed from the per-file history carries its inputs: the "too little history"
+        # one (see repository_scores) does not, or the next run would reuse it, drop the inputs and rewrite it
+        computed = reused is None and history.human_commits >= p.min_commits
+        for score in repository_scores(history, reference, p, truck_factor=reused):
+            if score.name == "truck_factor" and inputs is not None and computed:
+                score = replace(score, details={**score.details, "inputs": inputs})
+            out.append((url, score))
+    return out
 
 
 def _truck_factor_inputs(derived_key: str | None, params: MaintainerParams) -> str | None:

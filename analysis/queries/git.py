@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,26 @@ class RepositoryHistory:
     display_names: dict[str, str]
 
 
+@dataclass(frozen=True)
+class RepositoryHead:
+    """What the scores need of a repository's row: the analysed revision, the fingerprint of what its derived
+    tables were made from (0013_git_mining_state.sql), and the time of its latest commit when asked for."""
+
+    head_sha: str | None
+    derived_key: str | None
+    latest_commit_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HistoryRequest:
+    """One repository whose score inputs to read: the start of its recent window, and whether its per-file
+    history (the truck factor's input, the costliest part) is needed."""
+
+    url: str
+    since: datetime
+    truck_factor_inputs: bool = True
+
+
 def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return [
         str(r[0])
@@ -55,18 +76,48 @@ def mined_repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def latest_commit_at(conn: duckdb.DuckDBPyConnection, url: str) -> datetime | None:
-    rows = conn.execute("SELECT max(committed_at) FROM commits WHERE repository_url = ?", [url]).fetchall()
-    return rows[0][0] if rows else None
+def repository_heads(
+    conn: duckdb.DuckDBPyConnection, urls: Sequence[str], *, latest_commit: bool = False
+) -> dict[str, RepositoryHead]:
+    """url -> state of each of ``urls`` in the store; with ``latest_commit`` also the time of its latest
+    commit (a scan of the commits table, so only when asked)."""
+    latest: dict[str, datetime] = {}
+    if latest_commit:
+        latest = {
+            str(u): at
+            for u, at in conn.execute(
+                "SELECT repository_url, max(committed_at) FROM commits "
+                "WHERE repository_url IN (SELECT unnest(?::VARCHAR[])) GROUP BY repository_url",
+                [list(urls)],
+            ).fetchall()
+        }
+    return {
+        str(u): RepositoryHead(h, None if k is None else str(k), latest.get(str(u)))
+        for u, h, k in conn.execute(
+            "SELECT url, head_sha, derived_key FROM repositories WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+            [list(urls)],
+        ).fetchall()
+    }
 
+
+# The repositories of one batch as a relation: (url, since, tf = whether its per-file history is needed).
+# Each query below reads the history tables once for the whole batch and keeps the rows of its repositories
+# (a hash join against these few hundred URLs), instead of once per repository: DuckDB's min/max zone maps
+# cannot skip other repositories' rows, since every URL shares its first bytes ("https://").
+_BATCH = """
+    batch AS (
+        SELECT unnest($urls::VARCHAR[]) AS url, unnest($since::TIMESTAMP[]) AS since,
+               unnest($tf::BOOLEAN[]) AS tf
+    )
+"""
 
 _HUMAN_CHANGES = """
-    SELECT i.person, f.status, f.path, f.old_path, c.committed_at, c.authored_at, c.sha
+    SELECT f.repository_url, i.person, f.status, f.path, f.old_path, c.committed_at, c.authored_at, c.sha
     FROM commit_files f
     JOIN commits c ON c.repository_url = f.repository_url AND c.sha = f.sha
     JOIN repository_identities i
       ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
-    WHERE f.repository_url = $url AND NOT i.is_bot
+    WHERE f.repository_url IN (SELECT url FROM batch WHERE tf) AND NOT i.is_bot
 """
 
 
@@ -78,10 +129,13 @@ def _columns(rel: duckdb.DuckDBPyRelation, names: tuple[str, ...]) -> list[tuple
     return rel.fetchall()
 
 
-def derived_key(conn: duckdb.DuckDBPyConnection, url: str) -> str | None:
-    """The fingerprint of what the repository's derived tables were made from (0013_git_mining_state.sql)."""
-    rows = conn.execute("SELECT derived_key FROM repositories WHERE url = ?", [url]).fetchall()
-    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+def _by_repository(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows whose first column is the repository URL, split per repository (that column dropped; the order
+    of each repository's rows kept)."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for url, *rest in rows:
+        out.setdefault(str(url), []).append(tuple(rest))
+    return out
 
 
 def stored_scores(
@@ -100,154 +154,190 @@ def stored_scores(
     }
 
 
-def repository_history(
-    conn: duckdb.DuckDBPyConnection,
-    url: str,
-    since: datetime,
-    rename_history: str = "at-rename",
-    *,
-    truck_factor_inputs: bool = True,
-) -> RepositoryHistory:
-    """What the maintainer scores need; without ``truck_factor_inputs`` (a truck factor computed from the
-    same inputs is reused) the per-file history, its costliest part, is not read."""
-    head = next(iter(conn.execute("SELECT head_sha FROM repositories WHERE url = ?", [url]).fetchall()), None)
-    counts = conn.execute(
-        """
-        SELECT count(*) FILTER (WHERE NOT i.is_bot), count(*) FILTER (WHERE i.is_bot),
-               max(c.committed_at) FILTER (WHERE NOT i.is_bot)
-        FROM commits c JOIN repository_identities i
-          ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
-        WHERE c.repository_url = ?
-        """,
-        [url],
-    ).fetchall()[0]
-    # Co-authors: "Name <email>" parsed as collectors.git.identities.split_name_email does.
-    credits = [
-        Credit(str(p), o, int(a), int(ar), int(co), int(cor))
-        for p, o, a, ar, co, cor in conn.execute(
-            r"""
-            WITH authored AS (
-                SELECT c.sha, c.authored_at, c.co_authors, i.person, i.org, i.is_bot
-                FROM commits c JOIN repository_identities i
-                  ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
-                WHERE c.repository_url = $url
-            ), co AS (
-                SELECT a.authored_at, i.person, i.org
-                FROM (SELECT authored_at, person AS author, unnest(co_authors) AS v FROM authored) a
-                JOIN repository_identities i
-                  ON i.repository_url = $url
-                 AND i.name = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 1))
-                 AND i.email = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 2))
-                WHERE NOT i.is_bot AND i.person <> a.author
-            ), credit AS (
-                SELECT person, org, authored_at, 1 AS own FROM authored WHERE NOT is_bot
-                UNION ALL
-                SELECT person, org, authored_at, 0 AS own FROM co
-            )
-            SELECT person, any_value(org),
-                   count(*) FILTER (WHERE own = 1), count(*) FILTER (WHERE own = 1 AND authored_at >= $since),
-                   count(*) FILTER (WHERE own = 0), count(*) FILTER (WHERE own = 0 AND authored_at >= $since)
-            FROM credit GROUP BY person ORDER BY person
-            """,
-            {"url": url, "since": since},
-        ).fetchall()
-    ]
-    replay: list[tuple[Any, ...]] = []
-    aggregated: list[tuple[Any, ...]] = []
-    renames: list[tuple[str, str]] = []
-    if truck_factor_inputs and rename_history == "all-names":
-        aggregated = _path_totals(conn, url)
-        renames = [
-            (str(a), str(b))
-            for a, b in conn.execute(
-                "SELECT DISTINCT old_path, path FROM commit_files "
-                "WHERE repository_url = ? AND status = 'R' ORDER BY ALL",
-                [url],
-            ).fetchall()
-        ]
-    elif truck_factor_inputs:
-        aggregated, replay = _moved_at_rename(conn, url)
-    files = (
-        [
-            str(r[0])
-            for r in conn.execute(
-                "SELECT path FROM repository_files WHERE repository_url = ?", [url]
-            ).fetchall()
-        ]
-        if truck_factor_inputs
-        else []
-    )
-    names = {
-        str(p): str(d)
-        for p, d in conn.execute(
-            "SELECT person, display_name FROM contributors WHERE repository_url = ?", [url]
+def repository_histories(
+    conn: duckdb.DuckDBPyConnection, requests: Sequence[HistoryRequest], rename_history: str = "at-rename"
+) -> dict[str, RepositoryHistory]:
+    """What the maintainer scores need of each requested repository, read in one query per input for them
+    all (call it with a few hundred at a time: the rows of a batch are held in memory). Without
+    ``truck_factor_inputs`` (a truck factor computed from the same inputs is reused) a repository's per-file
+    history is not read."""
+    if not requests:
+        return {}
+    batch: dict[str, list[Any]] = {
+        "urls": [r.url for r in requests],
+        "since": [r.since for r in requests],
+        "tf": [r.truck_factor_inputs for r in requests],
+    }
+    heads = repository_heads(conn, batch["urls"])
+    counts = {
+        str(u): (int(h), int(b), last)
+        for u, h, b, last in conn.execute(
+            f"""
+            WITH {_BATCH}
+            SELECT c.repository_url, count(*) FILTER (WHERE NOT i.is_bot), count(*) FILTER (WHERE i.is_bot),
+                   max(c.committed_at) FILTER (WHERE NOT i.is_bot)
+            FROM commits c JOIN repository_identities i
+              ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+            WHERE c.repository_url IN (SELECT url FROM batch)
+            GROUP BY c.repository_url
+            """,  # noqa: S608  (built from the constant _BATCH only)
+            batch,
         ).fetchall()
     }
-    return RepositoryHistory(
-        url=url, head_sha=head[0] if head else None, since=since, human_commits=int(counts[0]),
-        bot_commits=int(counts[1]), last_commit_at=counts[2], credits=credits, aggregated=aggregated,
-        replay=replay, renames=renames, files=files, display_names=names,
-    )  # fmt: skip
+    credits = _by_repository(_credits(conn, batch))
+    aggregated: dict[str, list[tuple[Any, ...]]] = {}
+    replay: dict[str, list[tuple[Any, ...]]] = {}
+    renames: dict[str, list[tuple[Any, ...]]] = {}
+    files: dict[str, list[tuple[Any, ...]]] = {}
+    if any(batch["tf"]):
+        if rename_history == "all-names":
+            aggregated = _by_repository(_path_totals(conn, batch))
+            renames = _by_repository(
+                conn.execute(
+                    f"""
+                    WITH {_BATCH}
+                    SELECT DISTINCT repository_url, old_path, path FROM commit_files
+                    WHERE repository_url IN (SELECT url FROM batch WHERE tf) AND status = 'R' ORDER BY ALL
+                    """,  # noqa: S608
+                    batch,
+                ).fetchall()
+            )
+        else:
+            aggregated, replay = _moved_at_rename(conn, batch)
+        files = _by_repository(
+            conn.execute(
+                f"""
+                WITH {_BATCH}
+                SELECT repository_url, path FROM repository_files
+                WHERE repository_url IN (SELECT url FROM batch WHERE tf)
+                """,  # noqa: S608
+                batch,
+            ).fetchall()
+        )
+    names = _by_repository(
+        conn.execute(
+            f"""
+            WITH {_BATCH}
+            SELECT repository_url, person, display_name FROM contributors
+            WHERE repository_url IN (SELECT url FROM batch)
+            """,  # noqa: S608
+            batch,
+        ).fetchall()
+    )
+    out = {}
+    for r in requests:
+        head = heads.get(r.url)
+        human, bots, last = counts.get(r.url, (0, 0, None))
+        out[r.url] = RepositoryHistory(
+            url=r.url, head_sha=head.head_sha if head else None, since=r.since, human_commits=human,
+            bot_commits=bots, last_commit_at=last,
+            credits=[Credit(str(p), o, int(a), int(ar), int(co), int(cor))
+                     for p, o, a, ar, co, cor in credits.get(r.url, [])],
+            aggregated=aggregated.get(r.url, []), replay=replay.get(r.url, []),
+            renames=[(str(a), str(b)) for a, b in renames.get(r.url, [])],
+            files=[str(p) for (p,) in files.get(r.url, [])],
+            display_names={str(p): str(d) for p, d in names.get(r.url, [])},
+        )  # fmt: skip
+    return out
 
 
-def _path_totals(conn: duckdb.DuckDBPyConnection, url: str) -> list[tuple[Any, ...]]:
-    """(path, person, created, changes) of every path; a rename is a change of its new path."""
+def _credits(conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
+    """(repository, person, org, authored, authored since the repository's window start, co-authored,
+    co-authored since then) of every non-bot person, by repository and person. Co-authors: "Name <email>"
+    parsed as collectors.git.identities.split_name_email does."""
+    return conn.execute(
+        rf"""
+        WITH {_BATCH}, authored AS (
+            SELECT c.repository_url, b.since, c.authored_at, c.co_authors, i.person, i.org, i.is_bot
+            FROM commits c JOIN batch b ON b.url = c.repository_url
+            JOIN repository_identities i
+              ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+        ), co AS (
+            SELECT a.repository_url, a.since, a.authored_at, i.person, i.org
+            FROM (SELECT repository_url, since, authored_at, person AS author, unnest(co_authors) AS v
+                  FROM authored) a
+            JOIN repository_identities i
+              ON i.repository_url = a.repository_url
+             AND i.name = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 1))
+             AND i.email = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 2))
+            WHERE NOT i.is_bot AND i.person <> a.author
+        ), credit AS (
+            SELECT repository_url, since, person, org, authored_at, 1 AS own FROM authored WHERE NOT is_bot
+            UNION ALL
+            SELECT repository_url, since, person, org, authored_at, 0 AS own FROM co
+        )
+        SELECT repository_url, person, any_value(org),
+               count(*) FILTER (WHERE own = 1), count(*) FILTER (WHERE own = 1 AND authored_at >= since),
+               count(*) FILTER (WHERE own = 0), count(*) FILTER (WHERE own = 0 AND authored_at >= since)
+        FROM credit GROUP BY repository_url, person ORDER BY repository_url, person
+        """,  # noqa: S608  (built from the constant _BATCH only)
+        batch,
+    ).fetchall()
+
+
+def _path_totals(conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
+    """(repository, path, person, created, changes) of every path; a rename is a change of its new path."""
     return _columns(
         conn.sql(
             f"""
-            WITH changes AS ({_HUMAN_CHANGES})
-            SELECT path, person, bool_or(status = 'A') AS created,
+            WITH {_BATCH}, changes AS ({_HUMAN_CHANGES})
+            SELECT repository_url, path, person, bool_or(status = 'A') AS created,
                    (count(*) FILTER (WHERE status IN ('M', 'T', 'R')))::INTEGER AS changes
-            FROM changes WHERE status <> 'D' GROUP BY path, person
-            """,  # noqa: S608  (built from the constant _HUMAN_CHANGES only)
-            params={"url": url},
+            FROM changes WHERE status <> 'D' GROUP BY repository_url, path, person
+            """,  # noqa: S608  (built from the constants _BATCH and _HUMAN_CHANGES only)
+            params=batch,
         ),
-        ("path", "person", "created", "changes"),
+        ("repository_url", "path", "person", "created", "changes"),
     )
 
 
 def _moved_at_rename(
-    conn: duckdb.DuckDBPyConnection, url: str
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Totals of the paths never involved in a rename that are present at the analysed commit (only those
-    count), and the ordered replay of the paths involved in a rename."""
-    # built from the constant _HUMAN_CHANGES only; materialised: the join runs once per query, not thrice
+    conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]]
+) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, list[tuple[Any, ...]]]]:
+    """Per repository: totals of the paths never involved in a rename that are present at the analysed
+    commit (only those count), and the ordered replay of the paths involved in a rename."""
+    # built from the constants only; materialised: the join runs once per query, not thrice
     renamed = """
         renamed AS (
-            SELECT path FROM changes WHERE status = 'R'
-            UNION SELECT old_path FROM changes WHERE status = 'R'
+            SELECT repository_url, path FROM changes WHERE status = 'R'
+            UNION SELECT repository_url, old_path FROM changes WHERE status = 'R'
         )
     """
     aggregated = _columns(
         conn.sql(
             f"""
-            WITH changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
-            SELECT path, person, bool_or(status = 'A') AS created,
-                   (count(*) FILTER (WHERE status IN ('M', 'T')))::INTEGER AS changes
-            FROM changes WHERE path NOT IN (SELECT path FROM renamed)
-              AND path IN (SELECT path FROM repository_files WHERE repository_url = $url)
-            GROUP BY path, person
+            WITH {_BATCH}, changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
+            SELECT ch.repository_url, ch.path, ch.person, bool_or(ch.status = 'A') AS created,
+                   (count(*) FILTER (WHERE ch.status IN ('M', 'T')))::INTEGER AS changes
+            FROM changes ch
+            WHERE NOT EXISTS (SELECT 1 FROM renamed r
+                              WHERE r.repository_url = ch.repository_url AND r.path = ch.path)
+              AND EXISTS (SELECT 1 FROM repository_files p
+                          WHERE p.repository_url = ch.repository_url AND p.path = ch.path)
+            GROUP BY ch.repository_url, ch.path, ch.person
             """,  # noqa: S608
-            params={"url": url},
+            params=batch,
         ),
-        ("path", "person", "created", "changes"),
+        ("repository_url", "path", "person", "created", "changes"),
     )
     # Within a commit, renames first (a path renamed away may be re-added in the same commit); equal
     # timestamps are ordered by sha so that both mining engines replay identically.
     replay = _columns(
         conn.sql(
             f"""
-            WITH changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
-            SELECT person, status, path, old_path FROM changes
-            WHERE path IN (SELECT path FROM renamed) OR old_path IN (SELECT path FROM renamed)
-            ORDER BY committed_at, authored_at, sha,
-                     CASE status WHEN 'R' THEN 0 WHEN 'D' THEN 1 WHEN 'A' THEN 2 ELSE 3 END, path
+            WITH {_BATCH}, changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
+            SELECT ch.repository_url, ch.person, ch.status, ch.path, ch.old_path FROM changes ch
+            WHERE EXISTS (SELECT 1 FROM renamed r
+                          WHERE r.repository_url = ch.repository_url
+                            AND (r.path = ch.path OR r.path = ch.old_path))
+            ORDER BY ch.repository_url, ch.committed_at, ch.authored_at, ch.sha,
+                     CASE ch.status WHEN 'R' THEN 0 WHEN 'D' THEN 1 WHEN 'A' THEN 2 ELSE 3 END, ch.path
             """,  # noqa: S608
-            params={"url": url},
+            params=batch,
         ),
-        ("person", "status", "path", "old_path"),
+        ("repository_url", "person", "status", "path", "old_path"),
     )
-    return aggregated, replay
+    return _by_repository(aggregated), _by_repository(replay)
 
 
 def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -8,11 +8,13 @@ files under test directories are data (fixtures, expected outputs), in the spiri
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from collectors.paths import DATA_DIR
 
@@ -37,15 +39,28 @@ class FileFilter:
         return [p for p in paths if self.category(p) is None]
 
 
-def load_filter(repository_url: str | None = None, path: Path | None = None) -> FileFilter:
-    """The filter for one repository: the categories, plus that repository's own excludes and includes."""
-    doc = tomllib.loads((path or DATA_DIR / "file_filters.toml").read_text(encoding="utf-8"))
-    exclude = [
+@functools.lru_cache(maxsize=8)
+def _document(
+    path: Path, mtime_ns: int, size: int
+) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], dict[str, Any]]:
+    """The parsed file and its compiled category patterns, read once per version of the file: scoring
+    asks for a filter per repository, thousands of times in one run."""
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    categories = tuple(
         (category, re.compile(pattern, re.IGNORECASE))
         for category, patterns in doc.get("categories", {}).items()
         for pattern in patterns
-    ]
-    own = doc.get("repositories", {}).get(repository_url or "", {})
+    )
+    return categories, doc.get("repositories", {})
+
+
+def load_filter(repository_url: str | None = None, path: Path | None = None) -> FileFilter:
+    """The filter for one repository: the categories, plus that repository's own excludes and includes."""
+    source = path or DATA_DIR / "file_filters.toml"
+    stat = source.stat()
+    categories, repositories = _document(source, stat.st_mtime_ns, stat.st_size)
+    exclude = list(categories)
+    own = repositories.get(repository_url or "", {})
     exclude += [("repository", re.compile(p, re.IGNORECASE)) for p in own.get("exclude", [])]
     include = tuple(re.compile(p, re.IGNORECASE) for p in own.get("include", []))
     return FileFilter(exclude=tuple(exclude), include=include)
