@@ -5,7 +5,6 @@ be the same. Unchanged repositories are still found unchanged, batch or not."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,8 @@ from analysis.maintainers import step
 from analysis.maintainers.scores import MaintainerParams
 from analysis.queries import git as queries
 from collectors.git.step import GitSettings, mine_all
+from collectors.store import copy_store, read_connection, write_session
 from collectors.store import git as store
-from collectors.store import read_connection, write_session
 from tests.git.builder import RepoBuilder, body
 from tests.git.conftest import Options
 
@@ -107,7 +106,7 @@ def mined(tmp_path: Path) -> Path:
 
 def copy(db: Path, name: str) -> Path:
     target = db.with_name(name)
-    shutil.copy(db, target)
+    copy_store(db, target)  # the core file and the history file it names
     return target
 
 
