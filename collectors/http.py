@@ -30,7 +30,7 @@ import gzip
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
@@ -248,7 +248,15 @@ class Fetcher:
         large, undecodable, a redirect off the registry's host, a redirect loop).
         """
         origin = httpx.URL(url)  # parsed once per call: URL parsing is a visible share of a request
-        host = origin.host
+        return await self._with_retries(
+            url, origin.host, lambda: self._bounded_get(url, origin, accept, max_bytes)
+        )
+
+    async def _with_retries(
+        self, url: str, host: str, attempt_once: Callable[[], Awaitable[Answer]]
+    ) -> Answer:
+        """Run ``attempt_once`` in the host's slot, retried on 429/5xx and connection errors within the
+        refresh deadline; what is left once retries are exhausted becomes one line naming ``url``."""
         settings = self._settings
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
@@ -266,7 +274,7 @@ class Fetcher:
                 with attempt:
                     made = attempt.num
                     async with self._slot(host):
-                        return await self._bounded_get(url, origin, accept, max_bytes)
+                        return await attempt_once()
         except _RetryableStatus as exc:
             raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
         except httpx.TimeoutException as exc:
@@ -380,38 +388,16 @@ class Fetcher:
         if gzip_body:
             body = gzip.compress(body, mtime=0)
             headers["Content-Encoding"] = "gzip"
-        settings = self._settings
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TransientError(f"{url}: the refresh deadline has passed")
-        made = 0
-        try:
-            async for attempt in stamina.retry_context(
-                on=self._retry_hook,
-                attempts=settings.attempts,
-                timeout=remaining,
-                wait_initial=settings.wait_initial,
-                wait_max=settings.wait_max,
-                wait_jitter=settings.wait_jitter,
-            ):
-                with attempt:
-                    made = attempt.num
-                    async with self._slot(httpx.URL(url).host):
-                        bound = min(settings.request_seconds, max(self._deadline - time.monotonic(), 0.0))
-                        try:
-                            async with asyncio.timeout(bound):
-                                return await self._post_once(url, body, headers)
-                        except TimeoutError as exc:
-                            raise TransientError(f"{url}: no answer within {bound:g} s; abandoned") from exc
-        except _RetryableStatus as exc:
-            raise TransientError(f"{url}: HTTP {exc.status} after {_attempts(made)}") from exc
-        except httpx.TimeoutException as exc:
-            raise TransientError(f"{url}: timed out after {_attempts(made)}") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"{url}: {describe_transport_error(exc)} after {_attempts(made)}") from exc
-        except httpx.HTTPError as exc:
-            raise TerminalError(f"{url}: {describe_transport_error(exc)}") from exc
-        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+        async def attempt_once() -> Answer:
+            bound = min(self._settings.request_seconds, max(self._deadline - time.monotonic(), 0.0))
+            try:
+                async with asyncio.timeout(bound):
+                    return await self._post_once(url, body, headers)
+            except TimeoutError as exc:
+                raise TransientError(f"{url}: no answer within {bound:g} s; abandoned") from exc
+
+        return await self._with_retries(url, httpx.URL(url).host, attempt_once)
 
     async def _post_once(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
         if time.monotonic() > self._deadline:
