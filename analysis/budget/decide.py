@@ -24,10 +24,11 @@ def matches(token: str, purl: str, project: str) -> bool:
 
 
 def projects(data: BudgetData) -> dict[str, list[str]]:
-    """Project (repository URL; the purl when none is known) -> its packages the organisation uses."""
+    """Project (repository URL, else a Debian source package's page, else the purl) -> its packages the
+    organisation uses."""
     out: dict[str, list[str]] = {}
     for purl in sorted(data.usage):
-        out.setdefault(data.repository.get(purl, purl), []).append(purl)
+        out.setdefault(data.project_of(purl), []).append(purl)
     return out
 
 

@@ -24,7 +24,8 @@ def contacts(data: BudgetData, project: str, purls: Sequence[str]) -> tuple[str,
     if project.startswith("https://"):
         out.append(project)
     for purl in purls:
-        if purl.startswith("pkg:deb/"):
+        if purl.startswith("pkg:deb/") and not project.startswith("https://"):
+            # Without a project page (a repository, or the source tracker page listing them): its package page.
             name = unquote(purl.split("?", 1)[0].rsplit("/", 1)[-1])
             out.append(_DEBIAN_PAGE.format(quote(name, safe="")))
         for source, login in data.maintainers.get(purl, ()):

@@ -131,8 +131,9 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def line_key(data: BudgetData, purl: str, per: str) -> str:
-    """The line a package belongs to: its repository (``per='project'``, the purl when none is known) or itself."""
-    return data.repository.get(purl, purl) if per == "project" else purl
+    """The line a package belongs to: its project (``per='project'``: its repository, else its source
+    package's page, else the purl) or itself."""
+    return data.project_of(purl) if per == "project" else purl
 
 
 @dataclass(frozen=True)

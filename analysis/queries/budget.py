@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import duckdb
 import numpy as np
@@ -133,6 +134,14 @@ class BudgetData:
     missing_tables: tuple[str, ...] = ()
     data_as_of: datetime | None = None
     now: datetime | None = None  # the moment ages (days since a release) are measured from
+    # purl -> the project a package belongs to when no repository is known: for a Debian binary package, its
+    # source package's page on Debian's tracker (every binary built from one source is one project).
+    source_project: Mapping[str, str] = field(default_factory=dict)
+
+    def project_of(self, purl: str) -> str:
+        """The project a budget line of ``purl`` belongs to: its repository, else its source package's
+        page, else the package itself."""
+        return self.repository.get(purl) or self.source_project.get(purl) or purl
 
 
 def _fetch_columns(
@@ -451,12 +460,36 @@ def _repositories(
     return repository
 
 
+#: Debian's package tracker: one page per source package, listing its binaries, maintainers and uploaders.
+DEBIAN_TRACKER = "https://tracker.debian.org/pkg/"
+_DEBIAN_SOURCE = "Debian-Source :: "
+
+
+def _source_projects(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
+    """purl -> the tracker page of the Debian source package it is built from (the Debian collector's
+    ``Debian-Source :: NAME`` classifier), for the packages that have one."""
+    if "package_metadata" not in tables:
+        return {}
+    rows = conn.execute(
+        "SELECT purl, c FROM (SELECT purl, unnest(classifiers) AS c FROM package_metadata WHERE ecosystem = ?) "
+        "WHERE starts_with(c, ?) ORDER BY purl, c",
+        ["deb", _DEBIAN_SOURCE],
+    ).fetchall()
+    out: dict[str, str] = {}
+    for purl, classifier in rows:
+        source = str(classifier).removeprefix(_DEBIAN_SOURCE).strip()
+        if source:
+            out.setdefault(str(purl), DEBIAN_TRACKER + quote(source, safe=""))
+    return out
+
+
 def line_subjects(conn: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str, str]]:
-    """The packages the organisation uses (sorted) and their repositories: what budget lines are keyed
-    on, without reading the rest of ``load``."""
+    """The packages the organisation uses (sorted) and the project each belongs to when one is known (its
+    repository, else its source package's page): what budget lines are keyed on, without reading the
+    rest of ``load``."""
     tables = set(table_names(conn))
     purls = sorted(str(r[0]) for r in conn.execute("SELECT DISTINCT purl FROM app_packages").fetchall())
-    return purls, _repositories(conn, tables)
+    return purls, {**_source_projects(conn, tables), **_repositories(conn, tables)}
 
 
 @gc_paused
@@ -550,6 +583,7 @@ def _load(
         missing_tables=missing,
         data_as_of=as_of,
         now=now,
+        source_project=_source_projects(conn, tables),
     )
 
 
