@@ -342,19 +342,7 @@ class Fetcher:
             limit = min(self._settings.max_body_bytes, max_bytes or self._settings.max_body_bytes)
             if declared.isdigit() and int(declared) > limit:
                 raise AnswerTooLarge(f"{url}: answer of {int(declared)} bytes exceeds the {limit}-byte limit")
-            chunks: list[bytes] = []
-            if response.is_stream_consumed:
-                # An in-memory answer (a test transport's httpx.Response(content=...)): httpx already has it.
-                chunks.append(_BoundedDecoder(url, "", limit).feed(response.content))
-            else:
-                decoder = _BoundedDecoder(url, response.headers.get("content-encoding", ""), limit)
-                received = 0
-                async for chunk in response.aiter_raw():
-                    received += len(chunk)
-                    if received > limit:
-                        raise AnswerTooLarge(f"{url}: answer exceeds the {limit}-byte limit")
-                    chunks.append(decoder.feed(chunk))
-                decoder.finish()
+            body = await _read_body(url, response, limit)
             # hishel reports how the cache answered as a mapping (from_cache, revalidated, stored).
             caching = response.extensions.get("caching") or {}
             from_cache = bool(caching.get("from_cache", False))
@@ -364,7 +352,7 @@ class Fetcher:
         return Answer(
             url=url,
             status=status,
-            body=b"".join(chunks),
+            body=body,
             headers={k.lower(): v for k, v in response.headers.items()},
             from_cache=from_cache,
             revalidated=revalidated,
@@ -410,26 +398,32 @@ class Fetcher:
                 raise _RetryableStatus(url, status, parse_retry_after(response.headers.get("retry-after")))
             if 300 <= status < 400:
                 raise TerminalError(f"{url}: HTTP {status} redirect answered to a POST; not followed")
-            chunks: list[bytes] = []
-            if response.is_stream_consumed:  # an in-memory answer (a test transport)
-                chunks.append(_BoundedDecoder(url, "", limit).feed(response.content))
-            else:
-                decoder = _BoundedDecoder(url, response.headers.get("content-encoding", ""), limit)
-                received = 0
-                async for chunk in response.aiter_raw():
-                    received += len(chunk)
-                    if received > limit:
-                        raise TerminalError(f"{url}: answer exceeds the {limit}-byte limit")
-                    chunks.append(decoder.feed(chunk))
-                decoder.finish()
+            answered = await _read_body(url, response, limit)
         return Answer(
             url=url,
             status=status,
-            body=b"".join(chunks),
+            body=answered,
             headers={k.lower(): v for k, v in response.headers.items()},
             from_cache=False,
             revalidated=False,
         )
+
+
+async def _read_body(url: str, response: httpx.Response, limit: int) -> bytes:
+    """The answer's body, decompressed in bounded steps; past ``limit`` bytes (compressed or not) it is refused."""
+    if response.is_stream_consumed:
+        # An in-memory answer (a test transport's httpx.Response(content=...)): httpx already has it.
+        return _BoundedDecoder(url, "", limit).feed(response.content)
+    decoder = _BoundedDecoder(url, response.headers.get("content-encoding", ""), limit)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        if received > limit:
+            raise AnswerTooLarge(f"{url}: answer exceeds the {limit}-byte limit")
+        chunks.append(decoder.feed(chunk))
+    decoder.finish()
+    return b"".join(chunks)
 
 
 def _attempts(made: int) -> str:
