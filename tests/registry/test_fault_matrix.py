@@ -30,12 +30,11 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    work = tmp_path_factory.mktemp("fault-matrix")
+def run_matrix(module: str, work: Path) -> dict[str, Any]:
+    """Run a fault matrix module in a child under the address-space limit; its results by case name."""
     out = work / "results.json"
     child = subprocess.run(
-        [sys.executable, "-m", "tests.registry.fault_matrix", str(out), str(work / "cases")],
+        [sys.executable, "-m", module, str(out), str(work / "cases")],
         cwd=ROOT,
         preexec_fn=_limit_memory,
         capture_output=True,
@@ -46,6 +45,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert child.returncode == 0, child.stderr[-3000:]
     loaded: dict[str, Any] = json.loads(out.read_text())
     return loaded
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return run_matrix("tests.registry.fault_matrix", tmp_path_factory.mktemp("fault-matrix"))
 
 
 def test_the_matrix_has_at_least_50_hostile_behaviours() -> None:

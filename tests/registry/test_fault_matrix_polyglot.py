@@ -3,33 +3,19 @@ gets what it should, in a child process under the same address-space limit as th
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from tests.registry.fault_matrix_polyglot import CASES, PACKAGES, Case
-from tests.registry.test_fault_matrix import ADDRESS_SPACE, ROOT, _limit_memory
+from tests.registry.test_fault_matrix import ADDRESS_SPACE, ROOT, run_matrix
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    work = tmp_path_factory.mktemp("fault-matrix-polyglot")
-    out = work / "results.json"
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.registry.fault_matrix_polyglot", str(out), str(work / "cases")],
-        cwd=ROOT,
-        preexec_fn=_limit_memory,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+    return run_matrix(
+        "tests.registry.fault_matrix_polyglot", tmp_path_factory.mktemp("fault-matrix-polyglot")
     )
-    assert child.returncode == 0, child.stderr[-3000:]
-    loaded: dict[str, Any] = json.loads(out.read_text())
-    return loaded
 
 
 def test_each_new_ecosystem_has_its_cases() -> None:
