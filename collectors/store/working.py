@@ -170,6 +170,7 @@ def _has_pending_migrations(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename is durable once its folder is flushed)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -205,7 +206,7 @@ def publish_working(working: Working) -> None:
         os.replace(working.history, target)  # not named by the published core file yet: invisible
     _fsync(core)
     os.replace(core, working.db_path)  # the commit point: readers opening now see every changed domain
-    _fsync_folder(working.db_path.parent)
+    _fsync(working.db_path.parent)
     discard(working.core)
     if target is not None and working.current is not None:
         discard(working.current[1])  # readers that hold it open keep reading it
@@ -213,14 +214,6 @@ def publish_working(working: Working) -> None:
 
 def _generation_numbers(db_path: Path) -> list[int]:
     return [layout.generation_of(path) for path in layout.generation_files(db_path)]
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def discard_working(working: Working) -> None:
