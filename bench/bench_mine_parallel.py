@@ -27,6 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from analysis.maintainers import step as maintainers
+from analysis.maintainers.authorship import DOA_PARAMS
 from analysis.maintainers.step import score_all
 from analysis.queries.git import HistoryRequest, mined_repositories, repository_histories
 from bench.bench_git import SyntheticHistory, fast_import
@@ -160,7 +161,7 @@ def read_one_batch(db: Path, repositories: int = 10) -> float:
         best = float("inf")
         for _ in range(3):
             started = time.process_time()
-            repository_histories(conn, requests)
+            repository_histories(conn, requests, "at-rename", DOA_PARAMS)
             best = min(best, time.process_time() - started)
     return best * 1000
 

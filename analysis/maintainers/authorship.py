@@ -10,7 +10,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from collectors.git.file_authorship import FileHistory, file_histories
+
+__all__ = ["FileHistory", "file_histories"]  # the replay itself is the git collector's (kept totals)
 
 DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 #: d authors f iff DOA(d,f)/max DOA(.,f) > 0.75 and (DOA(d,f) >= 3.293 or d created f).
@@ -23,16 +27,15 @@ PRUNE_SHARE = 0.1
 TIE_BREAK = "more authored files, then more commits, then identity key (alphabetical)"
 
 
+#: The same coefficients and thresholds as parameters of the query that computes them in the store
+#: (analysis/queries/git.py ``_file_authors``).
+DOA_PARAMS = {
+    "base": DOA_BASE, "fa": DOA_FA, "dl": DOA_DL, "ac": DOA_AC, "norm": NORM_THRESHOLD, "abs": ABS_THRESHOLD,
+}  # fmt: skip
+
+
 def doa(fa: int, dl: int, ac: int) -> float:
     return DOA_BASE + DOA_FA * fa + DOA_DL * dl - DOA_AC * math.log(1 + ac)
-
-
-@dataclass
-class FileHistory:
-    """The rename-expanded history of one file: who created it, and how often each developer changed it."""
-
-    creators: set[str] = field(default_factory=set)
-    changes: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -40,31 +43,6 @@ class Change:
     status: str  # A M D T R
     path: str
     old_path: str | None = None
-
-
-def file_histories(replay: Iterable[tuple[str, str, str, str | None]]) -> dict[str, FileHistory]:
-    """Replay (developer, status, path, old_path) changes, oldest commit first and renames first within a
-    commit, following renames.
-
-    A first ``A`` (and a later re-add by anyone) makes a creator (FA = 1); ``M``/``T`` and ``R`` count as a
-    change by the committer (DL for them, AC for the others); deletions and copies are ignored, and history
-    survives a deletion so that a re-added path keeps it.
-    """
-    files: dict[str, FileHistory] = {}
-    for developer, status, path, old_path in replay:
-        if status == "M" or status == "T":
-            history = files.get(path)
-            if history is None:
-                history = files[path] = FileHistory()
-            history.changes[developer] += 1
-        elif status == "A":
-            files.setdefault(path, FileHistory()).creators.add(developer)
-        elif status == "R":
-            moved = files.pop(old_path, None) if old_path else None
-            history = moved or FileHistory()
-            files[path] = history
-            history.changes[developer] += 1
-    return files
 
 
 def add_aggregated(

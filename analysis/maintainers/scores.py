@@ -144,12 +144,20 @@ def _days_since(history: RepositoryHistory, now: datetime, common: dict[str, int
 
 def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score:
     commit_counts = {c.person: c.authored for c in history.credits}
+    present = params.file_filter.counted(history.files)
     if params.rename_history == "all-names":
         histories = authorship.histories_all_names(history.aggregated, history.renames)
+        authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
+    elif history.authors is None:
+        return Score.inconclusive(
+            "truck_factor", VERSION,
+            "The per-file authorship totals do not describe the analysed commit (history stored by an older "
+            "socle, or written around the git collector): mine the repository again with socle mine.",
+            files_present=len(history.files),
+        )  # fmt: skip
     else:
-        histories = authorship.add_aggregated(authorship.file_histories(history.replay), history.aggregated)
-    present = params.file_filter.counted(history.files)
-    authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
+        kept = set(present)
+        authors = {f: a for f, a in history.authors.items() if f in kept}
     tf = authorship.truck_factor(authors, commit_counts, variant=params.truck_factor_variant)
     if tf.files_counted == 0:
         return Score.inconclusive("truck_factor", VERSION, "No source file with an author was found.",

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from analysis.maintainers import authorship
 from analysis.maintainers.publishers import publishers_score
 from analysis.maintainers.scores import (
     VERSION,
@@ -103,7 +104,7 @@ def _score_batch(
         # with nothing new finds those scores unchanged and writes none
         since = reference.replace(hour=0, minute=0, second=0, microsecond=0) - p.window
         requests.append(queries.HistoryRequest(url, since, truck_factor_inputs=reused is None))
-    histories = queries.repository_histories(conn, requests, params.rename_history)
+    histories = queries.repository_histories(conn, requests, params.rename_history, authorship.DOA_PARAMS)
     out: list[tuple[str, Score]] = []
     for url in urls:
         p, reference, inputs, reused = plans[url]

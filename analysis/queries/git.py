@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,9 @@ from typing import Any
 import duckdb
 
 from analysis.queries import table_exists
+
+#: The degree of authorship (analysis.maintainers.authorship.doa) and its thresholds, as query parameters.
+DoaParams = Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,14 @@ class RepositoryHistory:
     bot_commits: int
     last_commit_at: datetime | None  # last non-bot commit
     credits: list[Credit]
-    # Truck factor input. Paths never involved in a rename keep one history: (path, person, created,
-    # changes) aggregated in SQL. Rows touching renamed paths are replayed in order: (person, status,
-    # path, old_path), oldest commit first, renames first within a commit.
-    aggregated: list[tuple[str, str, bool, int]]
-    replay: list[tuple[str, str, str, str | None]]
+    # Truck factor input, at-rename history (the default): the authors of each file present at the analysed
+    # revision that has a non-bot history, by degree of authorship, read from the per-file totals the git
+    # collector keeps (collectors/git/file_authorship.py); None when those totals do not describe the
+    # analysed revision.
+    authors: dict[str, list[str]] | None
     # The all-names rename history instead: totals of every path (a rename counts as a change of the new
-    # path) in ``aggregated``, no replay, and every (old_path, new_path) rename, by anyone, in ``renames``.
+    # path) as (path, person, created, changes), and every (old_path, new_path) rename, by anyone.
+    aggregated: list[tuple[str, str, bool, int]]
     renames: list[tuple[str, str]]
     files: list[str]  # present at the analysed revision
     display_names: dict[str, str]
@@ -155,12 +159,16 @@ def stored_scores(
 
 
 def repository_histories(
-    conn: duckdb.DuckDBPyConnection, requests: Sequence[HistoryRequest], rename_history: str = "at-rename"
+    conn: duckdb.DuckDBPyConnection,
+    requests: Sequence[HistoryRequest],
+    rename_history: str,
+    doa: DoaParams,
 ) -> dict[str, RepositoryHistory]:
     """What the maintainer scores need of each requested repository, read in one query per input for them
     all (call it with a few hundred at a time: the rows of a batch are held in memory). Without
     ``truck_factor_inputs`` (a truck factor computed from the same inputs is reused) a repository's per-file
-    history is not read."""
+    history is not read. ``doa``: the degree of authorship's coefficients and thresholds (base, fa, dl, ac,
+    norm, abs: analysis.maintainers.authorship.DOA_PARAMS)."""
     if not requests:
         return {}
     batch: dict[str, list[Any]] = {
@@ -186,7 +194,7 @@ def repository_histories(
     }
     credits = _by_repository(_credits(conn, batch))
     aggregated: dict[str, list[tuple[Any, ...]]] = {}
-    replay: dict[str, list[tuple[Any, ...]]] = {}
+    authors: dict[str, dict[str, list[str]]] = {}
     renames: dict[str, list[tuple[Any, ...]]] = {}
     files: dict[str, list[tuple[Any, ...]]] = {}
     if any(batch["tf"]):
@@ -203,7 +211,7 @@ def repository_histories(
                 ).fetchall()
             )
         else:
-            aggregated, replay = _moved_at_rename(conn, batch)
+            authors = _file_authors(conn, batch, doa)
         files = _by_repository(
             conn.execute(
                 f"""
@@ -233,7 +241,8 @@ def repository_histories(
             bot_commits=bots, last_commit_at=last,
             credits=[Credit(str(p), o, int(a), int(ar), int(co), int(cor))
                      for p, o, a, ar, co, cor in credits.get(r.url, [])],
-            aggregated=aggregated.get(r.url, []), replay=replay.get(r.url, []),
+            authors=authors.get(r.url) if rename_history != "all-names" else None,
+            aggregated=aggregated.get(r.url, []),
             renames=[(str(a), str(b)) for a, b in renames.get(r.url, [])],
             files=[str(p) for (p,) in files.get(r.url, [])],
             display_names={str(p): str(d) for p, d in names.get(r.url, [])},
@@ -291,53 +300,56 @@ def _path_totals(conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]]) -
     )
 
 
-def _moved_at_rename(
-    conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]]
-) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, list[tuple[Any, ...]]]]:
-    """Per repository: totals of the paths never involved in a rename that are present at the analysed
-    commit (only those count), and the ordered replay of the paths involved in a rename."""
-    # built from the constants only; materialised: the join runs once per query, not thrice
-    renamed = """
-        renamed AS (
-            SELECT repository_url, path FROM changes WHERE status = 'R'
-            UNION SELECT repository_url, old_path FROM changes WHERE status = 'R'
-        )
-    """
-    aggregated = _columns(
-        conn.sql(
-            f"""
-            WITH {_BATCH}, changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
-            SELECT ch.repository_url, ch.path, ch.person, bool_or(ch.status = 'A') AS created,
-                   (count(*) FILTER (WHERE ch.status IN ('M', 'T')))::INTEGER AS changes
-            FROM changes ch
-            WHERE NOT EXISTS (SELECT 1 FROM renamed r
-                              WHERE r.repository_url = ch.repository_url AND r.path = ch.path)
+def _file_authors(
+    conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]], doa: DoaParams
+) -> dict[str, dict[str, list[str]]]:
+    """Per repository whose per-file totals describe its analysed revision (history_state): path ->
+    sorted authors of every file present there with a non-bot history (an empty list: nobody above the
+    thresholds). The degree of authorship is computed here, with the same operations in the same order as
+    analysis.maintainers.authorship.doa, so each value is the same double; only the authors leave the
+    database."""
+    rows = conn.execute(
+        f"""
+        WITH {_BATCH}, current AS (
+            SELECT r.url FROM repositories r JOIN history_state h
+              ON h.repository_url = r.url AND h.authorship_head = r.head_sha
+            WHERE r.url IN (SELECT url FROM batch WHERE tf)
+        ), per AS MATERIALIZED (
+            SELECT a.repository_url, a.path, i.person, bool_or(a.created) AS created,
+                   sum(a.changes)::BIGINT AS dl
+            FROM file_authorship a
+            JOIN repository_identities i
+              ON i.repository_url = a.repository_url AND i.name = a.author_name AND i.email = a.author_email
+            WHERE a.repository_url IN (SELECT url FROM current) AND NOT i.is_bot
               AND EXISTS (SELECT 1 FROM repository_files p
-                          WHERE p.repository_url = ch.repository_url AND p.path = ch.path)
-            GROUP BY ch.repository_url, ch.path, ch.person
-            """,  # noqa: S608
-            params=batch,
-        ),
-        ("repository_url", "path", "person", "created", "changes"),
-    )
-    # Within a commit, renames first (a path renamed away may be re-added in the same commit); equal
-    # timestamps are ordered by sha so that both mining engines replay identically.
-    replay = _columns(
-        conn.sql(
-            f"""
-            WITH {_BATCH}, changes AS MATERIALIZED ({_HUMAN_CHANGES}), {renamed}
-            SELECT ch.repository_url, ch.person, ch.status, ch.path, ch.old_path FROM changes ch
-            WHERE EXISTS (SELECT 1 FROM renamed r
-                          WHERE r.repository_url = ch.repository_url
-                            AND (r.path = ch.path OR r.path = ch.old_path))
-            ORDER BY ch.repository_url, ch.committed_at, ch.authored_at, ch.sha,
-                     CASE ch.status WHEN 'R' THEN 0 WHEN 'D' THEN 1 WHEN 'A' THEN 2 ELSE 3 END, ch.path
-            """,  # noqa: S608
-            params=batch,
-        ),
-        ("repository_url", "person", "status", "path", "old_path"),
-    )
-    return _by_repository(aggregated), _by_repository(replay)
+                          WHERE p.repository_url = a.repository_url AND p.path = a.path)
+            GROUP BY a.repository_url, a.path, i.person
+        ), total AS (
+            SELECT repository_url, path, sum(dl) AS changes FROM per GROUP BY repository_url, path
+        ), scored AS MATERIALIZED (
+            SELECT p.repository_url, p.path, p.person, p.created,
+                   $base + $fa * p.created::INTEGER::DOUBLE + $dl * p.dl::DOUBLE
+                   - $ac * ln(1 + (t.changes - p.dl)::DOUBLE) AS value
+            FROM per p JOIN total t ON t.repository_url = p.repository_url AND t.path = p.path
+        ), best AS (
+            SELECT repository_url, path, max(value) AS value FROM scored GROUP BY repository_url, path
+        )
+        SELECT s.repository_url, s.path,
+               string_agg(s.person, chr(10) ORDER BY s.person)
+                   FILTER (WHERE s.value / b.value > $norm AND (s.value >= $abs OR s.created))
+        FROM scored s JOIN best b ON b.repository_url = s.repository_url AND b.path = s.path
+        GROUP BY s.repository_url, s.path
+        UNION ALL
+        SELECT url, NULL, NULL FROM current
+        """,  # noqa: S608  (built from the constant _BATCH only)
+        {**batch, **{k: float(doa[k]) for k in ("base", "fa", "dl", "ac", "norm", "abs")}},
+    ).fetchall()
+    out: dict[str, dict[str, list[str]]] = {}
+    for url, path, people in rows:
+        files = out.setdefault(str(url), {})
+        if path is not None:  # people: one per line (identity keys hold no line break)
+            files[str(path)] = str(people).split("\n") if people else []
+    return out
 
 
 def package_links(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -229,19 +229,21 @@ def merge_identities(
 ) -> dict[Identity, Person]:
     """Merge raw identities into people (transitively). ``commit_counts`` (commits under each identity, as
     author or co-author) picks the display name and is the evidence for a shared address: see the module
-    docstring."""
+    docstring. What the rules say of each identity (its keys, bot or not, organisation) is worked out once."""
     unique = sorted(set(identities), key=lambda i: (i.email, i.name))
     counts = commit_counts or {}
+    email_keys = {identity: _email_key(identity, rules) for identity in unique}
+    generic_name = {identity: is_generic_name(identity.name, rules) for identity in unique}
     names_of_address: dict[str, set[str]] = {}
     for identity in unique:
-        email_key = _email_key(identity, rules)
-        if email_key is not None and not is_generic_name(identity.name, rules):
+        email_key = email_keys[identity]
+        if email_key is not None and not generic_name[identity]:
             names_of_address.setdefault(email_key, set()).add(fold_name(identity.name))
     uf = _UnionFind()
     first_key: dict[Identity, str] = {}
     for identity in unique:
         keys = _name_keys(identity, rules)
-        email_key = _email_key(identity, rules)
+        email_key = email_keys[identity]
         if email_key is not None:
             shared = len(names_of_address.get(email_key, ())) > 1  # generic names do not make it shared
             if not shared or counts.get(identity, 0) >= SHARED_ADDRESS_MIN_COMMITS or not keys:
@@ -262,12 +264,9 @@ def merge_identities(
     for root, members in groups.items():
         best = max(members, key=lambda i: (counts.get(i, 0), i.name != "", i.name, i.email))
         bot = any(is_bot(m, rules) for m in members)
+        # a generic address has no email key (and no organisation); a usable one does
         orgs = sorted(
-            {
-                o
-                for m in members
-                if not is_generic_email(m.email, rules) and (o := organisation(m.email, rules))
-            }
+            {o for m in members if email_keys[m] is not None and (o := organisation(m.email, rules))}
         )
         person = Person(key=root[2:], display_name=best.name or best.email, org=_pick_org(orgs), is_bot=bot)
         for member in members:

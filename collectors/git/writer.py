@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from collectors.errors import InputError, SocleError
-from collectors.git import funding, identities
+from collectors.git import file_authorship, funding, identities
 from collectors.git.worker import MinedRepository
 from collectors.store import WriteSession
+from collectors.store import file_authorship as authorship_store
 from collectors.store import git as store
 from collectors.store.funding import replace_repository_plans
 
@@ -60,6 +61,23 @@ def derived_key(
     used), the identity rules and aliases. Equal keys: nothing to derive again."""
     mailmap = mailmap_id if settings.use_mailmap else "not used"
     parts = [DERIVE_VERSION, commit_id, str(mailmap), identities.rules_fingerprint(rules)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def identities_key(
+    raw: store.RawIdentities, mailmap_id: str | None, settings: GitSettings, rules: identities.IdentityRules
+) -> str:
+    """Fingerprint of everything a repository's identity map is made from: its raw identities, the .mailmap
+    (when used), the rules and aliases, and of the commit counts only what the merge reads of them: whether
+    an identity made at least :data:`identities.SHARED_ADDRESS_MIN_COMMITS` commits (the evidence for a
+    shared address; a merged identity's total reaches it exactly when the capped totals do). Commits by
+    people already known leave it unchanged, so their map is not merged again."""
+    cap = identities.SHARED_ADDRESS_MIN_COMMITS
+    authors, co = raw
+    parts = [
+        DERIVE_VERSION, str(mailmap_id if settings.use_mailmap else "not used"), identities.rules_fingerprint(rules),
+        repr([(name, email, min(n, cap)) for name, email, n in authors]), repr([(v, min(n, cap)) for v, n in co]),
+    ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -175,6 +193,19 @@ def _write(
     # first mining, rewritten history, or an older --at; nothing is stored for a repository never recorded
     store.clear_history(conn, [m.url for m in batch if m.full and m.url in states])
     store.write_histories(conn, [(m.url, m.history) for m in batch if m.history.sha], run_id)
+    file_authorship.update(
+        conn,
+        [
+            file_authorship.Update(
+                m.url,
+                m.head_sha or "",
+                None if m.full or m.url not in states else states[m.url].last_mined_sha,
+                m.history,
+            )
+            for m in batch
+        ],
+        run_id,
+    )
     keys = {m.url: derived_key(m.head_sha or "", m.mailmap_id, settings, rules) for m in batch}
 
     def current(m: MinedRepository) -> bool:
@@ -183,13 +214,23 @@ def _write(
 
     stale = [m for m in batch if not (current(m) and m.unchanged)]
     raw = store.raw_identities(conn, [m.url for m in stale])
+    wanted = {m.url: identities_key(raw[m.url], m.mailmap_id, settings, rules) for m in stale}
+    kept = authorship_store.identities_keys(conn, list(wanted))
     store.replace_derived(
         conn,
         [
-            store.Derived(m.url, m.files, identity_rows(raw[m.url], _mailmap(m, settings), rules))
+            store.Derived(
+                m.url, m.files,
+                # the same inputs give the same map: the stored one is kept, not merged again
+                None if kept.get(m.url) == wanted[m.url]
+                else identity_rows(raw[m.url], _mailmap(m, settings), rules),
+            )
             for m in stale
         ],
         run_id,
+    )  # fmt: skip
+    authorship_store.set_identities_keys(
+        conn, [(url, key) for url, key in wanted.items() if kept.get(url) != key], run_id
     )
     replace_repository_plans(conn, {url: (r.plans, r.history) for url, r in read.items()}, run_id)
     store.record_mined(conn, [_state(m, keys[m.url], settings) for m in batch], run_id)

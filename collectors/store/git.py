@@ -25,12 +25,12 @@ IDENTITIES = writable_table("repository_identities")
 CONTRIBUTORS = writable_table("contributors")
 MONTHLY = writable_table("monthly_activity")
 REPOSITORY_MINERS = writable_table("repository_miners")
+FILE_AUTHORSHIP = writable_table("file_authorship")  # written by collectors/store/file_authorship.py
 
 #: Tables holding one repository's history, cleared before a full re-mine (allow-list for identifiers).
 _HISTORY_TABLES = (COMMITS, COMMIT_FILES)
-_DERIVED_TABLES = (REPOSITORY_FILES, IDENTITIES, CONTRIBUTORS, MONTHLY)
-#: Tables :func:`_insert` writes (allow-list for identifiers).
-_BULK_TABLES = (*_HISTORY_TABLES, REPOSITORY_FILES, IDENTITIES, REPOSITORY_MINERS)
+#: Tables :func:`insert_rows` writes (allow-list for identifiers).
+_BULK_TABLES = (*_HISTORY_TABLES, REPOSITORY_FILES, IDENTITIES, REPOSITORY_MINERS, FILE_AUTHORSHIP)
 
 
 @dataclass(frozen=True)
@@ -199,11 +199,13 @@ def warm_up() -> None:
 
 
 #: Below this many rows a statement inserts from Python lists (``UNNEST``), above it from NumPy arrays that
-#: DuckDB scans in place: about three times faster per row. Not Arrow: building Arrow arrays from Python
-#: lists imports pandas (0.8 s of CPU); NumPy takes 0.05 s to import.
-BULK_MIN_ROWS = 20_000
+#: DuckDB scans in place: five times faster at 15,000 rows (at 1,000 both take about 8 ms). But NumPy takes
+#: 0.05 to 0.1 s to import, which a run that writes a few thousand rows would pay for nothing (a full mining
+#: imports it while git works: warm_up). Not Arrow: building Arrow arrays from Python lists imports pandas
+#: (0.8 s of CPU).
+BULK_MIN_ROWS = 10_000
 
-#: Column kinds of :func:`_insert`: the SQL that unnests a list parameter of that kind, and the SQL that reads
+#: Column kinds of :func:`insert_rows`: the SQL that unnests a list parameter of that kind, and the SQL that reads
 #: a column of that kind from scanned NumPy arrays (``{}``: the column).
 _KINDS: dict[str, tuple[str, str]] = {
     "text": ("unnest(?::VARCHAR[])", "{}::VARCHAR"),
@@ -216,7 +218,7 @@ _KINDS: dict[str, tuple[str, str]] = {
 Columns = Mapping[str, tuple[str, Sequence[Any]]]
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> int:
+def insert_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> int:
     """Insert rows given as columns of known kinds into one of this module's tables, in one statement:
     from Python lists when few, from NumPy arrays DuckDB scans in place when many. Returns the rows."""
     if table not in _BULK_TABLES:
@@ -254,8 +256,10 @@ def _array(kind: str, values: Sequence[Any]) -> Any:
         return np.array(values, dtype=np.int64)
     if kind == "bool":
         return np.array(values, dtype=np.bool_)
+    if kind == "text":
+        return np.fromiter(values, dtype=object, count=len(values))  # strings and None, filled in C
     array = np.full(len(values), None, dtype=object)
-    # filled one by one: np.array of equally long lists would make a 2-D array
+    # lists are filled one by one: np.array of equally long lists would make a 2-D array
     for i, value in enumerate(values):
         array[i] = value
     return array
@@ -284,7 +288,7 @@ def write_histories(
             values += getattr(columns, name)
         for name, values in files.items():
             values += getattr(columns, name)
-    _insert(
+    insert_rows(
         conn,
         COMMITS,
         {
@@ -298,7 +302,7 @@ def write_histories(
             "run_id": ("int", [run_id] * len(commit_url)),
         },
     )
-    _insert(
+    insert_rows(
         conn,
         COMMIT_FILES,
         {
@@ -358,39 +362,55 @@ class Derived:
 
     url: str
     files: Sequence[str]
-    identities: Sequence[IdentityRow]
+    identities: Sequence[IdentityRow] | None  # None: the stored identity map is kept
 
 
 def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived], run_id: int) -> None:
-    """Replace the files at the analysed revision and the identity map of many repositories, then derive
-    their contributors and monthly series in SQL (bots kept in contributors with is_bot, left out of the
-    monthly series): one statement per table for all of them."""
+    """Replace the files at the analysed revision and the identity map (unless kept) of many repositories,
+    then derive their contributors and monthly series in SQL (bots kept in contributors with is_bot, left out
+    of the monthly series): one statement per table for all of them."""
     if not derived:
         return
     urls = [d.url for d in derived]
-    for table in _DERIVED_TABLES:
+    for table in (CONTRIBUTORS, MONTHLY):
         delete = f"DELETE FROM {table} WHERE repository_url IN (SELECT unnest(?::VARCHAR[]))"  # noqa: S608
         conn.execute(delete, [urls])
-    _insert(
+    # files and identities: only the rows that changed are deleted and written (a new commit changes a few
+    # files of thousands, and new commits seldom change the identity map)
+    stored_files = _stored_rows(conn, "SELECT repository_url, path FROM repository_files", urls)
+    files = {(d.url, path) for d in derived for path in d.files}
+    _delete_pairs(conn, REPOSITORY_FILES, "path", sorted(stored_files - files))
+    added = sorted(files - stored_files)
+    insert_rows(
         conn,
         REPOSITORY_FILES,
         {
-            "repository_url": ("text", [d.url for d in derived for _ in d.files]),
-            "path": ("text", [path for d in derived for path in d.files]),
-            "run_id": ("int", [run_id] * sum(len(d.files) for d in derived)),
+            "repository_url": ("text", [url for url, _ in added]),
+            "path": ("text", [path for _, path in added]),
+            "run_id": ("int", [run_id] * len(added)),
         },
     )
-    rows = [(d.url, i) for d in derived for i in d.identities]
-    _insert(
+    remapped = [d.url for d in derived if d.identities is not None]
+    stored_map = _stored_rows(
+        conn, "SELECT repository_url, name, email, person, is_bot, org FROM repository_identities", remapped
+    )
+    mapped = {
+        (d.url, i.name, i.email, i.person, i.is_bot, i.org) for d in derived for i in d.identities or ()
+    }
+    gone = sorted(stored_map - mapped, key=lambda r: r[:3])
+    if gone:
+        _delete_identities(conn, gone)
+    rows = sorted(mapped - stored_map, key=lambda r: (r[0], r[2], r[1]))
+    insert_rows(
         conn,
         IDENTITIES,
         {
-            "repository_url": ("text", [url for url, _ in rows]),
-            "name": ("text", [i.name for _, i in rows]),
-            "email": ("text", [i.email for _, i in rows]),
-            "person": ("text", [i.person for _, i in rows]),
-            "is_bot": ("bool", [i.is_bot for _, i in rows]),
-            "org": ("text", [i.org for _, i in rows]),
+            "repository_url": ("text", [r[0] for r in rows]),
+            "name": ("text", [r[1] for r in rows]),
+            "email": ("text", [r[2] for r in rows]),
+            "person": ("text", [r[3] for r in rows]),
+            "is_bot": ("bool", [r[4] for r in rows]),
+            "org": ("text", [r[5] for r in rows]),
             "run_id": ("int", [run_id] * len(rows)),
         },
     )
@@ -417,6 +437,43 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
         GROUP BY ALL
         """,
         [run_id, urls],
+    )
+
+
+def _stored_rows(conn: duckdb.DuckDBPyConnection, select: str, urls: Sequence[str]) -> set[tuple[Any, ...]]:
+    """The rows of ``select`` (a constant of this module, first column the repository) for ``urls``."""
+    if not urls:
+        return set()
+    query = f"{select} WHERE repository_url IN (SELECT unnest(?::VARCHAR[]))"
+    return set(conn.execute(query, [list(urls)]).fetchall())
+
+
+def _delete_identities(conn: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Delete the identity rows (repository, name, e-mail, ...) given."""
+    conn.execute(
+        """
+        DELETE FROM repository_identities i USING (
+            SELECT unnest($urls::VARCHAR[]) AS url, unnest($names::VARCHAR[]) AS name,
+                   unnest($emails::VARCHAR[]) AS email
+        ) g WHERE g.url = i.repository_url AND g.name = i.name AND g.email = i.email
+        """,
+        {"urls": [r[0] for r in rows], "names": [r[1] for r in rows], "emails": [r[2] for r in rows]},
+    )
+
+
+def _delete_pairs(
+    conn: duckdb.DuckDBPyConnection, table: str, column: str, pairs: Sequence[tuple[str, str]]
+) -> None:
+    """Delete the rows of ``table`` (one of this module's) whose (repository, ``column``) is one of ``pairs``."""
+    if not pairs:
+        return
+    conn.execute(
+        f"""
+        DELETE FROM {table} t USING (
+            SELECT unnest($urls::VARCHAR[]) AS url, unnest($values::VARCHAR[]) AS value
+        ) p WHERE p.url = t.repository_url AND p.value = t.{column}
+        """,  # noqa: S608  (table and column: literals of this module)
+        {"urls": [u for u, _ in pairs], "values": [v for _, v in pairs]},
     )
 
 
@@ -527,7 +584,7 @@ def add_repository(
 def record_miners(conn: duckdb.DuckDBPyConnection, rows: Sequence[tuple[str, str]], run_id: int) -> None:
     """Which worker (host:pid, or a cluster worker's address) mined each repository, as (url, worker), in
     this run (0016)."""
-    _insert(
+    insert_rows(
         conn,
         REPOSITORY_MINERS,
         {

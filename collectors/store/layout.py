@@ -42,7 +42,7 @@ STORE_ALIAS = "store"
 HISTORY_ALIAS = "history"
 SEARCH_PATH = f"{STORE_ALIAS}.main,{HISTORY_ALIAS}.main"
 
-#: The history domain: the git collector's tables (0003_git.sql, 0011, 0013, 0016), written together in one
+#: The history domain: the git collector's tables (0003_git.sql, 0011, 0013, 0016, 0022), written together in one
 #: transaction per repository. Allow-list for identifiers.
 HISTORY_TABLES = (
     "repositories",
@@ -56,6 +56,8 @@ HISTORY_TABLES = (
     "repository_miners",
     "funding_plans",
     "funding_history",
+    "file_authorship",
+    "history_state",
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

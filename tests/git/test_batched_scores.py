@@ -147,9 +147,11 @@ def test_unchanged_repositories_are_skipped_in_batches(
     asked: list[list[bool]] = []
     read = queries.repository_histories
 
-    def recording(conn: Any, requests: Sequence[queries.HistoryRequest], rename_history: str) -> Any:
+    def recording(
+        conn: Any, requests: Sequence[queries.HistoryRequest], rename_history: str, doa: Any
+    ) -> Any:
         asked.append([r.truck_factor_inputs for r in requests])
-        return read(conn, requests, rename_history)
+        return read(conn, requests, rename_history, doa)
 
     monkeypatch.setattr(queries, "repository_histories", recording)
     first = score(mined, 4, monkeypatch)

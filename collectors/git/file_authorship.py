@@ -1,0 +1,260 @@
+"""Per-file authorship totals kept with the mined history, updated with each run's new commits only.
+
+The truck factor's input is, for every file, who created it and how often each developer changed it, the
+history of a renamed file moving to its new path at the rename (``at-rename``, the default of
+analysis/maintainers/authorship.py). Recomputed from the whole history on every run, it cost more than git's
+own work for a hundred new commits, so the git collector keeps it (0022_file_authorship.sql):
+``file_authorship`` holds the totals per path and per raw identity (name and address as written in the
+commits: people are merged when the scores read them, so new identity rules or a new ``.mailmap`` never
+make the totals stale), and ``history_state.authorship_head`` the commit they were replayed up to.
+
+**Replay.** Changes are replayed oldest commit first by (commit time, author time, sha), renames first
+within a commit (a path renamed away may be re-added by the same commit). ``A`` makes a creator; ``M``,
+``T`` and ``R`` count a change; ``R`` moves the old path's history to the new path (replacing what was
+there); deletions are ignored, and a history survives its file's deletion. Bots are replayed like anyone
+(a rename made by a bot moves the history too) and left out when the scores read the totals.
+
+**Updating, exactly.** Creations and changes commute; only a rename's place in the order matters. So a
+run's new commits are replayed on top of the stored totals of the paths they touch when no new change is
+ordered before a stored change of the same path where either of the two is a rename: the result is then
+what replaying the whole history gives. Otherwise (a merged branch renamed a file, or touched a file that
+an older-dated stored commit renamed), and after a full mining, the totals are rebuilt from the stored
+history: the paths no rename ever touched are summed in SQL, the others replayed here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import duckdb
+
+from collectors.store import file_authorship as store
+
+#: Order of statuses within one commit.
+_STATUS_ORDER = {"R": 0, "D": 1, "A": 2}
+
+
+@dataclass
+class FileHistory:
+    """The rename-expanded history of one file: who created it, and how often each developer changed it."""
+
+    creators: set[str] = field(default_factory=set)
+    changes: Counter[str] = field(default_factory=Counter)
+
+
+def file_histories(
+    replay: Iterable[tuple[str, str, str, str | None]], files: dict[str, FileHistory] | None = None
+) -> dict[str, FileHistory]:
+    """Replay (developer, status, path, old_path) changes in replay order (module docstring), on top of
+    ``files`` when given (updated in place)."""
+    files = {} if files is None else files
+    for developer, status, path, old_path in replay:
+        if status == "M" or status == "T":
+            history = files.get(path)
+            if history is None:
+                history = files[path] = FileHistory()
+            history.changes[developer] += 1
+        elif status == "A":
+            files.setdefault(path, FileHistory()).creators.add(developer)
+        elif status == "R":
+            moved = files.pop(old_path, None) if old_path else None
+            history = moved or FileHistory()
+            files[path] = history
+            history.changes[developer] += 1
+    return files
+
+
+def developer(name: str, email: str) -> str:
+    """One raw identity as a replay key (git strips NUL from names and addresses)."""
+    return f"{name}\0{email}"
+
+
+def _totals(url: str, files: dict[str, FileHistory]) -> list[store.Total]:
+    rows: list[store.Total] = []
+    for path, history in files.items():
+        for who in history.creators | set(history.changes):
+            name, _, email = who.partition("\0")
+            rows.append((url, path, name, email, who in history.creators, history.changes.get(who, 0)))
+    return rows
+
+
+class NewHistory(Protocol):
+    """A repository's new commits as columns (collectors.git.worker.HistoryColumns)."""
+
+    @property
+    def sha(self) -> list[str]: ...
+    @property
+    def author_name(self) -> list[str]: ...
+    @property
+    def author_email(self) -> list[str]: ...
+    @property
+    def authored_at(self) -> list[int]: ...
+    @property
+    def committed_at(self) -> list[int]: ...
+    @property
+    def file_sha(self) -> list[str]: ...
+    @property
+    def file_status(self) -> list[str]: ...
+    @property
+    def file_path(self) -> list[str]: ...
+    @property
+    def file_old_path(self) -> list[str | None]: ...
+
+
+@dataclass(frozen=True)
+class Update:
+    """One repository's totals to bring up to ``head``: ``previous`` is the commit its stored history went up
+    to before this write (None: the history was mined in full), ``new`` the commits just written."""
+
+    url: str
+    head: str
+    previous: str | None
+    new: NewHistory
+
+
+def _new_changes(new: NewHistory) -> list[store.Change]:
+    commit = {sha: i for i, sha in enumerate(new.sha)}
+    out: list[store.Change] = []
+    for sha, status, path, old in zip(
+        new.file_sha, new.file_status, new.file_path, new.file_old_path, strict=True
+    ):
+        i = commit[sha]
+        out.append((new.committed_at[i], new.authored_at[i], sha, status, path, old))
+    return out
+
+
+def _key(change: store.Change) -> tuple[int, int, str, int, str]:
+    committed, authored, sha, status, path, _ = change
+    return committed, authored, sha, _STATUS_ORDER.get(status, 3), path
+
+
+def _touched(change: store.Change) -> tuple[str, ...]:
+    path, old = change[4], change[5]
+    return (path, old) if old else (path,)
+
+
+def commutes(new: Sequence[store.Change], stored: Sequence[store.Change]) -> bool:
+    """True when replaying ``new`` after ``stored`` gives what replaying both in order gives: no new change
+    is ordered before a stored change of a path both touch, where either is a rename."""
+    first_new: dict[str, tuple[int, int, str, int, str]] = {}
+    first_new_rename: dict[str, tuple[int, int, str, int, str]] = {}
+    for change in new:
+        key = _key(change)
+        for path in _touched(change):
+            if path not in first_new or key < first_new[path]:
+                first_new[path] = key
+            if change[3] == "R" and (path not in first_new_rename or key < first_new_rename[path]):
+                first_new_rename[path] = key
+    for change in stored:
+        key = _key(change)
+        for path in _touched(change):
+            earliest = first_new.get(path) if change[3] == "R" else first_new_rename.get(path)
+            if earliest is not None and earliest < key:
+                return False
+    return True
+
+
+def update(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update], run_id: int) -> None:
+    """Bring the totals of these repositories up to their new heads (their new history already written):
+    replayed on top where that is exact, rebuilt otherwise (module docstring)."""
+    if not updates:
+        return
+    stored_heads = store.heads(conn, [u.url for u in updates])
+    rebuild: list[str] = []
+    incremental: list[Update] = []
+    current: list[str] = []
+    whole = {u.url: u.new for u in updates if u.previous is None}  # mined in full: all of it is in memory
+    for u in updates:
+        stored = stored_heads.get(u.url)
+        if u.previous is None or (stored != u.head and stored != u.previous):
+            rebuild.append(u.url)  # mined in full, or totals never built for the stored history
+        elif stored == u.head:
+            current.append(u.url)
+        elif u.new.file_sha:
+            incremental.append(u)
+    if incremental:
+        rebuild += _replay_on_top(conn, incremental)
+    if rebuild:
+        _rebuild(conn, rebuild, whole)
+    store.set_heads(conn, [(u.url, u.head) for u in updates if u.url not in current], run_id)
+
+
+def _replay_on_top(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update]) -> list[str]:
+    """Replay the new changes on the stored totals of the paths they touch; returns the repositories for
+    which that would not be exact (to be rebuilt)."""
+    new = {u.url: sorted(_new_changes(u.new), key=_key) for u in updates}
+    touched = {url: {p for change in changes for p in _touched(change)} for url, changes in new.items()}
+    since = min(change[0] for changes in new.values() for change in changes)
+    stored = store.stored_changes_of(conn, touched, [sha for u in updates for sha in u.new.sha], since)
+    exact = [url for url in new if commutes(new[url], stored.get(url, []))]
+    if not exact:
+        return list(new)
+    kept = {url: touched[url] for url in exact}
+    files: dict[str, dict[str, FileHistory]] = {url: {} for url in exact}
+    before: set[store.Total] = set()
+    for row in store.totals_of(conn, kept):
+        url, path, name, email, created, changes = row
+        before.add(row)
+        history = files[url].setdefault(path, FileHistory())
+        who = developer(name, email)
+        if created:
+            history.creators.add(who)
+        if changes:
+            history.changes[who] += changes
+    names = {u.url: dict(zip(u.new.sha, zip(u.new.author_name, u.new.author_email, strict=True), strict=True))
+             for u in updates}  # fmt: skip
+    after: set[store.Total] = set()
+    for url in exact:
+        replay = ((developer(*names[url][c[2]]), c[3], c[4], c[5]) for c in new[url])
+        after.update(_totals(url, file_histories(replay, files[url])))
+    # only the rows that changed are written: a hundred commits touch a few hundred of them, while the
+    # files they touch may hold thousands (a changelog edited by everyone)
+    store.delete_totals(conn, sorted(before - after))
+    store.insert_totals(conn, sorted(after - before))
+    return [url for url in new if url not in kept]
+
+
+def _rebuild(conn: duckdb.DuckDBPyConnection, urls: Sequence[str], whole: dict[str, NewHistory]) -> None:
+    """The totals of these repositories from their whole stored history; the changes to replay are taken
+    from ``whole`` (a history mined in full, still in memory) rather than read back from the store."""
+    store.clear(conn, urls)
+    store.insert_unrenamed_totals(conn, urls)
+    rows: list[store.Total] = []
+    for url in urls:
+        if url in whole:
+            rows += _totals(url, file_histories(_renamed_replay(whole[url])))
+    for url, changes in store.renamed_changes(conn, [u for u in urls if u not in whole]).items():
+        replay = ((developer(name, email), status, path, old) for name, email, status, path, old in changes)
+        rows += _totals(url, file_histories(replay))
+    store.insert_totals(conn, rows)
+
+
+def _renamed_replay(history: NewHistory) -> list[tuple[str, str, str, str | None]]:
+    """The changes of the paths a rename touched, in replay order, from a history in memory: what
+    :func:`collectors.store.file_authorship.renamed_changes` reads from the store."""
+    renamed: set[str] = set()
+    for status, path, old in zip(history.file_status, history.file_path, history.file_old_path, strict=True):
+        if status == "R":
+            renamed.add(path)
+            if old:
+                renamed.add(old)
+    if not renamed:
+        return []
+    committed, authored, shas = history.committed_at, history.authored_at, history.sha
+    # each commit's place in replay order, then each row's: (that place, status order) as one integer
+    order = sorted(range(len(shas)), key=lambda i: (committed[i], authored[i], shas[i]))
+    place = {shas[i]: rank * 4 for rank, i in enumerate(order)}
+    commit = {sha: i for i, sha in enumerate(shas)}
+    paths, olds, statuses = history.file_path, history.file_old_path, history.file_status
+    rows = [j for j, (sha, path) in enumerate(zip(history.file_sha, paths, strict=True)) if path in renamed]
+    file_sha = history.file_sha
+    rows.sort(key=lambda j: (place[file_sha[j]] + _STATUS_ORDER.get(statuses[j], 3), paths[j]))
+    names, emails = history.author_name, history.author_email
+    out = []
+    for j in rows:
+        i = commit[file_sha[j]]
+        out.append((developer(names[i], emails[i]), statuses[j], paths[j], olds[j]))
+    return out
