@@ -603,6 +603,13 @@ def read_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             # a fresh instance: nothing kept of the core file the publish just replaced under the same path
             conn.close()
             conn = _new_reader()
+        except duckdb.IOException as exc:
+            # a read of a core file that a publish replaced while this instance was opening it (seen under
+            # load: a block "beyond the end" of the file): a fresh instance opens the file the path names now
+            conn.close()
+            if attempt == _READ_ATTEMPTS - 1:
+                raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
+            conn = _new_reader()
         except duckdb.Error as exc:
             conn.close()
             raise StoreError(f"{db_path}: cannot open the store read-only ({exc})") from exc
