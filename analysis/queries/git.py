@@ -256,29 +256,39 @@ def _credits(conn: duckdb.DuckDBPyConnection, batch: dict[str, list[Any]]) -> li
     parsed as collectors.git.identities.split_name_email does."""
     return conn.execute(
         rf"""
-        WITH {_BATCH}, authored AS (
-            SELECT c.repository_url, b.since, c.authored_at, c.co_authors, i.person, i.org, i.is_bot
+        WITH {_BATCH}, raw AS (
+            -- commits counted per raw identity first (thousands of rows), then joined to people
+            SELECT c.repository_url, c.author_name, c.author_email, count(*) AS n,
+                   count(*) FILTER (WHERE c.authored_at >= b.since) AS recent
             FROM commits c JOIN batch b ON b.url = c.repository_url
-            JOIN repository_identities i
-              ON i.repository_url = c.repository_url AND i.name = c.author_name AND i.email = c.author_email
+            GROUP BY c.repository_url, c.author_name, c.author_email
+        ), own AS (
+            SELECT r.repository_url, i.person, any_value(i.org) AS org, sum(r.n) AS n, sum(r.recent) AS recent
+            FROM raw r JOIN repository_identities i
+              ON i.repository_url = r.repository_url AND i.name = r.author_name AND i.email = r.author_email
+            WHERE NOT i.is_bot
+            GROUP BY r.repository_url, i.person
         ), co AS (
-            SELECT a.repository_url, a.since, a.authored_at, i.person, i.org
-            FROM (SELECT repository_url, since, authored_at, person AS author, unnest(co_authors) AS v
-                  FROM authored) a
+            SELECT a.repository_url, i.person, any_value(i.org) AS org, count(*) AS n,
+                   count(*) FILTER (WHERE a.authored_at >= a.since) AS recent
+            FROM (SELECT c.repository_url, b.since, c.authored_at, ia.person AS author, unnest(c.co_authors) AS v
+                  FROM commits c JOIN batch b ON b.url = c.repository_url
+                  JOIN repository_identities ia
+                    ON ia.repository_url = c.repository_url AND ia.name = c.author_name
+                   AND ia.email = c.author_email
+                  WHERE len(c.co_authors) > 0) a
             JOIN repository_identities i
               ON i.repository_url = a.repository_url
              AND i.name = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 1))
              AND i.email = trim(regexp_extract(a.v, '^(.*?)\s*<([^>]*)>\s*$', 2))
             WHERE NOT i.is_bot AND i.person <> a.author
-        ), credit AS (
-            SELECT repository_url, since, person, org, authored_at, 1 AS own FROM authored WHERE NOT is_bot
-            UNION ALL
-            SELECT repository_url, since, person, org, authored_at, 0 AS own FROM co
+            GROUP BY a.repository_url, i.person
         )
-        SELECT repository_url, person, any_value(org),
-               count(*) FILTER (WHERE own = 1), count(*) FILTER (WHERE own = 1 AND authored_at >= since),
-               count(*) FILTER (WHERE own = 0), count(*) FILTER (WHERE own = 0 AND authored_at >= since)
-        FROM credit GROUP BY repository_url, person ORDER BY repository_url, person
+        SELECT coalesce(o.repository_url, c.repository_url) AS url, coalesce(o.person, c.person) AS person,
+               coalesce(o.org, c.org), coalesce(o.n, 0), coalesce(o.recent, 0), coalesce(c.n, 0),
+               coalesce(c.recent, 0)
+        FROM own o FULL OUTER JOIN co c ON c.repository_url = o.repository_url AND c.person = o.person
+        ORDER BY url, person
         """,  # noqa: S608  (built from the constant _BATCH only)
         batch,
     ).fetchall()

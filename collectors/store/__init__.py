@@ -305,7 +305,7 @@ def _record_interrupted(conn: duckdb.DuckDBPyConnection, interrupted: Sequence[t
 
 def _clear_leftovers(db_path: Path) -> list[tuple[str, datetime]]:
     """Delete what killed or failed writers left (noting the runs they were doing), before copying again:
-    on a full disk they are what filled it. A history generation the store does not name is one of them."""
+    on a full disk they are what filled it, stale history generations included."""
     leftovers = working.leftover_copies(db_path)
     interrupted = [
         found
@@ -314,7 +314,7 @@ def _clear_leftovers(db_path: Path) -> list[tuple[str, datetime]]:
     ]
     for path in leftovers:
         working.discard(path)
-    working.remove_stale_generations(db_path)
+    working.remove_stale_generations_first(db_path)
     return interrupted
 
 
@@ -395,6 +395,8 @@ def write_session(
     with working.exclusive_lock(db_path):
         interrupted = _clear_leftovers(db_path)
         session_files = working.open_working(db_path, writes_history=HISTORY in chosen)
+        # a generation the core file does not name is one a killed or finished writer left
+        working.remove_stale_generations(db_path, session_files.current)
         conn = session_files.conn
         session: WriteSession | None = None
         try:

@@ -90,12 +90,22 @@ def _copy(source: Path | None, tmp: Path, db_path: Path) -> Path:
     return tmp
 
 
-def remove_stale_generations(db_path: Path) -> None:
+def remove_stale_generations(db_path: Path, current: tuple[int, Path] | None) -> None:
     """Delete history generations the published core file does not name (a writer killed mid-publish, or
-    the generation a publish replaced). Nothing is deleted unless the core file was read: without it, or
-    when it cannot be read, nobody can tell which generation is current (the session's own open then says
-    what is wrong in one line)."""
-    if not db_path.exists():
+    the generation a publish replaced). ``current``: what the core file names, as read by the session that
+    holds the lock (only a session that could read the core file calls this: without it, nobody can tell
+    which generation is current)."""
+    for path in layout.generation_files(db_path):
+        if current is None or path != current[1]:
+            discard(path)
+
+
+def remove_stale_generations_first(db_path: Path) -> None:
+    """Before copying (on a full disk a stale generation may be what filled it): when more than one
+    generation is there, read which one the core file names and delete the others. With one there is
+    nothing to free that the session's own check after opening would not delete (and reading the core file
+    costs a DuckDB instance)."""
+    if not db_path.exists() or len(layout.generation_files(db_path)) < 2:
         return
     conn = duckdb.connect(":memory:")
     try:
@@ -105,9 +115,7 @@ def remove_stale_generations(db_path: Path) -> None:
         return
     finally:
         conn.close()
-    for path in layout.generation_files(db_path):
-        if current is None or path != current[1]:
-            discard(path)
+    remove_stale_generations(db_path, current)
 
 
 @dataclass
