@@ -275,5 +275,66 @@ def merge_identities(
     return result
 
 
+def extend_merge(
+    known: Mapping[Identity, Person],
+    known_counts: Mapping[Identity, int],
+    identities: Iterable[Identity],
+    rules: IdentityRules,
+    *,
+    commit_counts: Mapping[Identity, int],
+) -> dict[Identity, Person] | None:
+    """The merge of ``identities`` computed from an earlier merge of some of them (``known``, with their
+    commit counts then), equal to merging them all again; None when it cannot be (an alias rule is in play,
+    or a known identity is gone).
+
+    Only the part of the identities the change can reach is merged again: the new identities, the known ones
+    whose count crossed :data:`SHARED_ADDRESS_MIN_COMMITS` (the only thing the merge reads of counts), and,
+    until nothing more is added, every known identity holding an address or a name key one of those holds
+    (used or not: a new name on a known address can make it shared, and a count that crossed can make an
+    address count) and every member of the person of one of those. No key joins that part to the rest, so
+    the merge of that part alone gives its people, and every other identity keeps its person."""
+    if rules.aliases:
+        return None
+    cap = SHARED_ADDRESS_MIN_COMMITS
+    now = set(identities)
+    if not now.issuperset(known):
+        return None
+    keys_of: dict[Identity, list[str]] = {}
+    holders: dict[str, list[Identity]] = {}
+    members: dict[str, list[Identity]] = {}
+    for identity in known:
+        keys = _name_keys(identity, rules)
+        email_key = _email_key(identity, rules)
+        if email_key is not None:
+            keys.append(email_key)
+        keys_of[identity] = keys
+        for key in keys:
+            holders.setdefault(key, []).append(identity)
+        members.setdefault(known[identity].key, []).append(identity)
+    reached = now.difference(known)
+    reached.update(i for i in known if min(known_counts.get(i, 0), cap) != min(commit_counts.get(i, 0), cap))
+    if not reached:
+        return dict(known)
+    queue = list(reached)
+    while queue:
+        identity = queue.pop()
+        found = keys_of.get(identity)
+        if found is None:  # a new identity
+            found = _name_keys(identity, rules)
+            email_key = _email_key(identity, rules)
+            if email_key is not None:
+                found.append(email_key)
+        keys = found
+        related = [other for key in keys for other in holders.get(key, ())]
+        if identity in known:
+            related += members[known[identity].key]
+        for other in related:
+            if other not in reached:
+                reached.add(other)
+                queue.append(other)
+    merged = merge_identities(reached, rules, commit_counts=commit_counts)
+    return {**{i: p for i, p in known.items() if i not in reached}, **merged}
+
+
 def _pick_org(orgs: Sequence[str]) -> str | None:
     return orgs[0] if orgs else None

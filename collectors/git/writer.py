@@ -13,6 +13,7 @@ repository mined again in a later run replaces what was stored, never adds to it
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -67,25 +68,49 @@ def derived_key(
 def identities_key(
     raw: store.RawIdentities, mailmap_id: str | None, settings: GitSettings, rules: identities.IdentityRules
 ) -> str:
-    """Fingerprint of everything a repository's identity map is made from: its raw identities, the .mailmap
-    (when used), the rules and aliases, and of the commit counts only what the merge reads of them: whether
-    an identity made at least :data:`identities.SHARED_ADDRESS_MIN_COMMITS` commits (the evidence for a
-    shared address; a merged identity's total reaches it exactly when the capped totals do). Commits by
-    people already known leave it unchanged, so their map is not merged again."""
+    """Fingerprint of everything a repository's identity map is made from, in two parts, ``BASE:COUNTS``.
+    BASE: the .mailmap (when used), the rules and aliases. COUNTS: its raw identities, and of the commit
+    counts only what the merge reads of them: whether an identity made at least
+    :data:`identities.SHARED_ADDRESS_MIN_COMMITS` commits (the evidence for a shared address; a merged
+    identity's total reaches it exactly when the capped totals do). Commits by people already known leave
+    both unchanged, so their map is not merged again; with the same BASE, new people may be merged alone
+    (:func:`identities.extend_merge`)."""
     cap = identities.SHARED_ADDRESS_MIN_COMMITS
     authors, co = raw
-    parts = [
-        DERIVE_VERSION, str(mailmap_id if settings.use_mailmap else "not used"), identities.rules_fingerprint(rules),
+    base = [
+        DERIVE_VERSION,
+        str(mailmap_id if settings.use_mailmap else "not used"),
+        identities.rules_fingerprint(rules),
+    ]
+    counts = [
         repr([(name, email, min(n, cap)) for name, email, n in authors]), repr([(v, min(n, cap)) for v, n in co]),
     ]  # fmt: skip
+    return f"{_digest(base)}:{_digest(counts)}"
+
+
+def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def identity_rows(
-    raw: store.RawIdentities, mailmap: pygit2.Mailmap | None, rules: identities.IdentityRules
-) -> list[store.IdentityRow]:
-    """Each raw identity of a repository (authors, then co-authors) and the person it is merged into."""
-    authors, co = raw
+def same_base(key: str | None, other: str) -> bool:
+    """True when two :func:`identities_key` values share their BASE (same .mailmap, rules and aliases)."""
+    return key is not None and key.partition(":")[0] == other.partition(":")[0]
+
+
+@dataclass(frozen=True)
+class Before:
+    """A repository's identity map before this run's new commits: its rows, and the new commits' raw
+    authors and co-author values with their counts (subtracted from today's to get the counts then)."""
+
+    rows: Sequence[store.IdentityRow]
+    new_authors: Counter[tuple[str, str]]
+    new_co_authors: Counter[str]
+
+
+def _mapped(
+    authors: Iterable[tuple[str, str, int]], co: Iterable[tuple[str, int]], mailmap: pygit2.Mailmap | None
+) -> tuple[dict[identities.Identity, identities.Identity], dict[identities.Identity, int]]:
+    """Each raw identity (authors, then co-authors) and what .mailmap maps it to; commits per mapped one."""
     counts: dict[identities.Identity, int] = {}
     raw_to_mapped: dict[identities.Identity, identities.Identity] = {}
     for name, email, n in authors:
@@ -100,11 +125,63 @@ def identity_rows(
         mapped = identities.Identity(*mailmap.resolve(parsed.name, parsed.email)) if mailmap else parsed
         raw_to_mapped[parsed] = mapped
         counts[mapped] = counts.get(mapped, 0) + n  # evidence for a shared address (identities docstring)
-    people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
+    return raw_to_mapped, counts
+
+
+def identity_rows(
+    raw: store.RawIdentities,
+    mailmap: pygit2.Mailmap | None,
+    rules: identities.IdentityRules,
+    before: Before | None = None,
+) -> list[store.IdentityRow]:
+    """Each raw identity of a repository (authors, then co-authors) and the person it is merged into.
+    ``before``: the map before the new commits, made under the same .mailmap and rules: extended with the
+    new people alone when that equals merging everyone again (:func:`identities.extend_merge`)."""
+    authors, co = raw
+    raw_to_mapped, counts = _mapped(authors, co, mailmap)
+    people = None
+    if before is not None:
+        people = _extended(before, raw, raw_to_mapped, counts, rules)
+    if people is None:
+        people = identities.merge_identities(raw_to_mapped.values(), rules, commit_counts=counts)
     return [
         store.IdentityRow(raw.name, raw.email, people[mapped].key, people[mapped].is_bot, people[mapped].org)
         for raw, mapped in sorted(raw_to_mapped.items(), key=lambda kv: (kv[0].email, kv[0].name))
     ]
+
+
+def _extended(
+    before: Before,
+    raw: store.RawIdentities,
+    raw_to_mapped: dict[identities.Identity, identities.Identity],
+    counts: dict[identities.Identity, int],
+    rules: identities.IdentityRules,
+) -> dict[identities.Identity, identities.Person] | None:
+    # the counts before the new commits, per mapped identity (an identity first seen in them has none)
+    authors, co = raw
+    old_counts: dict[identities.Identity, int] = {}
+    old_raw: list[identities.Identity] = []
+    for name, email, n in authors:
+        before_n = n - before.new_authors.get((name, email), 0)
+        if before_n > 0:
+            seen = identities.Identity(name, email)
+            old_raw.append(seen)
+            old_counts[raw_to_mapped[seen]] = old_counts.get(raw_to_mapped[seen], 0) + before_n
+    for value, n in co:
+        before_n = n - before.new_co_authors.get(value, 0)
+        parsed = identities.split_name_email(value)
+        if before_n > 0 and parsed is not None:
+            old_raw.append(parsed)
+            old_counts[raw_to_mapped[parsed]] = old_counts.get(raw_to_mapped[parsed], 0) + before_n
+    old_to_mapped = {seen: raw_to_mapped[seen] for seen in old_raw}
+    known: dict[identities.Identity, identities.Person] = {}
+    stored = {identities.Identity(r.name, r.email): r for r in before.rows}
+    for seen, mapped in old_to_mapped.items():
+        row = stored.get(seen)
+        if row is None:
+            return None  # the stored map does not cover the history as it was: merge again
+        known[mapped] = identities.Person(row.person, "", row.org, row.is_bot)
+    return identities.extend_merge(known, old_counts, raw_to_mapped.values(), rules, commit_counts=counts)
 
 
 @dataclass(frozen=True)
@@ -216,6 +293,14 @@ def _write(
     raw = store.raw_identities(conn, [m.url for m in stale])
     wanted = {m.url: identities_key(raw[m.url], m.mailmap_id, settings, rules) for m in stale}
     kept = authorship_store.identities_keys(conn, list(wanted))
+    # new commits under the same .mailmap and rules: the stored map may be extended rather than redone
+    extend = [
+        m
+        for m in stale
+        if not m.full and kept.get(m.url) != wanted[m.url] and same_base(kept.get(m.url), wanted[m.url])
+    ]
+    maps = store.identity_maps(conn, [m.url for m in extend])
+    before = {m.url: Before(maps.get(m.url, []), *_new_identities(m)) for m in extend}
     store.replace_derived(
         conn,
         [
@@ -223,7 +308,7 @@ def _write(
                 m.url, m.files,
                 # the same inputs give the same map: the stored one is kept, not merged again
                 None if kept.get(m.url) == wanted[m.url]
-                else identity_rows(raw[m.url], _mailmap(m, settings), rules),
+                else identity_rows(raw[m.url], _mailmap(m, settings), rules, before.get(m.url)),
             )
             for m in stale
         ],
@@ -241,6 +326,15 @@ def _write(
         )
         for m in batch
     ]
+
+
+def _new_identities(mined: MinedRepository) -> tuple[Counter[tuple[str, str]], Counter[str]]:
+    """The raw authors and co-author values of a repository's new commits, with their counts."""
+    history = mined.history
+    return (
+        Counter(zip(history.author_name, history.author_email, strict=True)),
+        Counter(v for values in history.co_authors if values for v in values),
+    )
 
 
 def _state(mined: MinedRepository, key: str, settings: GitSettings) -> store.MinedState:

@@ -440,6 +440,18 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
     )
 
 
+def identity_maps(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[IdentityRow]]:
+    """The stored identity map of each of ``urls``."""
+    out: dict[str, list[IdentityRow]] = {}
+    for url, name, email, person, bot, org in sorted(
+        _stored_rows(
+            conn, "SELECT repository_url, name, email, person, is_bot, org FROM repository_identities", urls
+        )
+    ):
+        out.setdefault(str(url), []).append(IdentityRow(name, email, person, bool(bot), org))
+    return out
+
+
 def _stored_rows(conn: duckdb.DuckDBPyConnection, select: str, urls: Sequence[str]) -> set[tuple[Any, ...]]:
     """The rows of ``select`` (a constant of this module, first column the repository) for ``urls``."""
     if not urls:

@@ -16,7 +16,7 @@ from analysis.maintainers import authorship
 from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
 from analysis.queries import git as queries
-from collectors.git import file_authorship, writer
+from collectors.git import file_authorship, identities
 from collectors.git.step import GitSettings, mine_all
 from collectors.store import git as store
 from collectors.store import read_connection, write_session
@@ -191,36 +191,46 @@ def test_a_rename_by_a_bot_moves_the_history_and_the_bot_authors_nothing(tmp_pat
 def test_identity_map_is_kept_when_its_inputs_are_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    merged: list[int] = []
-    original = writer.identity_rows
+    merged: list[int] = []  # how many identities each merge was given
+    original = identities.merge_identities
 
-    def recording(raw: Any, mailmap: Any, rules: Any) -> Any:
-        merged.append(len(raw[0]))
-        return original(raw, mailmap, rules)
+    def recording(given: Any, rules: Any, **kw: Any) -> Any:
+        given = list(given)
+        merged.append(len(set(given)))
+        return original(given, rules, **kw)
 
-    monkeypatch.setattr(writer, "identity_rows", recording)
+    monkeypatch.setattr(identities, "merge_identities", recording)
     b, mirror, _ = _history(tmp_path)
     b.commit("Ann", "ann@a.example", {"util.py": body(30, "util") + "ann\n"})  # Ann: 2 commits
     db = tmp_path / "s.duckdb"
     _mine(db, mirror)
     assert merged == [3]
 
-    def identities() -> list[tuple[Any, ...]]:
+    def identities_rows() -> list[tuple[Any, ...]]:
         with read_connection(db) as conn:
             return conn.execute(
                 "SELECT name, email, person, run_id FROM repository_identities ORDER BY ALL"
             ).fetchall()
 
-    kept = identities()
+    kept = identities_rows()
     b.commit("Ann", "ann@a.example", {"util.py": body(30, "util") + "ann 2\n"})  # Ann had 2 already
     _mine(db, mirror)
-    assert merged == [3] and identities() == kept  # not merged again, not rewritten
+    assert merged == [3] and identities_rows() == kept  # not merged again, not rewritten
     b.commit("Bo", "bo@b.example", {"util.py": body(30, "util") + "bo\n"})  # Bo: 1 -> 2, the evidence changes
     _mine(db, mirror)
-    assert merged == [3, 3]
+    assert merged == [3, 1]  # Bo's part merged again, alone
     b.commit("Fay", "fay@f.example", {"util.py": body(30, "util") + "fay\n"})  # someone new
     _mine(db, mirror)
-    assert merged == [3, 3, 4]
+    assert merged == [3, 1, 1]  # Fay merged alone: nothing of hers is anyone else's
+    b.commit("Fay B.", "bo@b.example", {"util.py": body(30, "util") + "fay 2\n"})  # Bo's address: redone
+    _mine(db, mirror)
+    assert merged == [3, 1, 1, 2]  # Fay B. with Bo, whose address she used
+    reference = _full(tmp_path, mirror, "full.duckdb")
+    with read_connection(reference) as conn:
+        full_map = conn.execute(
+            "SELECT name, email, person FROM repository_identities ORDER BY ALL"
+        ).fetchall()
+    assert [row[:3] for row in identities_rows()] == full_map
 
 
 def test_degree_of_authorship_in_the_store_equals_the_formula() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from collectors.git.identities import (
     Identity,
     co_authors,
@@ -129,3 +131,49 @@ def test_a_generic_name_does_not_make_an_address_shared() -> None:
     unknown = Identity("unknown", "ann@acme.example")  # a commit from a machine without user.name
     people = merge_identities([ann, unknown], RULES, commit_counts={ann: 1, unknown: 1})
     assert people[ann] == people[unknown]
+
+
+def test_extending_a_merge_equals_merging_everyone_again() -> None:
+    """Random identities sharing names and addresses (generic ones too), split into those merged before and
+    those that came after: whenever extend_merge answers, its people are those of a merge of everyone."""
+    import random
+
+    from collectors.git import identities as identities_module
+    from collectors.git.identities import extend_merge, merge_identities
+
+    rules = load_rules()
+    rng = random.Random(7)
+    names = ["Ann", "ann", "Bo", "Cy Young", "root", "unknown", "Dee", "Émile", "emile", ""]
+    emails = ["ann@a.example", "bo@b.example", "cy@c.example", "root@localhost", "x@(none)", "dee@d.example",
+              "emile@e.example", "12+ann@users.noreply.github.com", "shared@s.example", "noreply@x.example"]  # fmt: skip
+    unchanged = remerged = before = 0
+    merges: list[int] = []
+    real_merge = identities_module.merge_identities
+
+    def counting(given: Any, rules: Any, **kw: Any) -> Any:
+        merges.append(1)
+        return real_merge(given, rules, **kw)
+
+    for _ in range(400):
+        pool = list({Identity(rng.choice(names), rng.choice(emails)) for _ in range(rng.randint(2, 9))})
+        counts_then = {i: rng.choice([1, 1, 2, 5]) for i in pool}
+        known_ids = pool[: rng.randint(1, len(pool))]
+        counts_now = {i: counts_then[i] + rng.choice([0, 0, 0, 1]) for i in pool}
+        known = merge_identities(known_ids, rules, commit_counts={i: counts_then[i] for i in known_ids})
+        before = len(merges)
+        identities_module.merge_identities = counting  # type: ignore[assignment]
+        try:
+            got = extend_merge(known, counts_then, pool, rules, commit_counts=counts_now)
+        finally:
+            identities_module.merge_identities = real_merge  # type: ignore[assignment]
+        assert got is not None
+        full = merge_identities(pool, rules, commit_counts=counts_now)
+        assert {i: (p.key, p.is_bot, p.org) for i, p in got.items()} == {
+            i: (p.key, p.is_bot, p.org) for i, p in full.items()
+        }
+        merged_again = len(merges) - before
+        unchanged += merged_again == 0
+        remerged += merged_again == 1
+    assert unchanged > 20 and remerged > 100  # nothing to merge again, and a part merged again, both seen
+    aliased = load_rules(aliases=[("ann@a.example", "bo@b.example")])
+    assert extend_merge({}, {}, [Identity("Ann", "ann@a.example")], aliased, commit_counts={}) is None
