@@ -36,8 +36,10 @@ test: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-## bench: benchmarks, printing figures and ratios against the baseline
+## bench: benchmarks, printing figures and ratios against the baseline. The sources are compiled first,
+## as a first run would (where PYTHONDONTWRITEBYTECODE is set, every process would compile them again).
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q collectors analysis dashboard bench
 	$(BIN)/python -m bench
 
 clean:

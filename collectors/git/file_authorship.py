@@ -72,11 +72,17 @@ def developer(name: str, email: str) -> str:
     return f"{name}\0{email}"
 
 
+def _identity(who: str) -> tuple[str, str]:
+    """(name, e-mail) of a :func:`developer` key."""
+    name, _, email = who.partition("\0")
+    return name, email
+
+
 def _totals(url: str, files: dict[str, FileHistory]) -> list[store.Total]:
     rows: list[store.Total] = []
     for path, history in files.items():
         for who in history.creators | set(history.changes):
-            name, _, email = who.partition("\0")
+            name, email = _identity(who)
             rows.append((url, path, name, email, who in history.creators, history.changes.get(who, 0)))
     return rows
 
@@ -193,9 +199,22 @@ def _replay_on_top(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update]) -
     if not exact:
         return list(new)
     kept = {url: touched[url] for url in exact}
+    names = {u.url: dict(zip(u.new.sha, zip(u.new.author_name, u.new.author_email, strict=True), strict=True))
+             for u in updates}  # fmt: skip
+    replays = {url: [(developer(*names[url][c[2]]), c[3], c[4], c[5]) for c in new[url]] for url in exact}
+    # What the replay reads of the stored totals: every row of a path a new rename moves or replaces, and of
+    # the other paths only the rows of the developers who create or change them (a changelog edited by
+    # everyone holds thousands of rows; a hundred commits change a few hundred).
+    whole_paths = {url: {p for _, status, path, old in replays[url] if status == "R" for p in (path, old) if p}
+                   for url in exact}  # fmt: skip
+    rows_of = {
+        url: {(path, *_identity(who)) for who, status, path, _ in replays[url]
+              if status in ("A", "M", "T") and path not in whole_paths[url]}
+        for url in exact
+    }  # fmt: skip
     files: dict[str, dict[str, FileHistory]] = {url: {} for url in exact}
     before: set[store.Total] = set()
-    for row in store.totals_of(conn, kept):
+    for row in store.totals_of(conn, whole_paths, rows_of):
         url, path, name, email, created, changes = row
         before.add(row)
         history = files[url].setdefault(path, FileHistory())
@@ -204,14 +223,10 @@ def _replay_on_top(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update]) -
             history.creators.add(who)
         if changes:
             history.changes[who] += changes
-    names = {u.url: dict(zip(u.new.sha, zip(u.new.author_name, u.new.author_email, strict=True), strict=True))
-             for u in updates}  # fmt: skip
     after: set[store.Total] = set()
     for url in exact:
-        replay = ((developer(*names[url][c[2]]), c[3], c[4], c[5]) for c in new[url])
-        after.update(_totals(url, file_histories(replay, files[url])))
-    # only the rows that changed are written: a hundred commits touch a few hundred of them, while the
-    # files they touch may hold thousands (a changelog edited by everyone)
+        after.update(_totals(url, file_histories(replays[url], files[url])))
+    # only the rows that changed are written
     store.delete_totals(conn, sorted(before - after))
     store.insert_totals(conn, sorted(after - before))
     return [url for url in new if url not in kept]

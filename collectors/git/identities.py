@@ -115,6 +115,8 @@ def load_aliases(path: Path) -> list[tuple[str, str]]:
 @functools.lru_cache(maxsize=1 << 16)  # each name is folded several times while merging
 def fold_name(name: str) -> str:
     """Case- and accent-insensitive form of a name, whitespace collapsed."""
+    if name.isascii():  # no accents to strip, and NFKD leaves ASCII as it is
+        return " ".join(name.casefold().split())
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())

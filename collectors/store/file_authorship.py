@@ -142,19 +142,36 @@ def _pairs(touched: dict[str, set[str]]) -> dict[str, list[str]]:
     }
 
 
-def totals_of(conn: duckdb.DuckDBPyConnection, touched: dict[str, set[str]]) -> list[Total]:
-    """The stored totals of these paths of each repository."""
-    return [
-        (str(u), str(p), str(n), str(e), bool(c), int(k))
-        for u, p, n, e, c, k in conn.execute(
-            """
-            WITH wanted AS (SELECT unnest($urls::VARCHAR[]) AS url, unnest($paths::VARCHAR[]) AS path)
-            SELECT a.repository_url, a.path, a.author_name, a.author_email, a.created, a.changes
-            FROM file_authorship a SEMI JOIN wanted w ON w.url = a.repository_url AND w.path = a.path
-            """,
-            _pairs(touched),
-        ).fetchall()
-    ]
+def totals_of(
+    conn: duckdb.DuckDBPyConnection,
+    paths: dict[str, set[str]],
+    rows: dict[str, set[tuple[str, str, str]]],
+) -> list[Total]:
+    """Stored totals: every row of ``paths`` (repository -> paths), and the rows ``rows`` names
+    (repository -> (path, author name, author e-mail)). DuckDB hands the columns over as the Python types of
+    :data:`Total`."""
+    whole = _pairs(paths)
+    some = [(url, *row) for url, wanted in rows.items() for row in wanted]
+    found: list[Total] = conn.execute(
+        """
+        WITH whole AS (SELECT unnest($urls::VARCHAR[]) AS url, unnest($paths::VARCHAR[]) AS path),
+        picked AS (
+            SELECT unnest($some_urls::VARCHAR[]) AS url, unnest($some_paths::VARCHAR[]) AS path,
+                   unnest($some_names::VARCHAR[]) AS name, unnest($some_emails::VARCHAR[]) AS email
+        )
+        SELECT a.repository_url, a.path, a.author_name, a.author_email, a.created, a.changes
+        FROM file_authorship a SEMI JOIN whole w ON w.url = a.repository_url AND w.path = a.path
+        UNION
+        SELECT a.repository_url, a.path, a.author_name, a.author_email, a.created, a.changes
+        FROM file_authorship a SEMI JOIN picked s
+          ON s.url = a.repository_url AND s.path = a.path AND s.name = a.author_name AND s.email = a.author_email
+        """,
+        {
+            **whole, "some_urls": [r[0] for r in some], "some_paths": [r[1] for r in some],
+            "some_names": [r[2] for r in some], "some_emails": [r[3] for r in some],
+        },
+    ).fetchall()  # fmt: skip
+    return found
 
 
 def delete_totals(conn: duckdb.DuckDBPyConnection, rows: Sequence[Total]) -> None:
