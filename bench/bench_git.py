@@ -13,8 +13,10 @@ HEAD, not from BASE):
    processes, as wait4 reports it). 1 and 2 alternate three times (once with ``--quick``) and the medians
    are quoted; the work beyond starting the process, and the part of it after the history is written
    (deriving identities and files, the scores), measured inside a child after its imports;
-3. ``socle mine --at BASE`` again (no new commit): whole process, and the work beyond starting the process;
-4. ``socle mine`` at HEAD (exactly 100 new commits): the same two figures.
+3. ``socle mine --at BASE`` again (no new commit): whole process, and the work beyond starting the process
+   (median of three runs);
+4. ``socle mine`` at HEAD (exactly 100 new commits): the same two figures (the work: median of three runs,
+   each on a copy of the store as it was at BASE).
 
 The load average is printed before and after: on a shared machine, quote it with the figures.
 
@@ -239,6 +241,11 @@ def child(db: Path, at: str | None) -> None:
     )
 
 
+def _median_work(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run of median wall time among ``runs`` (its other figures with it)."""
+    return sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+
+
 def _new_commits(out: str) -> str:
     """The count in socle mine's "ok  URL  N new commits" line."""
     return out.split(" new commits")[0].rsplit(" ", 1)[-1]
@@ -268,9 +275,14 @@ def measure(name: str, repo: Path, work: Path, repeats: int = REPEATS) -> list[F
     db, at_base = work / f"{name}.duckdb", work / f"{name}-at-base.duckdb"
     _copy_store(db, at_base)
     again = socle_mine(db, base)
-    again_work = work_in_child(db, base)
+    again_work = _median_work([work_in_child(db, base) for _ in range(repeats)])
     newer = socle_mine(db, None)
-    newer_work = work_in_child(at_base, None)  # the same new commits, on the store as it was at BASE
+    newer_runs = []
+    for i in range(repeats):  # the same new commits, each time on a copy of the store as it was at BASE
+        store = work / f"{name}-newer-{i}.duckdb"
+        _copy_store(at_base, store)
+        newer_runs.append(work_in_child(store, None))
+    newer_work = _median_work(newer_runs)
     full_work = work_in_child(_fresh_store(work, f"{name}-work", repo), base)
     load_after = os.getloadavg()[0]
     log_wall, log_cpu = median([r["wall"] for r in logs]), median([r["cpu"] for r in logs])
@@ -304,12 +316,12 @@ def measure(name: str, repo: Path, work: Path, repeats: int = REPEATS) -> list[F
                "MB", 500),
         Figure(f"git {name}: git log, peak memory", round(max(r["peak_mb"] for r in logs)), "MB", None),
         Figure(f"git {name}: no new commit, whole process", round(again["wall"], 2), "s", None),
-        Figure(f"git {name}: no new commit, work beyond process start", round(again_work["wall"], 3), "s", 0.3),
+        Figure(f"git {name}: no new commit, work beyond process start (median of {repeats})", round(again_work["wall"], 3), "s", 0.3),
         Figure(f"git {name}: no new commit, work CPU", round(again_work["cpu"], 3), "s", 0.3),
         Figure(f"git {name}: {_new_commits(newer['out'])} new commits, whole process", round(newer["wall"], 2),
                "s", None),
-        Figure(f"git {name}: {new} new commits, work beyond process start", round(newer_work["wall"], 3), "s",
-               1.0),
+        Figure(f"git {name}: {new} new commits, work beyond process start (median of {repeats})",
+               round(newer_work["wall"], 3), "s", 1.0),
         Figure(f"git {name}: {new} new commits, work CPU (with its git)", round(newer_work["cpu"], 3), "s", 1.0),
     ]  # fmt: skip
 
