@@ -19,33 +19,38 @@ Change = tuple[int, int, str, str, str, str | None]
 Total = tuple[str, str, str, str, bool, int]
 
 
-def heads(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
-    """Repository -> the commit its totals were replayed up to."""
+#: The columns of history_state a repository's state is read from or written to (literal identifiers).
+_STATE_COLUMNS = ("authorship_head", "identities_key")
+
+
+def _state(conn: duckdb.DuckDBPyConnection, column: str, urls: Sequence[str]) -> dict[str, str]:
+    if column not in _STATE_COLUMNS:
+        raise ValueError(f"not a history_state column: {column}")
     return {
-        str(url): str(head)
-        for url, head in conn.execute(
-            "SELECT repository_url, authorship_head FROM history_state "
-            "WHERE repository_url IN (SELECT unnest(?::VARCHAR[])) AND authorship_head IS NOT NULL",
+        str(url): str(value)
+        for url, value in conn.execute(
+            f"SELECT repository_url, {column} FROM history_state "  # noqa: S608  (an allowed column)
+            f"WHERE repository_url IN (SELECT unnest(?::VARCHAR[])) AND {column} IS NOT NULL",
             [list(urls)],
         ).fetchall()
     }
+
+
+def heads(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
+    """Repository -> the commit its totals were replayed up to."""
+    return _state(conn, "authorship_head", urls)
 
 
 def identities_keys(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
     """Repository -> the fingerprint of what its stored identity map was made from."""
-    return {
-        str(url): str(key)
-        for url, key in conn.execute(
-            "SELECT repository_url, identities_key FROM history_state "
-            "WHERE repository_url IN (SELECT unnest(?::VARCHAR[])) AND identities_key IS NOT NULL",
-            [list(urls)],
-        ).fetchall()
-    }
+    return _state(conn, "identities_key", urls)
 
 
 def _set_state(
     conn: duckdb.DuckDBPyConnection, column: str, rows: Sequence[tuple[str, str | None]], run_id: int
 ) -> None:
+    if column not in _STATE_COLUMNS:
+        raise ValueError(f"not a history_state column: {column}")
     if not rows:
         return
     conn.execute(
