@@ -90,3 +90,35 @@ def test_an_instance_goes_back_detached_after_a_failed_read_and_a_closed_one_is_
         again.close()  # a caller that closes it: the instance is not kept
     with read_connection(db_path) as fresh:
         assert fresh is not again and _last_run(fresh) == 1
+
+
+def test_a_read_that_catches_a_publish_mid_open_opens_again(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An I/O error while attaching the core file (a file a publish replaced as it was being opened) is
+    retried on a fresh instance; one that persists is one line naming the store."""
+    import duckdb
+
+    import collectors.store as store_module
+
+    with write_session(db_path, "import"):
+        pass
+    real = store_module._attach_store
+    failures = [1]
+
+    def flaky(conn: object, path: Path) -> None:
+        if failures[0]:
+            failures[0] -= 1
+            raise duckdb.IOException("attempted to read 262144 bytes from location 6303744")
+        real(conn, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "_attach_store", flaky)
+    with read_connection(db_path) as conn:
+        assert _last_run(conn) == 1
+    assert failures == [0]
+    failures[0] = 100
+    with (
+        pytest.raises(store_module.StoreError, match="cannot open the store read-only"),
+        read_connection(db_path),
+    ):
+        pass
