@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from collectors.git.file_authorship import FileHistory, file_histories
-
-__all__ = ["FileHistory", "file_histories"]  # the replay itself is the git collector's (kept totals)
+# the replay itself is the git collector's, which keeps its totals (collectors/git/file_authorship.py)
+from collectors.git.file_authorship import FileHistory as FileHistory
+from collectors.git.file_authorship import file_histories as file_histories
 
 DOA_BASE, DOA_FA, DOA_DL, DOA_AC = 3.293, 1.098, 0.164, 0.321
 #: d authors f iff DOA(d,f)/max DOA(.,f) > 0.75 and (DOA(d,f) >= 3.293 or d created f).

@@ -199,9 +199,8 @@ def _replay_on_top(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update]) -
     if not exact:
         return list(new)
     kept = {url: touched[url] for url in exact}
-    names = {u.url: dict(zip(u.new.sha, zip(u.new.author_name, u.new.author_email, strict=True), strict=True))
-             for u in updates}  # fmt: skip
-    replays = {url: [(developer(*names[url][c[2]]), c[3], c[4], c[5]) for c in new[url]] for url in exact}
+    histories = {u.url: u.new for u in updates}
+    replays = {url: _replay_rows(histories[url], new[url]) for url in exact}
     # What the replay reads of the stored totals: every row of a path a new rename moves or replaces, and of
     # the other paths only the rows of the developers who create or change them (a changelog edited by
     # everyone holds thousands of rows; a hundred commits change a few hundred).
@@ -258,18 +257,12 @@ def _renamed_replay(history: NewHistory) -> list[tuple[str, str, str, str | None
                 renamed.add(old)
     if not renamed:
         return []
-    committed, authored, shas = history.committed_at, history.authored_at, history.sha
-    # each commit's place in replay order, then each row's: (that place, status order) as one integer
-    order = sorted(range(len(shas)), key=lambda i: (committed[i], authored[i], shas[i]))
-    place = {shas[i]: rank * 4 for rank, i in enumerate(order)}
-    commit = {sha: i for i, sha in enumerate(shas)}
-    paths, olds, statuses = history.file_path, history.file_old_path, history.file_status
-    rows = [j for j, (sha, path) in enumerate(zip(history.file_sha, paths, strict=True)) if path in renamed]
-    file_sha = history.file_sha
-    rows.sort(key=lambda j: (place[file_sha[j]] + _STATUS_ORDER.get(statuses[j], 3), paths[j]))
-    names, emails = history.author_name, history.author_email
-    out = []
-    for j in rows:
-        i = commit[file_sha[j]]
-        out.append((developer(names[i], emails[i]), statuses[j], paths[j], olds[j]))
-    return out
+    return _replay_rows(history, sorted((c for c in _new_changes(history) if c[4] in renamed), key=_key))
+
+
+def _replay_rows(
+    history: NewHistory, changes: Iterable[store.Change]
+) -> list[tuple[str, str, str, str | None]]:
+    """(developer, status, path, old path) of these changes of ``history``, for :func:`file_histories`."""
+    authors = dict(zip(history.sha, zip(history.author_name, history.author_email, strict=True), strict=True))
+    return [(developer(*authors[sha]), status, path, old) for _, _, sha, status, path, old in changes]

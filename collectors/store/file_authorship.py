@@ -181,21 +181,9 @@ def totals_of(
 
 def delete_totals(conn: duckdb.DuckDBPyConnection, rows: Sequence[Total]) -> None:
     """Delete these rows of totals (matched on repository, path and raw identity)."""
-    if not rows:
-        return
-    conn.execute(
-        """
-        DELETE FROM file_authorship a USING (
-            SELECT unnest($urls::VARCHAR[]) AS url, unnest($paths::VARCHAR[]) AS path,
-                   unnest($names::VARCHAR[]) AS name, unnest($emails::VARCHAR[]) AS email
-        ) w WHERE w.url = a.repository_url AND w.path = a.path AND w.name = a.author_name
-              AND w.email = a.author_email
-        """,
-        {
-            "urls": [r[0] for r in rows], "paths": [r[1] for r in rows],
-            "names": [r[2] for r in rows], "emails": [r[3] for r in rows],
-        },
-    )  # fmt: skip
+    git_store.delete_rows(
+        conn, FILE_AUTHORSHIP, ("repository_url", "path", "author_name", "author_email"), rows
+    )
 
 
 def stored_changes_of(

@@ -8,6 +8,7 @@ or cluster run applies repositories as fast as workers send them).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -379,7 +380,7 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
     # files of thousands, and new commits seldom change the identity map)
     stored_files = _stored_rows(conn, "SELECT repository_url, path FROM repository_files", urls)
     files = {(d.url, path) for d in derived for path in d.files}
-    _delete_pairs(conn, REPOSITORY_FILES, "path", sorted(stored_files - files))
+    delete_rows(conn, REPOSITORY_FILES, ("repository_url", "path"), sorted(stored_files - files))
     added = sorted(files - stored_files)
     insert_rows(
         conn,
@@ -391,15 +392,12 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
         },
     )
     remapped = [d.url for d in derived if d.identities is not None]
-    stored_map = _stored_rows(
-        conn, "SELECT repository_url, name, email, person, is_bot, org FROM repository_identities", remapped
-    )
+    stored_map = _stored_rows(conn, _IDENTITY_MAP, remapped)
     mapped = {
         (d.url, i.name, i.email, i.person, i.is_bot, i.org) for d in derived for i in d.identities or ()
     }
     gone = sorted(stored_map - mapped, key=lambda r: r[:3])
-    if gone:
-        _delete_identities(conn, gone)
+    delete_rows(conn, IDENTITIES, ("repository_url", "name", "email"), gone)
     rows = sorted(mapped - stored_map, key=lambda r: (r[0], r[2], r[1]))
     insert_rows(
         conn,
@@ -443,13 +441,13 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
 def identity_maps(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[IdentityRow]]:
     """The stored identity map of each of ``urls``."""
     out: dict[str, list[IdentityRow]] = {}
-    for url, name, email, person, bot, org in sorted(
-        _stored_rows(
-            conn, "SELECT repository_url, name, email, person, is_bot, org FROM repository_identities", urls
-        )
-    ):
+    for url, name, email, person, bot, org in sorted(_stored_rows(conn, _IDENTITY_MAP, urls)):
         out.setdefault(str(url), []).append(IdentityRow(name, email, person, bool(bot), org))
     return out
+
+
+_IDENTITY_MAP = "SELECT repository_url, name, email, person, is_bot, org FROM repository_identities"
+_IDENTIFIER = re.compile(r"[a-z_]+")
 
 
 def _stored_rows(conn: duckdb.DuckDBPyConnection, select: str, urls: Sequence[str]) -> set[tuple[Any, ...]]:
@@ -460,32 +458,22 @@ def _stored_rows(conn: duckdb.DuckDBPyConnection, select: str, urls: Sequence[st
     return set(conn.execute(query, [list(urls)]).fetchall())
 
 
-def _delete_identities(conn: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Delete the identity rows (repository, name, e-mail, ...) given."""
-    conn.execute(
-        """
-        DELETE FROM repository_identities i USING (
-            SELECT unnest($urls::VARCHAR[]) AS url, unnest($names::VARCHAR[]) AS name,
-                   unnest($emails::VARCHAR[]) AS email
-        ) g WHERE g.url = i.repository_url AND g.name = i.name AND g.email = i.email
-        """,
-        {"urls": [r[0] for r in rows], "names": [r[1] for r in rows], "emails": [r[2] for r in rows]},
-    )
-
-
-def _delete_pairs(
-    conn: duckdb.DuckDBPyConnection, table: str, column: str, pairs: Sequence[tuple[str, str]]
+def delete_rows(
+    conn: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """Delete the rows of ``table`` (one of this module's) whose (repository, ``column``) is one of ``pairs``."""
-    if not pairs:
+    """Delete the rows of ``table`` (one that :func:`insert_rows` writes) whose text ``columns`` equal the
+    first values of one of ``rows``, in one statement: the counterpart of writing only what changed."""
+    if table not in _BULK_TABLES:
+        raise ValueError(f"not a git table: {table}")
+    if not all(_IDENTIFIER.fullmatch(c) for c in columns):
+        raise ValueError(f"not column names: {columns}")
+    if not rows:
         return
+    keys = ", ".join(f"unnest($k{i}::VARCHAR[]) AS k{i}" for i in range(len(columns)))
+    match = " AND ".join(f"w.k{i} = t.{column}" for i, column in enumerate(columns))
     conn.execute(
-        f"""
-        DELETE FROM {table} t USING (
-            SELECT unnest($urls::VARCHAR[]) AS url, unnest($values::VARCHAR[]) AS value
-        ) p WHERE p.url = t.repository_url AND p.value = t.{column}
-        """,  # noqa: S608  (table and column: literals of this module)
-        {"urls": [u for u, _ in pairs], "values": [v for _, v in pairs]},
+        f"DELETE FROM {table} t USING (SELECT {keys}) w WHERE {match}",  # noqa: S608  (checked names)
+        {f"k{i}": [row[i] for row in rows] for i in range(len(columns))},
     )
 
 
