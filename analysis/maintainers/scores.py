@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from analysis.maintainers import authorship, factors
 from analysis.queries.git import RepositoryHistory
@@ -13,6 +16,13 @@ from analysis.score import Score, Status
 from collectors.git.filters import NO_FILTER, FileFilter
 
 VERSION = "1"
+#: The text of the code that computes the scores and words their reasons: part of every fingerprint of their
+#: inputs, so that a release changing a formula or a sentence computes stored scores again instead of
+#: keeping them (a run with nothing new keeps the stored ones when their inputs are unchanged).
+_CODE = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (authorship, factors) if m.__file__)
+    + Path(__file__).read_bytes()
+).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,23 @@ SHARE_SCORES = (
 )  # fmt: skip
 
 
+def all_params_fingerprint(params: MaintainerParams) -> str:
+    """Every parameter of every score (with the score's version and the text of its code)."""
+    parts = [VERSION, _CODE, params.file_filter.fingerprint,
+             [(f.name, getattr(params, f.name)) for f in fields(params) if f.name != "file_filter"]]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def params_fingerprint(params: MaintainerParams) -> str:
-    """Everything in the parameters the truck factor depends on (with the score's version)."""
-    flt = params.file_filter
-    parts = [VERSION, params.truck_factor_variant, params.rename_history,
-             [(c, p.pattern, p.flags) for c, p in flt.exclude], [(p.pattern, p.flags) for p in flt.include]]  # fmt: skip
+    """Everything in the parameters the truck factor depends on (with the score's version and the text of
+    its code)."""
+    parts = [
+        VERSION,
+        _CODE,
+        params.truck_factor_variant,
+        params.rename_history,
+        params.file_filter.fingerprint,
+    ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -75,7 +97,7 @@ def repository_scores(
     scores = [_days_since(history, now, common)]
     if history.human_commits < params.min_commits:
         reason = (
-            f"Fewer than {params.min_commits} non-bot commits ({history.human_commits}): "
+            f"Fewer than {params.min_commits:,} non-bot commits ({history.human_commits:,}): "
             "too little history to judge."
         )
         scores += [Score.inconclusive(name, VERSION, reason, **common) for name in SHARE_SCORES]
@@ -92,7 +114,7 @@ def repository_scores(
         if not people:
             reason = f"No non-bot commits {label}: nobody maintains it."
         else:
-            reason = f"{k} of {len(people)} contributors made {share} of the commits {label}."
+            reason = f"{k:,} of {len(people):,} contributors made {share} of the commits {label}."
         scores.append(
             Score("contributor_absence_factor" + suffix, VERSION, float(k), Status.OK, reason, details=d)
         )
@@ -106,8 +128,8 @@ def repository_scores(
             scores.append(Score.inconclusive("elephant_factor" + suffix, VERSION, reason, **d_org))
         else:
             reason = (
-                f"{e} of {len(orgs)} organisations made {share} of the affiliated commits {label} "
-                f"({unaffiliated} commits from personal addresses left out)."
+                f"{e:,} of {len(orgs):,} organisations made {share} of the affiliated commits {label} "
+                f"({unaffiliated:,} commits from personal addresses left out)."
             )
             scores.append(
                 Score("elephant_factor" + suffix, VERSION, float(e), Status.OK, reason, details=d_org)
@@ -124,8 +146,8 @@ def repository_scores(
     active = sorted(p for p, n in people_recent.items() if n >= params.active_min_commits)
     scores.append(
         Score("active_maintainers", VERSION, float(len(active)), Status.OK,
-              f"{len(active)} people made at least {params.active_min_commits} commits in the last 12 months "
-              f"({len(people_recent)} made at least one).",
+              f"{len(active):,} people made at least {params.active_min_commits:,} commits in the last 12 months "
+              f"({len(people_recent):,} made at least one).",
               details={"min_commits": params.active_min_commits, "active_contributors": len(people_recent),
                        "people": [history.display_names.get(p, p) for p in active][:50]})
     )  # fmt: skip
@@ -133,18 +155,28 @@ def repository_scores(
 
 
 def _days_since(history: RepositoryHistory, now: datetime, common: dict[str, int]) -> Score:
-    last = history.last_commit_at
+    return days_since_last_commit(history.last_commit_at, now, common)
+
+
+def days_since_last_commit(last: datetime | None, now: datetime, common: Mapping[str, Any]) -> Score:
+    """Days from the last non-bot commit to ``now`` (the one score that moves with the clock alone)."""
     if last is None:
         return Score.inconclusive("days_since_last_commit", VERSION, "No non-bot commits found.", **common)
     days = max(0, (now - last).days)
     return Score("days_since_last_commit", VERSION, float(days), Status.OK,
-                 f"The last non-bot commit was {days} days ago ({last:%Y-%m-%d}).",
+                 f"The last non-bot commit was {days:,} days ago ({last:%Y-%m-%d}).",
                  details={**common, "last_commit_at": last.isoformat()})  # fmt: skip
 
 
 def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score:
     commit_counts = {c.person: c.authored for c in history.credits}
-    present = params.file_filter.counted(history.files)
+    flt = params.file_filter
+    if history.filter_key is not None and history.filter_key == flt.fingerprint:  # categories stored with it
+        present = [
+            f for f, category in zip(history.files, history.file_categories, strict=True) if category is None
+        ]
+    else:
+        present = flt.counted(history.files)
     if params.rename_history == "all-names":
         histories = authorship.histories_all_names(history.aggregated, history.renames)
         authors = {f: authorship.file_authors(histories[f]) for f in present if f in histories}
@@ -169,7 +201,7 @@ def _truck_factor(history: RepositoryHistory, params: MaintainerParams) -> Score
     names = ", ".join(str(d["name"]) for d in developers[:5])
     reason = (
         f"Losing {tf.value} developer{'s' if tf.value != 1 else ''} ({names}) would leave more than half of "
-        f"the {tf.files_counted} source files without an author (Avelino et al. 2016, {tf.variant})."
+        f"the {tf.files_counted:,} source files without an author (Avelino et al. 2016, {tf.variant})."
     )
     return Score(
         "truck_factor", VERSION, float(tf.value), Status.OK, reason,

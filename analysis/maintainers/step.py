@@ -14,8 +14,11 @@ import duckdb
 from analysis.maintainers import authorship
 from analysis.maintainers.publishers import publishers_score
 from analysis.maintainers.scores import (
+    SHARE_SCORES,
     VERSION,
     MaintainerParams,
+    all_params_fingerprint,
+    days_since_last_commit,
     params_fingerprint,
     repository_scores,
 )
@@ -91,32 +94,72 @@ def _score_batch(
     """(repository, score) of every maintainer score of these repositories, their inputs read together."""
     heads = queries.repository_heads(conn, urls, latest_commit=bool(at))
     requests: list[queries.HistoryRequest] = []
-    plans: dict[str, tuple[MaintainerParams, datetime, str | None, Score | None]] = {}
+    plans: dict[str, tuple[MaintainerParams, datetime, str | None, Score | None, str | None]] = {}
+    out: list[tuple[str, Score]] = []
     for url in urls:
         p = params if params.file_filter.exclude != () else replace(params, file_filter=load_filter(url))
         head = heads.get(url, queries.RepositoryHead(None, None))
         # --at: the scores describe the repository as of the analysed commit, not as of today
         reference = (head.latest_commit_at or now) if at else now
         inputs = _truck_factor_inputs(head.derived_key, p)
-        reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
-        plans[url] = (p, reference, inputs, reused)
         # the windows start at the start of a day (UTC): two runs on one day count the same commits, so a run
         # with nothing new finds those scores unchanged and writes none
         since = reference.replace(hour=0, minute=0, second=0, microsecond=0) - p.window
+        every = _scores_inputs(inputs, p, since)
+        kept = _stored_repository_scores(stored, url, every, reference)
+        if kept is not None:  # nothing they are computed from changed: the history is not read at all
+            out.extend((url, score) for score in kept)
+            continue
+        reused = _stored_truck_factor(stored.get(("repository", url, "truck_factor")), inputs)
+        plans[url] = (p, reference, inputs, reused, every)
         requests.append(queries.HistoryRequest(url, since, truck_factor_inputs=reused is None))
     histories = queries.repository_histories(conn, requests, params.rename_history, authorship.DOA_PARAMS)
-    out: list[tuple[str, Score]] = []
-    for url in urls:
-        p, reference, inputs, reused = plans[url]
+    for url, (p, reference, inputs, reused, every) in plans.items():
         history = histories[url]
         # only a truck factor computed from the per-file history carries its inputs: the "too little history"
         # one (see repository_scores) does not, or the next run would reuse it, drop the inputs and rewrite it
-        computed = reused is None and history.human_commits >= p.min_commits
+        computed = history.human_commits >= p.min_commits
         for score in repository_scores(history, reference, p, truck_factor=reused):
             if score.name == "truck_factor" and inputs is not None and computed:
-                score = replace(score, details={**score.details, "inputs": inputs})
+                score = replace(score, details={**score.details, "inputs": inputs, "scores_inputs": every})
             out.append((url, score))
     return out
+
+
+def _scores_inputs(truck_factor_inputs: str | None, params: MaintainerParams, since: datetime) -> str | None:
+    """What every repository score is computed from: the truck factor's inputs (the derived tables and the
+    filter), every other parameter, and the start of the recent window (a day). None when not known."""
+    if truck_factor_inputs is None:
+        return None
+    key = f"{truck_factor_inputs}\n{all_params_fingerprint(params)}\n{since.isoformat()}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+#: The scores of a repository with enough history (repository_scores), the truck factor among them.
+_REPOSITORY_SCORES = ("days_since_last_commit", *SHARE_SCORES)
+
+
+def _stored_repository_scores(
+    stored: dict[tuple[str, str, str], tuple[Any, ...]], url: str, inputs: str | None, reference: datetime
+) -> list[Score] | None:
+    """The stored scores of a repository when they were computed from exactly these inputs (its truck
+    factor records them), the days since its last commit counted again to ``reference``; None otherwise."""
+    tf = stored.get(("repository", url, "truck_factor"))
+    if inputs is None or tf is None or not tf[5] or json.loads(tf[5]).get("scores_inputs") != inputs:
+        return None
+    scores = []
+    for name in _REPOSITORY_SCORES:
+        row = stored.get(("repository", url, name))
+        if row is None or row[0] != VERSION:
+            return None
+        version, value, status, label, reason, details_json = row
+        details = json.loads(details_json) if details_json else {}
+        if name == "days_since_last_commit" and "last_commit_at" in details:
+            last = datetime.fromisoformat(details.pop("last_commit_at"))
+            scores.append(days_since_last_commit(last, reference, details))
+            continue
+        scores.append(Score(name, version, value, Status(status), reason, label=label, details=details))
+    return scores
 
 
 def _truck_factor_inputs(derived_key: str | None, params: MaintainerParams) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +49,11 @@ class RepositoryHistory:
     renames: list[tuple[str, str]]
     files: list[str]  # present at the analysed revision
     display_names: dict[str, str]
+    # The file filter's category of each of ``files`` (None: it counts), as the git collector stored it with
+    # the fingerprint of its filter, ``filter_key`` (None: no categories stored); valid for the filter of
+    # that fingerprint only.
+    file_categories: list[str | None] = field(default_factory=list)
+    filter_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,7 @@ def repository_histories(
     authors: dict[str, dict[str, list[str]]] = {}
     renames: dict[str, list[tuple[Any, ...]]] = {}
     files: dict[str, list[tuple[Any, ...]]] = {}
+    filter_keys: dict[str, str] = {}
     if any(batch["tf"]):
         if rename_history == "all-names":
             aggregated = _by_repository(_path_totals(conn, batch))
@@ -216,8 +222,18 @@ def repository_histories(
             conn.execute(
                 f"""
                 WITH {_BATCH}
-                SELECT repository_url, path FROM repository_files
+                SELECT repository_url, path, category FROM repository_files
                 WHERE repository_url IN (SELECT url FROM batch WHERE tf)
+                """,  # noqa: S608
+                batch,
+            ).fetchall()
+        )
+        filter_keys = dict(
+            conn.execute(
+                f"""
+                WITH {_BATCH}
+                SELECT repository_url, filter_key FROM history_state
+                WHERE repository_url IN (SELECT url FROM batch WHERE tf) AND filter_key IS NOT NULL
                 """,  # noqa: S608
                 batch,
             ).fetchall()
@@ -244,8 +260,9 @@ def repository_histories(
             authors=authors.get(r.url) if rename_history != "all-names" else None,
             aggregated=aggregated.get(r.url, []),
             renames=[(str(a), str(b)) for a, b in renames.get(r.url, [])],
-            files=[str(p) for (p,) in files.get(r.url, [])],
+            files=[str(p) for p, _ in files.get(r.url, [])],
             display_names={str(p): str(d) for p, d in names.get(r.url, [])},
+            file_categories=[c for _, c in files.get(r.url, [])], filter_key=filter_keys.get(r.url),
         )  # fmt: skip
     return out
 

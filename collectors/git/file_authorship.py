@@ -121,12 +121,15 @@ class Update:
     new: NewHistory
 
 
-def _new_changes(new: NewHistory) -> list[store.Change]:
+def _new_changes(new: NewHistory, paths: set[str] | None = None) -> list[store.Change]:
+    """The changes of ``new`` (of ``paths`` only, when given) as the replay orders them."""
     commit = {sha: i for i, sha in enumerate(new.sha)}
     out: list[store.Change] = []
     for sha, status, path, old in zip(
         new.file_sha, new.file_status, new.file_path, new.file_old_path, strict=True
     ):
+        if paths is not None and path not in paths:
+            continue
         i = commit[sha]
         out.append((new.committed_at[i], new.authored_at[i], sha, status, path, old))
     return out
@@ -257,7 +260,7 @@ def _renamed_replay(history: NewHistory) -> list[tuple[str, str, str, str | None
                 renamed.add(old)
     if not renamed:
         return []
-    return _replay_rows(history, sorted((c for c in _new_changes(history) if c[4] in renamed), key=_key))
+    return _replay_rows(history, sorted(_new_changes(history, renamed), key=_key))
 
 
 def _replay_rows(

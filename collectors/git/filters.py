@@ -9,6 +9,7 @@ files under test directories are data (fixtures, expected outputs), in the spiri
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -37,6 +38,16 @@ class FileFilter:
 
     def counted(self, paths: Iterable[str]) -> list[str]:
         return [p for p in paths if self.category(p) is None]
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of every pattern, its flags and its category: equal fingerprints, equal categories (the
+        git collector stores each file's category with this key, and the scores reuse them when it matches)."""
+        parts = [
+            [(c, p.pattern, p.flags) for c, p in self.exclude],
+            [(p.pattern, p.flags) for p in self.include],
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @functools.lru_cache(maxsize=8)

@@ -219,6 +219,15 @@ def _name_keys(identity: Identity, rules: IdentityRules) -> list[str]:
     return keys
 
 
+def _candidate_keys(identity: Identity) -> tuple[str, ...]:
+    """The keys :func:`_name_keys` and :func:`_email_key` give, generic ones included (see extend_merge)."""
+    email = identity.email.strip().lower()
+    name_key = "n:" + fold_name(identity.name)
+    if "noreply" not in email or (login := github_login(email)) is None:
+        return name_key, "e:" + email
+    return name_key, "e:" + email, "n:" + fold_name(login)
+
+
 def _own_key(identity: Identity) -> str:
     """The key of an identity that merges with nobody (nothing in it identifies a person)."""
     return f"x:{identity.name} <{identity.email}>"
@@ -301,32 +310,26 @@ def extend_merge(
     now = set(identities)
     if not now.issuperset(known):
         return None
-    keys_of: dict[Identity, list[str]] = {}
-    holders: dict[str, list[Identity]] = {}
-    members: dict[str, list[Identity]] = {}
-    for identity in known:
-        keys = _name_keys(identity, rules)
-        email_key = _email_key(identity, rules)
-        if email_key is not None:
-            keys.append(email_key)
-        keys_of[identity] = keys
-        for key in keys:
-            holders.setdefault(key, []).append(identity)
-        members.setdefault(known[identity].key, []).append(identity)
     reached = now.difference(known)
     reached.update(i for i in known if min(known_counts.get(i, 0), cap) != min(commit_counts.get(i, 0), cap))
     if not reached:
         return dict(known)
+    # Who holds a key, indexed by each known identity's candidate keys without the generic checks (a few
+    # times cheaper on thousands of identities): only the keys of reached identities, generic ones left out,
+    # are looked up, and whether a key is generic depends on the key alone, so the holders found are exact.
+    holders: dict[str, list[Identity]] = {}
+    members: dict[str, list[Identity]] = {}
+    for identity in known:
+        for key in _candidate_keys(identity):
+            holders.setdefault(key, []).append(identity)
+        members.setdefault(known[identity].key, []).append(identity)
     queue = list(reached)
     while queue:
         identity = queue.pop()
-        found = keys_of.get(identity)
-        if found is None:  # a new identity
-            found = _name_keys(identity, rules)
-            email_key = _email_key(identity, rules)
-            if email_key is not None:
-                found.append(email_key)
-        keys = found
+        keys = _name_keys(identity, rules)
+        email_key = _email_key(identity, rules)
+        if email_key is not None:
+            keys.append(email_key)
         related = [other for key in keys for other in holders.get(key, ())]
         if identity in known:
             related += members[known[identity].key]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from collectors.errors import InputError, SocleError
-from collectors.git import file_authorship, funding, identities
+from collectors.git import file_authorship, filters, funding, identities
 from collectors.git.worker import MinedRepository
 from collectors.store import WriteSession
 from collectors.store import file_authorship as authorship_store
@@ -289,7 +289,12 @@ def _write(
         state = states.get(m.url)
         return state is not None and state.status == "ok" and state.derived_key == keys[m.url]
 
-    stale = [m for m in batch if not (current(m) and m.unchanged)]
+    # the truck factor's file filter: categories are computed for the files written, and for every file of a
+    # repository whose stored categories were computed with another filter
+    file_filters = {m.url: filters.load_filter(m.url) for m in batch}
+    filter_keys = authorship_store.filter_keys(conn, [m.url for m in batch])
+    refilter = {m.url for m in batch if filter_keys.get(m.url) != file_filters[m.url].fingerprint}
+    stale = [m for m in batch if not (current(m) and m.unchanged) or m.url in refilter]
     raw = store.raw_identities(conn, [m.url for m in stale])
     wanted = {m.url: identities_key(raw[m.url], m.mailmap_id, settings, rules) for m in stale}
     kept = authorship_store.identities_keys(conn, list(wanted))
@@ -309,11 +314,16 @@ def _write(
                 # the same inputs give the same map: the stored one is kept, not merged again
                 None if kept.get(m.url) == wanted[m.url]
                 else identity_rows(raw[m.url], _mailmap(m, settings), rules, before.get(m.url)),
+                category=file_filters[m.url].category, recategorise=m.url in refilter,
+                stored_identities=maps.get(m.url, []) if m.url in before else None,
             )
             for m in stale
         ],
         run_id,
     )  # fmt: skip
+    authorship_store.set_filter_keys(
+        conn, [(url, file_filters[url].fingerprint) for url in sorted(refilter)], run_id
+    )
     authorship_store.set_identities_keys(
         conn, [(url, key) for url, key in wanted.items() if kept.get(url) != key], run_id
     )

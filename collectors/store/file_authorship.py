@@ -1,5 +1,5 @@
 """Store-side reads and writes of the per-file authorship totals and the history state
-(0022_file_authorship.sql), for :mod:`collectors.git.file_authorship` and the writer. Every statement takes
+(0022_file_authorship.sql, 0023_file_categories.sql), for :mod:`collectors.git.file_authorship` and the writer. Every statement takes
 the repositories of a writer's batch at once."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ Total = tuple[str, str, str, str, bool, int]
 
 
 #: The columns of history_state a repository's state is read from or written to (literal identifiers).
-_STATE_COLUMNS = ("authorship_head", "identities_key")
+_STATE_COLUMNS = ("authorship_head", "identities_key", "filter_key")
 
 
 def _state(conn: duckdb.DuckDBPyConnection, column: str, urls: Sequence[str]) -> dict[str, str]:
@@ -44,6 +44,11 @@ def heads(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str
 def identities_keys(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
     """Repository -> the fingerprint of what its stored identity map was made from."""
     return _state(conn, "identities_key", urls)
+
+
+def filter_keys(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, str]:
+    """Repository -> the fingerprint of the file filter its stored file categories were computed with."""
+    return _state(conn, "filter_key", urls)
 
 
 def _set_state(
@@ -73,6 +78,11 @@ def set_identities_keys(
 ) -> None:
     """Record (repository, fingerprint) of the identity maps just written."""
     _set_state(conn, "identities_key", rows, run_id)
+
+
+def set_filter_keys(conn: duckdb.DuckDBPyConnection, rows: Sequence[tuple[str, str]], run_id: int) -> None:
+    """Record (repository, filter fingerprint) of the file categories just written."""
+    _set_state(conn, "filter_key", rows, run_id)
 
 
 def clear(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -359,11 +359,15 @@ class IdentityRow:
 
 @dataclass(frozen=True)
 class Derived:
-    """What is derived for one repository: the files at the analysed revision and its identity map."""
+    """What is derived for one repository: the files at the analysed revision with their filter category
+    (``category``: computed for the files written, see ``recategorise``), and its identity map."""
 
     url: str
     files: Sequence[str]
     identities: Sequence[IdentityRow] | None  # None: the stored identity map is kept
+    category: Callable[[str], str | None] = field(default=lambda path: None)
+    recategorise: bool = False  # the filter changed: every file is written again with its category
+    stored_identities: Sequence[IdentityRow] | None = None  # the stored map when the caller read it already
 
 
 def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived], run_id: int) -> None:
@@ -378,10 +382,14 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
         conn.execute(delete, [urls])
     # files and identities: only the rows that changed are deleted and written (a new commit changes a few
     # files of thousands, and new commits seldom change the identity map)
+    # (a changed filter rewrites every file of the repository, with its new category)
     stored_files = _stored_rows(conn, "SELECT repository_url, path FROM repository_files", urls)
+    redo = {d.url for d in derived if d.recategorise}
     files = {(d.url, path) for d in derived for path in d.files}
-    delete_rows(conn, REPOSITORY_FILES, ("repository_url", "path"), sorted(stored_files - files))
-    added = sorted(files - stored_files)
+    gone_files = {row for row in stored_files if row not in files or row[0] in redo}
+    delete_rows(conn, REPOSITORY_FILES, ("repository_url", "path"), sorted(gone_files))
+    added = sorted(row for row in files if row not in stored_files or row[0] in redo)
+    category = {d.url: d.category for d in derived}
     insert_rows(
         conn,
         REPOSITORY_FILES,
@@ -389,10 +397,15 @@ def replace_derived(conn: duckdb.DuckDBPyConnection, derived: Sequence[Derived],
             "repository_url": ("text", [url for url, _ in added]),
             "path": ("text", [path for _, path in added]),
             "run_id": ("int", [run_id] * len(added)),
+            "category": ("text", [category[url](path) for url, path in added]),
         },
     )
-    remapped = [d.url for d in derived if d.identities is not None]
-    stored_map = _stored_rows(conn, _IDENTITY_MAP, remapped)
+    read = [d.url for d in derived if d.identities is not None and d.stored_identities is None]
+    stored_map = _stored_rows(conn, _IDENTITY_MAP, read) | {
+        (d.url, r.name, r.email, r.person, r.is_bot, r.org)
+        for d in derived if d.identities is not None and d.stored_identities is not None
+        for r in d.stored_identities
+    }  # fmt: skip
     mapped = {
         (d.url, i.name, i.email, i.person, i.is_bot, i.org) for d in derived for i in d.identities or ()
     }

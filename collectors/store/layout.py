@@ -134,7 +134,13 @@ def attach_history(conn: duckdb.DuckDBPyConnection, path: Path, *, read_only: bo
 
 def tables_to_move(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """History tables still in the core file: a store written before 0021_history_domain, or a new one."""
-    return [table for table in HISTORY_TABLES if has_table(conn, STORE_ALIAS, table)]
+    rows = conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
+        "AND table_name IN (SELECT unnest(?::VARCHAR[])) AND NOT temporary",
+        [STORE_ALIAS, list(HISTORY_TABLES)],
+    ).fetchall()
+    present = {str(name) for (name,) in rows}
+    return [table for table in HISTORY_TABLES if table in present]  # in HISTORY_TABLES' order
 
 
 def move_history_tables(conn: duckdb.DuckDBPyConnection) -> int:

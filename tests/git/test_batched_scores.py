@@ -6,6 +6,7 @@ be the same. Unchanged repositories are still found unchanged, batch or not."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +80,20 @@ def mine(db: Path, mirror: Path) -> None:
 
 
 def score(
-    db: Path, batch: int, monkeypatch: pytest.MonkeyPatch, *, at: str | None = None, **params: Any
+    db: Path,
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    at: str | None = None,
+    now: datetime | None = None,
+    **params: Any,
 ) -> list[tuple[Any, ...]]:
     """Score the store with ``batch`` repositories per batch; every stored score row but the run id."""
     monkeypatch.setattr(step, "BATCH_REPOSITORIES", batch)
     options = Options(db_path=db, mirror_dir=None, at=at)
     with write_session(db, "mine") as session:
         summary = step.score_all(
-            session, options.now, at=at, params=MaintainerParams(min_commits=5, **params)
+            session, now or options.now, at=at, params=MaintainerParams(min_commits=5, **params)
         )
     assert (summary.repositories, summary.packages) == (len(NAMES), 1)
     with read_connection(db) as conn:
@@ -162,6 +169,39 @@ def test_unchanged_repositories_are_skipped_in_batches(
         # nothing was rewritten: every row still carries the first run's id
         assert conn.execute("SELECT DISTINCT run_id FROM scores").fetchall() == [(run_id,)]
     assert second == first
-    # two batches (4 + 2) per run; the second run reused every computed truck factor instead of reading the
-    # per-file history again: all but those of epsilon and zeta (too little history: none was computed)
-    assert asked == [[True] * 4, [True] * 2, [False, False, False, True], [False, True]]
+    # two batches (4 + 2) per run; the second run read no history of the repositories whose scores were all
+    # computed from the same inputs: all but epsilon and zeta (too little history: no truck factor computed)
+    assert asked == [[True] * 4, [True] * 2, [True], [True]]
+
+
+def test_scores_kept_when_nothing_changed_equal_a_fresh_computation(
+    mined: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later run of the same day with nothing new reads no history, and stores what scoring from scratch
+    at that time stores (the days since the last commit counted again); another parameter reads it again."""
+    fresh = copy(mined, "fresh.duckdb")
+    first = score(mined, 500, monkeypatch)
+    later = datetime(2020, 10, 1, 23, 59)
+    asked: list[str] = []
+    read = queries.repository_histories
+
+    def recording(conn: Any, requests: Sequence[queries.HistoryRequest], *args: Any) -> Any:
+        asked.extend(r.url for r in requests)
+        return read(conn, requests, *args)
+
+    monkeypatch.setattr(queries, "repository_histories", recording)
+    kept = score(mined, 500, monkeypatch, now=later)
+    assert sorted(asked) == [url("epsilon"), url("zeta")]
+
+    def days(rows: list[tuple[Any, ...]]) -> list[Any]:
+        return [r[4] for r in rows if r[2] == "days_since_last_commit"]
+
+    assert days(kept) != days(first)  # a day more for some: counted again, not copied
+    from_scratch = score(fresh, 500, monkeypatch, now=later)
+    drop = [i for i, row in enumerate(kept) if row[2] == "truck_factor"]  # its details record the inputs
+    assert [r for i, r in enumerate(kept) if i not in drop] == [
+        r for i, r in enumerate(from_scratch) if i not in drop
+    ]
+    asked.clear()
+    score(mined, 500, monkeypatch, now=later, threshold=0.8)
+    assert len(asked) == len(NAMES)

@@ -240,3 +240,18 @@ def test_few_and_many_new_commits_are_stored_alike(
     assert stored[0] == stored[1]
     assert len(stored[0][0]) == 7 and len(stored[0][1]) == 8
     assert str(stored[0][0][0][4].year) == "2020"
+
+
+def test_is_ancestor_follows_the_graph_not_dates(tmp_path: Path) -> None:
+    """What decides between mining only the new commits and mining everything again (a force-push)."""
+    b = RepoBuilder(tmp_path / "r")
+    root = b.commit("Ann", "ann@a.example", {"a.py": body(5, "a")}, at=1_600_000_000)
+    side = b.commit("Bo", "bo@b.example", {"b.py": body(5, "b")}, at=1_600_100_000, parents=[root], ref=None)
+    main = b.commit("Cy", "cy@c.example", {"c.py": body(5, "c")}, at=1_600_000_500, parents=[root])
+    merge = b.commit("Cy", "cy@c.example", {"d.py": body(5, "d")}, at=1_600_200_000, parents=[main, side])
+    repo = b.repo
+    assert mining.is_ancestor(repo, root, merge) and mining.is_ancestor(repo, side, merge)
+    assert mining.is_ancestor(repo, merge, merge)
+    assert not mining.is_ancestor(repo, side, main)  # a newer commit of another branch
+    assert not mining.is_ancestor(repo, merge, root)  # a descendant
+    assert not mining.is_ancestor(repo, "0" * 40, merge)  # gone (history rewritten and collected)
