@@ -7,17 +7,16 @@ Each repository is one unit (all or nothing); a repository that cannot be read i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
 from collectors.errors import TerminalError
-from collectors.funding_urls import platform_for
-from collectors.git import identities, mining, parallel, worker, writer
+from collectors.git import identities, parallel, worker, writer
+from collectors.git.settings import GitSettings as GitSettings  # the step's parameters, named from here too
 from collectors.git.urls import parse_repo_url
 from collectors.git.writer import MineResult
-from collectors.paths import DATA_DIR, cache_dir
+from collectors.paths import cache_dir
 from collectors.store import WriteSession
 from collectors.store import git as store
 
@@ -31,23 +30,6 @@ class GitStepOptions(Protocol):
     def mirror_dir(self) -> Path | None: ...
     @property
     def at(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class GitSettings:
-    """Collector parameters beyond the refresh options (defaults are what ``socle refresh`` uses)."""
-
-    engine: str = "auto"  # auto | git | pygit2
-    use_mailmap: bool = True  # the 2015 truck-factor study did not apply .mailmap
-    rename_limit: int = mining.RENAME_LIMIT  # git's diff.renameLimit; 0: no limit (the reference tool's)
-    aliases: tuple[tuple[str, str], ...] = ()
-    allowed_hosts: tuple[str, ...] = ()
-    network: bool = True  # clone/fetch repositories missing from the mirror folder
-    data_dir: Path = DATA_DIR
-    only: frozenset[str] | None = None  # restrict to these repository URLs
-    workers: int = 1  # local worker processes mining at once (1: in this process)
-    cluster: str | None = None  # a Dask scheduler address (tcp://host:8786): mine there instead
-    funding_platform: Callable[[str], str | None] = field(default=platform_for)
 
 
 def run(session: WriteSession, options: GitStepOptions) -> None:

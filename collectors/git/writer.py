@@ -16,20 +16,17 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pygit2
 
 from collectors.errors import InputError, SocleError
 from collectors.git import file_authorship, filters, funding, identities
+from collectors.git.settings import GitSettings
 from collectors.git.worker import MinedRepository
 from collectors.store import WriteSession
 from collectors.store import file_authorship as authorship_store
 from collectors.store import git as store
 from collectors.store.funding import replace_repository_plans
-
-if TYPE_CHECKING:
-    from collectors.git.step import GitSettings
 
 #: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
 DERIVE_VERSION = "2"
