@@ -144,22 +144,29 @@ def _stored_repository_scores(
 ) -> list[Score] | None:
     """The stored scores of a repository when they were computed from exactly these inputs (its truck
     factor records them), the days since its last commit counted again to ``reference``; None otherwise."""
-    tf = stored.get(("repository", url, "truck_factor"))
-    if inputs is None or tf is None or not tf[5] or json.loads(tf[5]).get("scores_inputs") != inputs:
+    tf = _stored_score("truck_factor", stored.get(("repository", url, "truck_factor")))
+    if inputs is None or tf is None or tf.details.get("scores_inputs") != inputs:
         return None
     scores = []
     for name in _REPOSITORY_SCORES:
-        row = stored.get(("repository", url, name))
-        if row is None or row[0] != VERSION:
+        score = _stored_score(name, stored.get(("repository", url, name)))
+        if score is None:
             return None
-        version, value, status, label, reason, details_json = row
-        details = json.loads(details_json) if details_json else {}
-        if name == "days_since_last_commit" and "last_commit_at" in details:
+        if name == "days_since_last_commit" and "last_commit_at" in score.details:
+            details = dict(score.details)
             last = datetime.fromisoformat(details.pop("last_commit_at"))
-            scores.append(days_since_last_commit(last, reference, details))
-            continue
-        scores.append(Score(name, version, value, Status(status), reason, label=label, details=details))
+            score = days_since_last_commit(last, reference, details)
+        scores.append(score)
     return scores
+
+
+def _stored_score(name: str, row: tuple[Any, ...] | None) -> Score | None:
+    """A stored score row (version, value, status, label, reason, details as JSON) of this version, or None."""
+    if row is None or row[0] != VERSION:
+        return None
+    version, value, status, label, reason, details_json = row
+    details = json.loads(details_json) if details_json else {}
+    return Score(name, version, value, Status(status), reason, label=label, details=details)
 
 
 def _truck_factor_inputs(derived_key: str | None, params: MaintainerParams) -> str | None:
@@ -172,13 +179,10 @@ def _truck_factor_inputs(derived_key: str | None, params: MaintainerParams) -> s
 
 def _stored_truck_factor(stored: tuple[Any, ...] | None, inputs: str | None) -> Score | None:
     """The stored truck factor when it was computed from exactly these inputs (a run with nothing new)."""
-    if stored is None or inputs is None:
+    score = _stored_score("truck_factor", stored)
+    if score is None or inputs is None or score.details.get("inputs") != inputs:
         return None
-    version, value, status, label, reason, details_json = stored
-    details = json.loads(details_json) if details_json else {}
-    if details.get("inputs") != inputs or version != VERSION:
-        return None
-    return Score("truck_factor", version, value, Status(status), reason, label=label, details=details)
+    return score
 
 
 def _unchanged(row: dict[str, Any], stored: dict[tuple[str, str, str], tuple[Any, ...]]) -> bool:
