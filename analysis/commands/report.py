@@ -31,10 +31,26 @@ def render(table: ReportTable, fmt: str) -> None:
             )
         )
     else:
-        out = Table(*table.columns, show_lines=False)
-        for row in table.rows:
-            out.add_row(*("" if v is None else str(v) for v in row))
-        Console(width=200).print(out)
+        Console(width=200).print(terminal_table(table))
+
+
+def terminal_table(table: ReportTable) -> Table:
+    """The report for a terminal: numbers right-aligned and never wrapped, text columns (names, purls,
+    reasons) folded rather than cut, so that every value is there to read in full; a header's words stand
+    one above the other (``truck_factor`` as ``truck`` over ``factor``), so that a column of numbers is as
+    narrow as its longest word or number."""
+    out = Table(show_lines=True)
+    for i, name in enumerate(table.columns):
+        values = [row[i] for row in table.rows if row[i] is not None]
+        numeric = bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+        header = name.replace("_", "\n")
+        if numeric:
+            out.add_column(header, justify="right", no_wrap=True)
+        else:
+            out.add_column(header, overflow="fold", ratio=3 if name == "reason" else 1)
+    for row in table.rows:
+        out.add_row(*("" if v is None else str(v) for v in row))
+    return out
 
 
 @click.command("report")
