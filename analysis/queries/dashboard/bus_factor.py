@@ -45,19 +45,27 @@ def riskiest_packages(conn: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.Da
 
 
 def repositories(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Mined repositories, riskiest first: lowest truck factor of their packages, then most critical."""
+    """Known repositories, those mined first (the page opens on one that has contributors to show), riskiest
+    first: lowest truck factor (of their packages, else their own), then most critical."""
     present = tables(conn)
     if "repositories" not in present:
         return []
     if "package_repositories" not in present:
-        return [str(r[0]) for r in conn.execute("SELECT url FROM repositories ORDER BY url").fetchall()]
+        return [
+            str(r[0])
+            for r in conn.execute("SELECT url FROM repositories ORDER BY status <> 'ok', url").fetchall()
+        ]
     rows = conn.execute(
         """
         SELECT r.url FROM repositories r
         LEFT JOIN package_repositories pr ON pr.repository_url = r.url
         LEFT JOIN scores t ON t.subject_kind = 'package' AND t.subject = pr.purl AND t.name = 'truck_factor'
         LEFT JOIN scores c ON c.subject_kind = 'package' AND c.subject = pr.purl AND c.name = 'criticality'
-        GROUP BY r.url ORDER BY min(t.value) NULLS LAST, max(c.value) DESC NULLS LAST, r.url
+        LEFT JOIN scores own ON own.subject_kind = 'repository' AND own.subject = r.url
+                            AND own.name = 'truck_factor'
+        GROUP BY r.url, r.status
+        ORDER BY r.status <> 'ok', coalesce(min(t.value), min(own.value)) NULLS LAST,
+                 max(c.value) DESC NULLS LAST, r.url
         """
     ).fetchall()
     return [str(r[0]) for r in rows]
