@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Protocol
 
 import duckdb
@@ -251,7 +252,11 @@ def _rebuild(conn: duckdb.DuckDBPyConnection, urls: Sequence[str], whole: dict[s
 
 def _renamed_replay(history: NewHistory) -> list[tuple[str, str, str, str | None]]:
     """The changes of the paths a rename touched, in replay order, from a history in memory: what
-    :func:`collectors.store.file_authorship.renamed_changes` reads from the store."""
+    :func:`collectors.store.file_authorship.renamed_changes` reads from the store.
+
+    The changes are grouped by commit, the commits put in replay order, and each commit's few changes by
+    status and path: the order of :func:`_key` (sorting is stable in both), without a key of five fields
+    for each of the 86,000 changes of rails' renamed paths: 0.11 s instead of 0.2 s."""
     renamed: set[str] = set()
     for status, path, old in zip(history.file_status, history.file_path, history.file_old_path, strict=True):
         if status == "R":
@@ -260,7 +265,31 @@ def _renamed_replay(history: NewHistory) -> list[tuple[str, str, str, str | None
                 renamed.add(old)
     if not renamed:
         return []
-    return _replay_rows(history, sorted(_new_changes(history, renamed), key=_key))
+    by_commit: dict[str, list[tuple[int, str, str, str | None]]] = {}
+    for sha, status, path, old in zip(
+        history.file_sha, history.file_status, history.file_path, history.file_old_path, strict=True
+    ):
+        if path in renamed:
+            changes = by_commit.get(sha)
+            if changes is None:
+                changes = by_commit[sha] = []
+            changes.append((_STATUS_ORDER.get(status, 3), path, status, old))
+    shas, committed, authored = history.sha, history.committed_at, history.authored_at
+    commits = sorted(
+        (i for i, sha in enumerate(shas) if sha in by_commit),
+        key=lambda i: (committed[i], authored[i], shas[i]),
+    )
+    names, emails = history.author_name, history.author_email
+    out: list[tuple[str, str, str, str | None]] = []
+    append = out.append
+    for i in commits:
+        who = developer(names[i], emails[i])
+        changes = by_commit[shas[i]]
+        if len(changes) > 1:
+            changes.sort(key=itemgetter(0, 1))
+        for _, path, status, old in changes:
+            append((who, status, path, old))
+    return out
 
 
 def _replay_rows(

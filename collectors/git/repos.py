@@ -8,6 +8,9 @@ Otherwise socle keeps bare clones in ``cache_dir(db)/repos/HOST/OWNER/NAME.git``
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,4 +104,32 @@ def sync_bare(source: str, target: Path) -> Path:
                 break
     except (pygit2.GitError, KeyError, OSError) as exc:
         raise TransientError(f"{source}: clone or fetch failed ({exc})") from exc
+    write_commit_graph(target)
     return target
+
+
+#: How long writing a commit-graph may take (a first one of a 100,000-commit history takes about 1.5 s).
+COMMIT_GRAPH_SECONDS = 300
+
+
+def write_commit_graph(clone: Path) -> bool:
+    """Bring the commit-graph file of one of socle's own clones up to date, as git's gc and ``git fetch``
+    with ``fetch.writeCommitGraph`` do (libgit2, which fetches, writes none). With it, git walks a history
+    without reading each commit: the oldest-first ``git log`` of a full mining starts at once instead of
+    after a walk of the whole history (0.6 s less of git's CPU on git/git), and every later walk is
+    cheaper. ``--split``: a fetch adds a small layer for its new commits, merged into the others as they
+    grow. Written into socle's own clones only, never into a repository it was given (a local path, a
+    mirror). Returns whether it was written; without git, or if git fails, mining is only slower."""
+    exe = shutil.which("git")
+    if exe is None:
+        return False
+    argv = [exe, f"--git-dir={clone}", "commit-graph", "write", "--reachable", "--split", "--no-progress"]
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            argv, stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=COMMIT_GRAPH_SECONDS,
+            check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0

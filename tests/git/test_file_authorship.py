@@ -17,6 +17,7 @@ from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
 from analysis.queries import git as queries
 from collectors.git import file_authorship, identities
+from collectors.git.records import HistoryColumns
 from collectors.git.step import GitSettings, mine_all
 from collectors.store import git as store
 from collectors.store import read_connection, write_session
@@ -150,6 +151,42 @@ def test_commutes_only_renames_depend_on_order() -> None:
     assert not file_authorship.commutes([change(5, "R", "b.py", "a.py")], [change(10, "M", "b.py")])
     assert not file_authorship.commutes([change(5, "R", "b.py", "a.py")], [change(10, "A", "a.py")])
     assert file_authorship.commutes([change(12, "R", "b.py", "a.py")], [change(10, "M", "b.py")])
+
+
+def _random_history(rng: random.Random) -> HistoryColumns:
+    """Commits sharing timestamps (so the replay order falls back to author time, then sha), each changing one
+    to four paths of a small pool with every status, renames among them (a path renamed away and re-added)."""
+    history = HistoryColumns()
+    pool = [f"p{i}.py" for i in range(8)]
+    for _ in range(rng.randint(1, 40)):
+        sha = f"{rng.getrandbits(160):040x}"
+        history.sha.append(sha)
+        history.author_name.append(rng.choice(["Ann", "Bo", "Cy"]))
+        history.author_email.append(rng.choice(["a@x.example", "b@x.example"]))
+        history.committed_at.append(rng.choice([100, 200, 300]))
+        history.authored_at.append(rng.choice([10, 20]))
+        history.co_authors.append(None)
+        for path in rng.sample(pool, rng.randint(1, 4)):
+            status = rng.choice("AMDRT")
+            history.file_sha.append(sha)
+            history.file_status.append(status)
+            history.file_path.append(path)
+            history.file_old_path.append(rng.choice(pool) if status == "R" else None)
+    return history
+
+
+def test_the_replay_of_renamed_paths_keeps_the_replay_order() -> None:
+    """The replay of renamed paths from a history in memory, grouped by commit, equals the changes of those
+    paths sorted one by one by the replay order's key (commit time, author time, sha, renames first, path),
+    on 300 random histories, ties included."""
+    rng = random.Random(17)
+    for _ in range(300):
+        history = _random_history(rng)
+        renamed = {p for s, p, o in zip(history.file_status, history.file_path, history.file_old_path, strict=True)
+                   if s == "R" for p in (p, o) if p}  # fmt: skip
+        one_by_one = sorted(file_authorship._new_changes(history, renamed), key=file_authorship._key)
+        expected = file_authorship._replay_rows(history, one_by_one) if renamed else []
+        assert file_authorship._renamed_replay(history) == expected
 
 
 def test_totals_missing_make_the_truck_factor_not_known_until_mined_again(tmp_path: Path) -> None:

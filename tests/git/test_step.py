@@ -4,6 +4,7 @@ bots, co-authors, funding files, incremental mining and force-pushes."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,44 @@ def test_clone_into_cache_from_a_local_source(tmp_path: Path, project: Project) 
 
     cloned = pygit2.Repository(str(target))
     assert str(cloned.head.target) == str(project.builder.repo.head.target)
+    # socle's own clone has a commit-graph, brought up to date by the fetch: git checks it against the
+    # commits, and walking with it gives the history walking without it gives
+    assert (target / "objects" / "info" / "commit-graphs" / "commit-graph-chain").is_file()
+    git = ["git", f"--git-dir={target}"]
+    subprocess.run([*git, "commit-graph", "verify"], check=True, capture_output=True)
+    walked = [
+        subprocess.run([*git, "-c", f"core.commitGraph={on}", "rev-list", "--all", "--parents"],
+                       check=True, capture_output=True, text=True).stdout
+        for on in ("true", "false")
+    ]  # fmt: skip
+    source = subprocess.run(
+        ["git", f"--git-dir={project.mirror / 'acme+tool' / '.git'}", "rev-list", "--all", "--parents"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert walked[0] == walked[1] == source and str(cloned.head.target) in walked[0]
+
+
+def test_a_commit_graph_changes_nothing_mined(tmp_path: Path, project: Project) -> None:
+    """The same repository mined without and with a commit-graph file gives the same tables."""
+    from collectors.git.repos import write_commit_graph
+
+    stored = []
+    for name in ("without", "with"):
+        if name == "with":
+            assert write_commit_graph(project.mirror / "acme+tool" / ".git")
+        db = tmp_path / f"{name}.duckdb"
+        mine(db, project)
+        with read_connection(db) as conn:
+            stored.append(
+                (
+                    conn.execute(
+                        "SELECT sha, status, path, old_path FROM commit_files ORDER BY ALL"
+                    ).fetchall(),
+                    conn.execute("SELECT * EXCLUDE (run_id) FROM commits ORDER BY sha").fetchall(),
+                    conn.execute("SELECT name, value, reason FROM scores ORDER BY name").fetchall(),
+                )
+            )
+    assert stored[0] == stored[1] and len(stored[0][1]) == 7
 
 
 def test_store_has_no_duplicates_after_rerun(db_path: Path, project: Project) -> None:
