@@ -33,20 +33,47 @@ def horizontal_bar(
     return chart
 
 
-def pareto(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
-    """Contributors' shares of commits, largest first, with the cumulative share: who carries the project."""
+#: Bars a Pareto chart draws: past this many contributors each bar is a hairline (rails: 2,370 contributors)
+#: and no name under them can be read; the rest are one bar.
+PARETO_BARS = 30
+
+
+def pareto_bars(frame: pd.DataFrame, bars: int = PARETO_BARS) -> pd.DataFrame:
+    """The largest contributors, one bar each, and the others together as one last bar ("2,340 others"),
+    whose cumulative share is the whole. ``frame``: contributors largest first (person, display_name,
+    commits, share, cumulative_share)."""
     data = frame.assign(contributor=frame["display_name"].fillna(frame["person"]))
+    if len(data) <= bars:
+        return data
+    head, rest = data.iloc[: bars - 1], data.iloc[bars - 1 :]
+    others = pd.DataFrame(
+        {
+            "contributor": [f"{len(rest):,} others"],
+            "commits": [rest["commits"].sum()],
+            "share": [rest["share"].sum()],
+            "cumulative_share": [rest["cumulative_share"].iloc[-1]],
+        }
+    )
+    return pd.concat([head, others], ignore_index=True)
+
+
+def pareto(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
+    """Contributors' shares of commits, largest first, with the cumulative share: who carries the project
+    (:func:`pareto_bars`: at most :data:`PARETO_BARS` bars)."""
+    data = pareto_bars(frame)
     order = list(data["contributor"])
-    base = alt.Chart(data, title=title).encode(x=alt.X("contributor:N", sort=order, title="contributor"))
+    base = alt.Chart(data).encode(x=alt.X("contributor:N", sort=order, title="contributor"))
     bars = base.mark_bar().encode(
         y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of commits"),
         tooltip=["contributor", "commits", alt.Tooltip("share:Q", format=".1%")],
     )
     line = base.mark_line(point=True, color="#d62728").encode(
-        y=alt.Y("cumulative_share:Q", axis=alt.Axis(format="%"), title="cumulative share")
+        # one axis title for both: the two joined ran taller than the plot and pushed the chart's title out
+        y=alt.Y("cumulative_share:Q", axis=alt.Axis(format="%"), title=None),
+        tooltip=["contributor", alt.Tooltip("cumulative_share:Q", format=".1%", title="cumulative share")],
     )
     rule = alt.Chart(pd.DataFrame({"half": [0.5]})).mark_rule(strokeDash=[4, 4]).encode(y="half:Q")
-    layered: alt.LayerChart = alt.layer(bars, line, rule).resolve_scale(y="shared")
+    layered: alt.LayerChart = alt.layer(bars, line, rule, title=title).resolve_scale(y="shared")
     return layered
 
 
