@@ -46,6 +46,32 @@ _SHORTHAND_HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket":
 _FORGE_HINT = re.compile(r"^(?:gitlab|git|gitea|forgejo|code|src|codeberg|hg)\.|gitlab|forgejo|gitea")
 
 
+#: The Apache Software Foundation's git hosts (GitBox, and the older git-wip-us and git.apache.org). Every
+#: repository there is the ASF's own GitHub repository of the same name, kept in step by GitBox
+#: (https://infra.apache.org/git-primer.html): ``https://github.com/apache/NAME`` is where socle reads it.
+#: Maven POMs of Apache projects (commons-lang3, lucene-core, commons-text) name only GitBox in ``<scm>``.
+_APACHE_GIT_HOSTS = {"gitbox.apache.org", "git-wip-us.apache.org", "git.apache.org"}
+_APACHE_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
+
+
+def _apache_repository(path: str, query: str) -> str | None:
+    """``https://github.com/apache/NAME`` for an ASF git URL: ``/repos/asf/NAME.git``, gitweb's
+    ``/repos/asf?p=NAME.git;a=summary``, or git.apache.org's ``/NAME.git``; None for anything else."""
+    segments = [s for s in path.split("/") if s]
+    name = None
+    if segments[:2] == ["repos", "asf"] and len(segments) >= 3:
+        name = segments[2]
+    elif segments == ["repos", "asf"]:
+        params = dict(part.partition("=")[::2] for part in re.split(r"[;&]", query) if part)
+        name = params.get("p")
+    elif len(segments) == 1:
+        name = segments[0]
+    if name is None:
+        return None
+    name = name.removesuffix(".git")
+    return f"https://github.com/apache/{name}" if _APACHE_NAME.fullmatch(name) else None
+
+
 def is_forge_host(host: str) -> bool:
     return host in _TWO_SEGMENTS or host in _GITLAB_HOSTS or bool(_FORGE_HINT.search(host))
 
@@ -71,6 +97,8 @@ def normalise_repository_url(raw: object) -> str | None:
         return None
     parts = urlsplit(text)
     host = (parts.hostname or "").lower().removeprefix("www.")
+    if host in _APACHE_GIT_HOSTS:
+        return _apache_repository(parts.path, parts.query)
     if not host or not is_forge_host(host):
         return None
     segments = [s for s in parts.path.split("/") if s]

@@ -38,6 +38,13 @@ def test_maven_central_live() -> None:
 
 
 @pytest.mark.online
+def test_maven_central_apache_gitbox_live() -> None:
+    """commons-lang3 names only the ASF's GitBox in its POM's <scm>: its repository is the ASF's GitHub one."""
+    got = live(MavenCollector(), "org.apache.commons/commons-lang3", ("3.22.0",))
+    assert got.metadata.repository_url == "https://github.com/apache/commons-lang"
+
+
+@pytest.mark.online
 def test_go_proxy_live() -> None:
     got = live(GoCollector(), "github.com/spf13/cobra", ("v1.8.0",))
     assert got.metadata.repository_url == "https://github.com/spf13/cobra"

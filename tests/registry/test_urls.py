@@ -46,6 +46,20 @@ from collectors.registry.repository_urls import normalise_repository_url, reposi
         ("ftp://github.com/a/b", None),
         (42, None),
         ("", None),
+        # the ASF's git hosts: the ASF's GitHub repository of the same name (as commons-lang3 3.22.0, lucene-core
+        # 9.12.3 and commons-text 1.15.0 state them in <scm>, after the scm:git: prefix)
+        ("https://gitbox.apache.org/repos/asf/commons-lang.git", "https://github.com/apache/commons-lang"),
+        ("https://gitbox.apache.org/repos/asf?p=lucene.git", "https://github.com/apache/lucene"),
+        ("https://gitbox.apache.org/repos/asf/commons-text", "https://github.com/apache/commons-text"),
+        (
+            "http://gitbox.apache.org/repos/asf?p=commons-text.git;a=summary",
+            "https://github.com/apache/commons-text",
+        ),
+        ("https://git-wip-us.apache.org/repos/asf/kafka.git", "https://github.com/apache/kafka"),
+        ("https://git.apache.org/tomcat.git", "https://github.com/apache/tomcat"),
+        ("https://gitbox.apache.org/repos/asf", None),
+        ("https://gitbox.apache.org/repos/asf?p=../../etc.git", None),
+        ("https://gitbox.apache.org/", None),
     ],
 )
 def test_repository_url_forms(raw: object, expected: str | None) -> None:
