@@ -190,5 +190,6 @@ class KeepAliveTransport(httpx.AsyncHTTPTransport):
     def __init__(self, *, verify: ssl.SSLContext, per_origin: int) -> None:
         super().__init__(verify=verify, http1=True, http2=False, retries=0)
         self.pool = KeepAlivePool(ssl_context=verify, per_origin=per_origin)
-        # httpx sends every request through ``self._pool`` (httpx 0.18 to 0.28): ours replaces httpcore's.
+        # httpx sends every request through ``self._pool`` (httpx 0.18 to 0.29; pyproject.toml keeps httpx
+        # below 1.0): ours replaces httpcore's.
         self._pool = self.pool  # type: ignore[assignment]
