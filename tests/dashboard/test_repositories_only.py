@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
 from collectors.git.step import GitSettings, mine_all
 from collectors.store import git as store
 from collectors.store import write_session
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import open_app
 from tests.git.builder import RepoBuilder, body
 from tests.git.conftest import Options
 
@@ -35,12 +34,7 @@ def test_bus_factor_page_shows_repositories_added_without_packages(
         [result] = mine_all(session, options, GitSettings(network=False))
         score_all(session, options.now, params=MaintainerParams(min_commits=1))
     assert result.status == "ok"
-    monkeypatch.setenv("SOCLE_DB", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.run()
-    at.switch_page("app_pages/bus_factor.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_app(db, "bus_factor", monkeypatch)
     assert any("No packages in the store yet" in info.value for info in at.info)
     assert at.selectbox(key="repository").value == URL
     assert len(at.get("vega_lite_chart")) == 2  # the Pareto chart and the monthly activity

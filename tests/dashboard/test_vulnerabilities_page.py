@@ -9,18 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import open_app
 from tests.signals.test_end_to_end import FIXTURE, _registry_facts
 
 
 def _open(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("SOCLE_DB", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.run()
-    at.switch_page("app_pages/vulnerabilities.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(db, "vulnerabilities", monkeypatch)
 
 
 def test_findings_coverage_and_lifecycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
