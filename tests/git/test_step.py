@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from analysis.maintainers.scores import MaintainerParams
 from analysis.maintainers.step import score_all
 from collectors.git.step import GitSettings, mine_all
@@ -196,13 +198,26 @@ def test_mirror_mapping_file(db_path: Path, project: Project, tmp_path: Path) ->
     assert (result.status, result.engine, result.new_commits) == ("ok", "pygit2", 7)
 
 
-def test_clone_into_cache_from_a_local_source(tmp_path: Path, project: Project) -> None:
+def test_clone_into_cache_from_a_local_source(
+    tmp_path: Path, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collectors.git import repos
     from collectors.git.repos import sync_bare
 
+    writes: list[Path] = []
+    original = repos.write_commit_graph
+
+    def recording(clone: Path) -> bool:
+        writes.append(clone)
+        return original(clone)
+
+    monkeypatch.setattr(repos, "write_commit_graph", recording)
     target = tmp_path / "cache" / "tool.git"
     sync_bare(str(project.mirror / "acme+tool" / ".git"), target)
     project.builder.commit("Bob", "bob@gmail.com", {"src/z.py": "z\n"})
     sync_bare(str(project.mirror / "acme+tool" / ".git"), target)
+    sync_bare(str(project.mirror / "acme+tool" / ".git"), target)  # nothing new: the graph is left as it is
+    assert writes == [target, target]
     import pygit2
 
     cloned = pygit2.Repository(str(target))
