@@ -15,11 +15,29 @@ from collectors.store import one_line
 
 
 class LazyGroup(click.Group):
-    """The ``socle`` group: a command's module is imported when that command runs (or when help lists
-    it), so ``socle mine`` does not pay for the imports of ``socle budget`` (pandas among them)."""
+    """The ``socle`` group: a command's module is imported when that command runs, so ``socle mine`` does
+    not pay for the imports of ``socle budget`` (pandas among them); ``socle --help`` lists the commands
+    from their summaries (:data:`analysis.commands.COMMAND_SUMMARIES`) and imports none of them (0.25 s
+    instead of 1 s)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(commands.COMMAND_NAMES))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's table of commands, with the summary of a command not imported shortened as click
+        shortens a command's help."""
+        names = [n for n in self.list_commands(ctx) if n in self.commands or n in commands.COMMAND_SUMMARIES]
+        shown = [n for n in names if n not in self.commands or not self.commands[n].hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in shown)
+        rows = [
+            (n, self.commands[n].get_short_help_str(limit) if n in self.commands
+             else click.Command(n, help=commands.COMMAND_SUMMARIES[n]).get_short_help_str(limit))
+            for n in shown
+        ]  # fmt: skip
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in commands.COMMAND_NAMES:

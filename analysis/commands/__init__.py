@@ -41,6 +41,23 @@ COMMAND_NAMES: dict[str, str] = {
 }
 
 
+#: The first paragraph of each command's help: what ``socle --help`` shortens into its table of commands,
+#: so that listing the commands imports none of their modules (a test checks each against the command).
+COMMAND_SUMMARIES: dict[str, str] = {
+    "import": "Import applications from SBOMs, lockfiles or manifests (format detected from content).",
+    "status": "Show applications, packages per ecosystem, direct and transitive counts, and the last runs.",
+    "refresh": "Collect registry metadata and git history for every package of every application, then score.",
+    "add-repo": "Add a repository (an https URL, or a local path to a git repository) to mine.",
+    "mine": "Mine the git history of every known repository and compute the maintainer scores.",
+    "report": "Print a score report.",
+    "explain": "Explain one dependency: PACKAGE is a purl or a package name the store knows.",
+    "vulnerabilities": "Known vulnerabilities of the versions in use.",
+    "catalogue": "The standards catalogue: standards, interfaces, implementations and their stewards.",
+    "budget": "Propose a contribution budget: who to fund, how much, through which channel, and why.",
+    "dashboard": "Open the dashboard (read-only; safe to run while a refresh is writing).",
+}
+
+
 def command_module(name: str) -> ModuleType:
     """The module of one area (``"repos"``), imported on first use."""
     if name not in MODULE_NAMES:
