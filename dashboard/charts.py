@@ -68,7 +68,7 @@ def pareto(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
         tooltip=["contributor", "commits", alt.Tooltip("share:Q", format=".1%")],
     )
     line = base.mark_line(point=True, color="#d62728").encode(
-        # one axis title for both: the two joined ran taller than the plot and pushed the chart's title out
+        # no axis title of its own: joined with the bars' it ran taller than the plot, over the chart's title
         y=alt.Y("cumulative_share:Q", axis=alt.Axis(format="%"), title=None),
         tooltip=["contributor", alt.Tooltip("cumulative_share:Q", format=".1%", title="cumulative share")],
     )

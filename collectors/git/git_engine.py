@@ -50,6 +50,11 @@ _FORMAT = "%x01%x02%x03%H%x00%an%x00%ae%x00%at%x00%ct%x00%B%x00"
 _ENV_EXTRA = {"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
 
 
+def git_environment() -> dict[str, str]:
+    """The environment of every git process socle starts: no system-wide configuration, C locale."""
+    return {**os.environ, **_ENV_EXTRA}
+
+
 def _log_argv(
     exe: str, path: Path, head: str, stop: str | None, rename_limit: int, *, reverse: bool
 ) -> list[str]:
@@ -88,7 +93,7 @@ class _Run:
 
     def __init__(self, path: Path, argvs: list[list[str]], chunk: int) -> None:
         self.path = path
-        env = {**os.environ, **_ENV_EXTRA}
+        env = git_environment()
         # closed in finish(), once git has exited
         self.errors = [tempfile.TemporaryFile() for _ in argvs]  # noqa: SIM115
         self.procs = [

@@ -8,8 +8,6 @@ Otherwise socle keeps bare clones in ``cache_dir(db)/repos/HOST/OWNER/NAME.git``
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tomllib
 from dataclasses import dataclass
@@ -18,6 +16,8 @@ from pathlib import Path
 import pygit2
 
 from collectors.errors import TerminalError, TransientError
+from collectors.git.git_engine import git_environment
+from collectors.git.mining import git_executable
 from collectors.git.urls import RepoUrl, check_repo_url, parse_repo_url
 
 LOCAL_PREFIX = "local:"
@@ -125,17 +125,17 @@ def write_commit_graph(clone: Path) -> bool:
     after a walk of the whole history (0.6 s less of git's CPU on git/git), and every later walk is
     cheaper. ``--split``: a fetch adds a small layer for its new commits, merged into the others as they
     grow (the first write takes about 1 s on git/git; one with nothing new 10 ms, skipped after a fetch
-    that received nothing). Written into socle's own clones only, never into a repository it was given (a local path, a
-    mirror). Returns whether it was written; without git, or if git fails, mining is only slower."""
-    exe = shutil.which("git")
+    that received nothing). Written into socle's own clones only, never into a repository it was given (a
+    local path, a mirror). Returns whether it was written; without git, or if git fails, mining is only
+    slower."""
+    exe = git_executable()
     if exe is None:
         return False
     argv = [exe, f"--git-dir={clone}", "commit-graph", "write", "--reachable", "--split", "--no-progress"]
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
     try:
         done = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=COMMIT_GRAPH_SECONDS,
-            check=False,
+            argv, stdin=subprocess.DEVNULL, capture_output=True, env=git_environment(),
+            timeout=COMMIT_GRAPH_SECONDS, check=False,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
         return False
