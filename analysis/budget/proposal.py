@@ -14,8 +14,8 @@ from analysis import criticality, risk
 from analysis.budget import channels, eligibility, facts, methods, outreach
 from analysis.budget.asks import allocate_within_asks, funding_ask
 from analysis.budget.decide import decide, matches, package_name
-from analysis.gcpause import gc_paused
 from analysis.queries.budget import BudgetData
+from collectors.gcpause import gc_paused
 
 __all__ = ["Line", "Options", "Outreach", "Proposal", "package_name", "propose"]
 

@@ -24,6 +24,7 @@ from analysis.maintainers.scores import (
 )
 from analysis.queries import git as queries
 from analysis.score import Score, Status
+from collectors.gcpause import gc_paused
 from collectors.git.filters import load_filter
 from collectors.store import WriteSession, utcnow, write_scores
 
@@ -52,6 +53,7 @@ def run(session: WriteSession, options: MaintainerStepOptions) -> None:
 BATCH_REPOSITORIES = 500
 
 
+@gc_paused
 def score_all(
     session: WriteSession,
     now: datetime | None,

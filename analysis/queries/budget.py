@@ -17,8 +17,8 @@ from urllib.parse import quote
 import duckdb
 import numpy as np
 
-from analysis.gcpause import gc_paused
 from analysis.queries import table_names
+from collectors.gcpause import gc_paused
 from collectors.git.funding import FundingHistory, FundingPlan
 
 #: Runs that collect data (``runs.kind``): "data as of" is the end of the last of them, never a budget save.

@@ -19,6 +19,7 @@ from pathlib import Path
 import pygit2
 
 from collectors.errors import SocleError, TerminalError, TransientError
+from collectors.gcpause import gc_paused
 from collectors.git import funding, mining, repos
 
 #: Blobs of the analysed commit that the writer reads (identity mapping and funding files).
@@ -122,6 +123,7 @@ def locate(task: MineTask) -> tuple[repos.Location, Path] | MinedRepository:
     return location, path
 
 
+@gc_paused
 def mine_repository(task: MineTask, meanwhile: Callable[[], None] | None = None) -> MinedRepository:
     """Locate and mine one repository; every failure becomes a result with a reason. ``meanwhile`` runs
     while git reads a full history (the writer's process warms up what it will write with)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pygit2
 
 from collectors.errors import InputError, SocleError
+from collectors.gcpause import gc_paused
 from collectors.git import file_authorship, filters, funding, identities
 from collectors.git.settings import GitSettings
 from collectors.git.worker import MinedRepository
@@ -222,6 +223,7 @@ def read_funding(
     return read
 
 
+@gc_paused
 def apply_batch(
     session: WriteSession,
     batch: Sequence[MinedRepository],

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from analysis.gcpause import gc_paused, paused
+from collectors.gcpause import gc_paused, paused
 
 
 @pytest.fixture

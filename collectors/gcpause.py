@@ -1,11 +1,12 @@
 """Pause Python's cyclic garbage collector while a function builds many small objects.
 
-Reading a store of 5,000 packages and weighing them creates a few hundred thousand tuples, dataclasses and
-strings, none of them in a reference cycle. Each 700 allocations the collector runs anyway, and now and then
-walks every object the process holds (a dashboard process holds a few hundred thousand): about a quarter of
-a budget proposal's time went to collections that free nothing. Reference counting still frees everything as
-usual; the collector is switched back on (if it was on) when the function returns, and collects then as
-needed. See https://docs.python.org/3/library/gc.html#gc.disable.
+Such work creates hundreds of thousands of tuples, lists, dataclasses and strings, none of them in a
+reference cycle. Each 700 allocations the collector runs anyway, and now and then walks every object the
+process holds: it frees nothing and costs a quarter of a budget proposal's time (reading a store of 5,000
+packages and weighing them), and 0.4 to 0.6 s of a full mining of rails (70,000 commits parsed into columns,
+then replayed, merged and scored). Reference counting still frees everything as usual; the collector is
+switched back on (if it was on) when the function returns, and collects then as needed. See
+https://docs.python.org/3/library/gc.html#gc.disable.
 """
 
 from __future__ import annotations
