@@ -19,6 +19,38 @@ from typing import Any
 
 from collectors.paths import DATA_DIR
 
+_COMPONENT = "(^|/)"
+#: What makes a pattern's rest depend on where the path starts: an anchor (a ``^`` not opening a negated
+#: class), a word boundary, a look-behind, a group reference.
+_POSITIONAL = re.compile(r"(?<!\[)\^|\\[AbBZ0-9]|\(\?<[=!]|\(\?P=")
+
+
+def _component_rest(pattern: str) -> str | None:
+    """The rest of a pattern ``(^|/)REST`` when searching ``/REST`` in ``/`` + path finds the same paths:
+    REST is neither quantified nor split by a top-level ``|``, and nothing in it depends on where the text
+    starts. None otherwise."""
+    rest = pattern.removeprefix(_COMPONENT)
+    if rest == pattern or rest[:1] in ("*", "+", "?", "{") or _POSITIONAL.search(rest):
+        return None
+    depth, escaped, in_class, class_start = 0, False, False, 0
+    for i, char in enumerate(rest):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            # a "]" first in a class (after "[" or "[^") is a character of the class
+            in_class = char != "]" or i == class_start or (i == class_start + 1 and rest[i - 1] == "^")
+        elif char == "[":
+            in_class, class_start = True, i + 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return None
+    return rest
+
 
 @dataclass(frozen=True)
 class FileFilter:
@@ -31,10 +63,26 @@ class FileFilter:
         """The category excluding ``path``, or None when the file counts."""
         if any(p.search(path) for p in self.include):
             return None
-        for category, pattern in self.exclude:
-            if pattern.search(path):
+        slashed = "/" + path
+        for category, pattern, on_slashed in self._searches:
+            if pattern.search(slashed if on_slashed else path):
                 return category
         return None
+
+    @functools.cached_property
+    def _searches(self) -> tuple[tuple[str, re.Pattern[str], bool], ...]:
+        """The exclusions as searched: a pattern ``(^|/)REST`` (a path component) is searched as ``/REST`` in
+        the path with a ``/`` in front, the same matches found twice as fast (the search skips to each ``/``
+        instead of trying every position: 0.06 s instead of 0.11 s for rails's 4,979 files). Others are
+        searched as written."""
+        searches = []
+        for category, pattern in self.exclude:
+            rest = _component_rest(pattern.pattern)
+            if rest is None:
+                searches.append((category, pattern, False))
+            else:
+                searches.append((category, re.compile("/" + rest, pattern.flags), True))
+        return tuple(searches)
 
     def counted(self, paths: Iterable[str]) -> list[str]:
         return [p for p in paths if self.category(p) is None]
