@@ -76,7 +76,8 @@ class _Reader(threading.Thread):
     git flushes its output after every commit (73,000 writes on rails): a reader blocked on the pipe would
     wake up, and take the interpreter's lock from the parser, once per commit. This one reads whatever the
     pipe holds, then sleeps a few milliseconds while git fills it again (the pipe is enlarged to hold much
-    more than git writes meanwhile), so it wakes a few hundred times in all."""
+    more than git writes meanwhile), so it wakes a few hundred times in all. It sleeps only in a long
+    output: in a short one a sleep would be the longest part of the mining."""
 
     def __init__(
         self, index: int, pipe: IO[bytes], out: queue.SimpleQueue[tuple[int, bytes]], chunk: int
@@ -88,10 +89,12 @@ class _Reader(threading.Thread):
     def run(self) -> None:
         fd = self.pipe.fileno()
         _enlarge(fd)
+        read = 0
         try:
             while data := os.read(fd, self.chunk):
                 self.out.put((self.index, data))
-                if len(data) < self.chunk:
+                read += len(data)
+                if read >= _PAUSE_AFTER and len(data) < self.chunk:
                     time.sleep(_PAUSE)  # the pipe is drained: let git fill it again
         except OSError as exc:  # the output is cut short: the consumer must not take it as complete
             self.error = exc
@@ -101,6 +104,9 @@ class _Reader(threading.Thread):
 
 #: How long a reader sleeps once it has drained its pipe: git writes about 10 MB/s, 50 KB in this time.
 _PAUSE = 0.005
+#: A reader sleeps only once it has read this much: most histories are read whole before (a repository of
+#: a few hundred commits writes a few hundred KB), where a sleep would only add its time to each of them.
+_PAUSE_AFTER = 1 << 20
 #: The pipe size asked for (Linux's F_SETPIPE_SZ; elsewhere, or when refused, the system's 64 KB is kept).
 _PIPE_SIZE = 1 << 20
 
