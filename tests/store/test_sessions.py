@@ -12,7 +12,10 @@ import duckdb
 import pytest
 
 from collectors.errors import StoreBusyError
+from collectors.git.records import HistoryColumns
 from collectors.store import insert_columns, migration_files, read_connection, write_scores, write_session
+from collectors.store.git import write_histories
+from collectors.store.layout import HISTORY_ALIAS
 
 
 def _count(db: Path, sql: str) -> int:
@@ -159,3 +162,51 @@ def test_unregistered_table_is_refused(db_path: Path) -> None:
     conn = duckdb.connect(":memory:")
     with pytest.raises(Exception, match="unregistered table"):
         insert_columns(conn, "runs; DROP TABLE runs", {"a": [1]})
+
+
+def _history(commits: int) -> HistoryColumns:
+    columns = HistoryColumns()
+    for i in range(commits):
+        sha = f"{i:040x}"
+        columns.sha.append(sha)
+        columns.author_name.append(f"Dev {i % 50}")
+        columns.author_email.append(f"dev{i % 50}@example.org")
+        columns.authored_at.append(1_600_000_000 + i)
+        columns.committed_at.append(1_600_000_000 + i)
+        columns.co_authors.append(None)
+        for path in (f"src/m{i % 300}.py", f"tests/t{i % 300}.py"):
+            columns.file_sha.append(sha)
+            columns.file_status.append("M")
+            columns.file_path.append(path)
+            columns.file_old_path.append(None)
+    return columns
+
+
+def _wal_bytes(conn: duckdb.DuckDBPyConnection, database: str) -> str:
+    row = conn.execute("SELECT wal_size FROM pragma_database_size() WHERE database_name = ?", [database])
+    found = row.fetchone()
+    assert found is not None
+    return str(found[0])
+
+
+def test_a_direct_unit_is_written_into_the_file_not_the_log(db_path: Path) -> None:
+    default = "16.0 MiB"
+    with write_session(db_path, "mine") as session:
+        threshold = session.conn.execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+        assert threshold == (default,)
+        with session.transaction() as conn:  # logged: DuckDB's log holds the rows until publication
+            write_histories(conn, [("https://example.org/logged", _history(20_000))], session.run_id)
+        assert _wal_bytes(session.conn, HISTORY_ALIAS) != "0 bytes"
+        with session.transaction(direct=True) as conn:  # checkpointed at commit: the log is emptied
+            write_histories(conn, [("https://example.org/direct", _history(20_000))], session.run_id)
+        assert _wal_bytes(session.conn, HISTORY_ALIAS) == "0 bytes"
+        with pytest.raises(ValueError, match="bad"), session.transaction(direct=True) as conn:
+            write_histories(conn, [("https://example.org/lost", _history(20_000))], session.run_id)
+            raise ValueError("bad unit")
+        # the setting is the session's default again, whether the unit committed or rolled back
+        assert session.conn.execute("SELECT current_setting('checkpoint_threshold')").fetchone() == (default,)
+    with read_connection(db_path) as conn:
+        counted = conn.execute(
+            "SELECT repository_url, count(*) FROM commits GROUP BY ALL ORDER BY repository_url"
+        ).fetchall()
+    assert counted == [("https://example.org/direct", 20_000), ("https://example.org/logged", 20_000)]
