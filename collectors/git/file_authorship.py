@@ -25,7 +25,7 @@ history: the paths no rename ever touched are summed in SQL, the others replayed
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Protocol
@@ -167,9 +167,22 @@ def commutes(new: Sequence[store.Change], stored: Sequence[store.Change]) -> boo
     return True
 
 
-def update(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update], run_id: int) -> None:
+def renamed_totals(url: str, history: NewHistory) -> list[store.Total]:
+    """The totals of the paths a rename touched, from a history mined in full and still in memory: what
+    :func:`update` writes for them (the other paths' totals are summed in the store). It reads nothing from
+    the store, so it can be computed while the history is being written."""
+    return _totals(url, file_histories(_renamed_replay(history)))
+
+
+def update(
+    conn: duckdb.DuckDBPyConnection,
+    updates: Sequence[Update],
+    run_id: int,
+    renamed: Mapping[str, list[store.Total]] | None = None,
+) -> None:
     """Bring the totals of these repositories up to their new heads (their new history already written):
-    replayed on top where that is exact, rebuilt otherwise (module docstring)."""
+    replayed on top where that is exact, rebuilt otherwise (module docstring). ``renamed``: the
+    :func:`renamed_totals` of repositories mined in full, computed already."""
     if not updates:
         return
     stored_heads = store.heads(conn, [u.url for u in updates])
@@ -188,7 +201,7 @@ def update(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update], run_id: i
     if incremental:
         rebuild += _replay_on_top(conn, incremental)
     if rebuild:
-        _rebuild(conn, rebuild, whole)
+        _rebuild(conn, rebuild, whole, renamed or {})
     store.set_heads(conn, [(u.url, u.head) for u in updates if u.url not in current], run_id)
 
 
@@ -235,15 +248,22 @@ def _replay_on_top(conn: duckdb.DuckDBPyConnection, updates: Sequence[Update]) -
     return [url for url in new if url not in kept]
 
 
-def _rebuild(conn: duckdb.DuckDBPyConnection, urls: Sequence[str], whole: dict[str, NewHistory]) -> None:
+def _rebuild(
+    conn: duckdb.DuckDBPyConnection,
+    urls: Sequence[str],
+    whole: dict[str, NewHistory],
+    renamed: Mapping[str, list[store.Total]],
+) -> None:
     """The totals of these repositories from their whole stored history; the changes to replay are taken
     from ``whole`` (a history mined in full, still in memory) rather than read back from the store."""
     store.clear(conn, urls)
     store.insert_unrenamed_totals(conn, urls)
     rows: list[store.Total] = []
     for url in urls:
-        if url in whole:
-            rows += _totals(url, file_histories(_renamed_replay(whole[url])))
+        if url in renamed:
+            rows += renamed[url]
+        elif url in whole:
+            rows += renamed_totals(url, whole[url])
     for url, changes in store.renamed_changes(conn, [u for u in urls if u not in whole]).items():
         replay = ((developer(name, email), status, path, old) for name, email, status, path, old in changes)
         rows += _totals(url, file_histories(replay))

@@ -12,9 +12,12 @@ repository mined again in a later run replaces what was stored, never adds to it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import sys
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pygit2
@@ -269,10 +272,40 @@ def _write(
     conn, run_id = session.conn, session.run_id
     if not batch:
         return []
-    states = store.repository_states(conn, [m.url for m in batch])
+    urls = [m.url for m in batch]
+    states = store.repository_states(conn, urls)
+    keys = {m.url: derived_key(m.head_sha or "", m.mailmap_id, settings, rules) for m in batch}
+
+    def current(m: MinedRepository) -> bool:
+        state = states.get(m.url)
+        return state is not None and state.status == "ok" and state.derived_key == keys[m.url]
+
+    # the truck factor's file filter: categories are computed for the files written, and for every file of a
+    # repository whose stored categories were computed with another filter
+    file_filters = {m.url: filters.load_filter(m.url) for m in batch}
+    filter_keys = authorship_store.filter_keys(conn, urls)
+    refilter = {m.url for m in batch if filter_keys.get(m.url) != file_filters[m.url].fingerprint}
+    kept = authorship_store.identities_keys(conn, urls)
     # first mining, rewritten history, or an older --at; nothing is stored for a repository never recorded
     store.clear_history(conn, [m.url for m in batch if m.full and m.url in states])
-    store.write_histories(conn, [(m.url, m.history) for m in batch if m.history.sha], run_id)
+    full = [m for m in batch if m.full]
+    # The new history is written in a thread while this one derives, from the history in memory, what a
+    # full mining needs and nothing else reads: the totals of renamed paths, the raw identities and their
+    # map, the files' categories (rails: 0.27 s of writing beside 0.4 s of deriving, together 0.54 s).
+    with _alongside(
+        lambda: store.write_histories(conn, [(m.url, m.history) for m in batch if m.history.sha], run_id)
+    ):
+        renamed = {m.url: file_authorship.renamed_totals(m.url, m.history) for m in full}
+        raw_in_memory = {m.url: _raw_identities(m) for m in full}
+        full_wanted = {
+            m.url: identities_key(raw_in_memory[m.url], m.mailmap_id, settings, rules) for m in full
+        }
+        full_rows = {
+            m.url: identity_rows(raw_in_memory[m.url], _mailmap(m, settings), rules)
+            for m in full
+            if kept.get(m.url) != full_wanted[m.url]
+        }
+        known = {m.url: {path: file_filters[m.url].category(path) for path in m.files} for m in full}
     file_authorship.update(
         conn,
         [
@@ -285,22 +318,11 @@ def _write(
             for m in batch
         ],
         run_id,
+        renamed,
     )
-    keys = {m.url: derived_key(m.head_sha or "", m.mailmap_id, settings, rules) for m in batch}
-
-    def current(m: MinedRepository) -> bool:
-        state = states.get(m.url)
-        return state is not None and state.status == "ok" and state.derived_key == keys[m.url]
-
-    # the truck factor's file filter: categories are computed for the files written, and for every file of a
-    # repository whose stored categories were computed with another filter
-    file_filters = {m.url: filters.load_filter(m.url) for m in batch}
-    filter_keys = authorship_store.filter_keys(conn, [m.url for m in batch])
-    refilter = {m.url for m in batch if filter_keys.get(m.url) != file_filters[m.url].fingerprint}
     stale = [m for m in batch if not (current(m) and m.unchanged) or m.url in refilter]
-    raw = store.raw_identities(conn, [m.url for m in stale])
+    raw = store.raw_identities(conn, [m.url for m in stale if m.url not in raw_in_memory]) | raw_in_memory
     wanted = {m.url: identities_key(raw[m.url], m.mailmap_id, settings, rules) for m in stale}
-    kept = authorship_store.identities_keys(conn, list(wanted))
     # new commits under the same .mailmap and rules: the stored map may be extended rather than redone
     extend = [
         m
@@ -316,8 +338,9 @@ def _write(
                 m.url, m.files,
                 # the same inputs give the same map: the stored one is kept, not merged again
                 None if kept.get(m.url) == wanted[m.url]
+                else full_rows[m.url] if m.url in full_rows
                 else identity_rows(raw[m.url], _mailmap(m, settings), rules, before.get(m.url)),
-                category=file_filters[m.url].category, recategorise=m.url in refilter,
+                category=_categories(known.get(m.url, {}), file_filters[m.url]), recategorise=m.url in refilter,
                 stored_identities=maps.get(m.url, []) if m.url in before else None,
             )
             for m in stale
@@ -339,6 +362,52 @@ def _write(
         )
         for m in batch
     ]
+
+
+def _raw_identities(mined: MinedRepository) -> store.RawIdentities:
+    """What :func:`collectors.store.git.raw_identities` reads of a repository whose whole history is this
+    mining's, from the history in memory: every author and co-author value with its commits, sorted."""
+    authors, co_authors = _new_identities(mined)
+    return (
+        sorted((name, email, n) for (name, email), n in authors.items()),
+        sorted(co_authors.items()),
+    )
+
+
+def _categories(known: dict[str, str | None], file_filter: filters.FileFilter) -> Callable[[str], str | None]:
+    """The category of a path: the one computed already, or the filter's."""
+    return lambda path: known[path] if path in known else file_filter.category(path)
+
+
+#: The interpreter's switch interval while the history is written in a thread: DuckDB needs the lock of the
+#: interpreter only to read each chunk of Python strings, and waits for it up to this long each time (the
+#: default 5 ms made the writing thread as slow as writing after the derivations).
+_SWITCH_INTERVAL = 0.0002
+
+
+@contextlib.contextmanager
+def _alongside(work: Callable[[], object]) -> Iterator[None]:
+    """Run ``work`` (statements on the session's connection) in a thread while the block runs code that
+    does not touch the connection; an error of either is raised once both are done."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_INTERVAL)
+    thread = threading.Thread(target=run, name="socle-history-writer")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+        sys.setswitchinterval(previous)
+    if failed:
+        raise failed[0]
 
 
 def _new_identities(mined: MinedRepository) -> tuple[Counter[tuple[str, str]], Counter[str]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -187,3 +189,52 @@ def test_a_writer_killed_between_batches_leaves_the_store_as_it_was(
             ("mine", "failed"),
             ("mine", "partial"),
         ]
+
+
+def test_the_raw_identities_of_a_full_mining_are_those_the_store_reads(tmp_path: Path) -> None:
+    """A full mining takes its raw identities from the history in memory (while the history is written):
+    they must be what the store gives for the same history, names, co-authors and counts included."""
+    b = RepoBuilder(tmp_path / "mirrors" / "acme+people")
+    b.commit("Ann", "ann@a.example", {"a.py": body(3, "a")})
+    b.commit("Åsa Öberg", "asa@b.example", {"a.py": body(4, "a")})
+    message = "pair\n\nCo-authored-by: Bo <bo@b.example>\nCo-authored-by: Bo <bo@b.example>\n"
+    b.commit("Ann", "ann@a.example", {"b.py": body(2, "b")}, message=message)
+    b.commit("ann", "ANN@a.example", {"b.py": body(5, "b")}, message="Co-authored-by: Cy <cy@c.example>")
+    task = worker.MineTask(
+        url="https://github.com/acme/people",
+        last_mined_sha=None,
+        mirror_dir=tmp_path / "mirrors",
+        network=False,
+    )
+    mined = worker.mine_repository(task)
+    assert mined.full and len(mined.history.sha) == 4
+    with write_session(tmp_path / "s.duckdb", "mine") as session:
+        store.write_histories(session.conn, [(mined.url, mined.history)], session.run_id)
+        stored = store.raw_identities(session.conn, [mined.url])[mined.url]
+    in_memory = writer._raw_identities(mined)
+    assert in_memory == stored
+    assert in_memory == (
+        [("Ann", "ann@a.example", 2), ("ann", "ANN@a.example", 1), ("Åsa Öberg", "asa@b.example", 1)],
+        [("Bo <bo@b.example>", 2), ("Cy <cy@c.example>", 1)],
+    )
+
+
+def test_work_alongside_a_block_raises_either_error_once_both_are_done() -> None:
+    before = sys.getswitchinterval()
+    done: list[str] = []
+
+    def failing() -> None:
+        time.sleep(0.05)
+        done.append("work")
+        raise StoreError("disk full")
+
+    with pytest.raises(StoreError, match="disk full"), writer._alongside(failing):
+        done.append("block")
+    assert done == ["block", "work"]  # the block did not wait for the work, the caller did
+    assert sys.getswitchinterval() == before
+    done.clear()
+    with pytest.raises(ValueError, match="bad"), writer._alongside(lambda: done.append("work")):
+        time.sleep(0.05)
+        raise ValueError("bad")
+    assert done == ["work"]  # the thread ran to its end before the block's error went up
+    assert sys.getswitchinterval() == before
