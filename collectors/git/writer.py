@@ -12,12 +12,9 @@ repository mined again in a later run replaces what was stored, never adds to it
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import sys
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pygit2
@@ -30,6 +27,7 @@ from collectors.git.worker import MinedRepository
 from collectors.store import WriteSession
 from collectors.store import file_authorship as authorship_store
 from collectors.store import git as store
+from collectors.store.alongside import alongside
 from collectors.store.funding import replace_repository_plans
 
 #: Bumped when the derivation of files, identities or contributors changes: stored derived tables are redone.
@@ -292,7 +290,7 @@ def _write(
     # The new history is written in a thread while this one derives, from the history in memory, what a
     # full mining needs and nothing else reads: the totals of renamed paths, the raw identities and their
     # map, the files' categories (rails: 0.27 s of writing beside 0.4 s of deriving, together 0.54 s).
-    with _alongside(
+    with alongside(
         lambda: store.write_histories(conn, [(m.url, m.history) for m in batch if m.history.sha], run_id)
     ):
         renamed = {m.url: file_authorship.renamed_totals(m.url, m.history) for m in full}
@@ -377,37 +375,6 @@ def _raw_identities(mined: MinedRepository) -> store.RawIdentities:
 def _categories(known: dict[str, str | None], file_filter: filters.FileFilter) -> Callable[[str], str | None]:
     """The category of a path: the one computed already, or the filter's."""
     return lambda path: known[path] if path in known else file_filter.category(path)
-
-
-#: The interpreter's switch interval while the history is written in a thread: DuckDB needs the lock of the
-#: interpreter only to read each chunk of Python strings, and waits for it up to this long each time (the
-#: default 5 ms made the writing thread as slow as writing after the derivations).
-_SWITCH_INTERVAL = 0.0002
-
-
-@contextlib.contextmanager
-def _alongside(work: Callable[[], object]) -> Iterator[None]:
-    """Run ``work`` (statements on the session's connection) in a thread while the block runs code that
-    does not touch the connection; an error of either is raised once both are done."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:  # raised again in the caller's thread
-            failed.append(exc)
-
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH_INTERVAL)
-    thread = threading.Thread(target=run, name="socle-history-writer")
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-        sys.setswitchinterval(previous)
-    if failed:
-        raise failed[0]
 
 
 def _new_identities(mined: MinedRepository) -> tuple[Counter[tuple[str, str]], Counter[str]]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -217,24 +215,3 @@ def test_the_raw_identities_of_a_full_mining_are_those_the_store_reads(tmp_path:
         [("Ann", "ann@a.example", 2), ("ann", "ANN@a.example", 1), ("Åsa Öberg", "asa@b.example", 1)],
         [("Bo <bo@b.example>", 2), ("Cy <cy@c.example>", 1)],
     )
-
-
-def test_work_alongside_a_block_raises_either_error_once_both_are_done() -> None:
-    before = sys.getswitchinterval()
-    done: list[str] = []
-
-    def failing() -> None:
-        time.sleep(0.05)
-        done.append("work")
-        raise StoreError("disk full")
-
-    with pytest.raises(StoreError, match="disk full"), writer._alongside(failing):
-        done.append("block")
-    assert done == ["block", "work"]  # the block did not wait for the work, the caller did
-    assert sys.getswitchinterval() == before
-    done.clear()
-    with pytest.raises(ValueError, match="bad"), writer._alongside(lambda: done.append("work")):
-        time.sleep(0.05)
-        raise ValueError("bad")
-    assert done == ["work"]  # the thread ran to its end before the block's error went up
-    assert sys.getswitchinterval() == before
