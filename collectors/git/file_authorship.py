@@ -25,7 +25,7 @@ history: the paths no rename ever touched are summed in SQL, the others replayed
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Protocol
@@ -174,15 +174,26 @@ def renamed_totals(url: str, history: NewHistory) -> list[store.Total]:
     return _totals(url, file_histories(_renamed_replay(history)))
 
 
+def sum_unrenamed(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> None:
+    """The first half of rebuilding the totals of repositories mined in full (their history written): the
+    old totals dropped, the paths no rename touched summed in the store. It needs nothing but the written
+    history, so it can run beside :func:`renamed_totals`; :func:`update` is then told (``summed``)."""
+    if urls:
+        store.clear(conn, urls)
+        store.insert_unrenamed_totals(conn, urls)
+
+
 def update(
     conn: duckdb.DuckDBPyConnection,
     updates: Sequence[Update],
     run_id: int,
     renamed: Mapping[str, list[store.Total]] | None = None,
+    summed: Collection[str] = (),
 ) -> None:
     """Bring the totals of these repositories up to their new heads (their new history already written):
     replayed on top where that is exact, rebuilt otherwise (module docstring). ``renamed``: the
-    :func:`renamed_totals` of repositories mined in full, computed already."""
+    :func:`renamed_totals` of repositories mined in full, computed already; ``summed``: those whose
+    :func:`sum_unrenamed` ran already."""
     if not updates:
         return
     stored_heads = store.heads(conn, [u.url for u in updates])
@@ -201,7 +212,7 @@ def update(
     if incremental:
         rebuild += _replay_on_top(conn, incremental)
     if rebuild:
-        _rebuild(conn, rebuild, whole, renamed or {})
+        _rebuild(conn, rebuild, whole, renamed or {}, summed)
     store.set_heads(conn, [(u.url, u.head) for u in updates if u.url not in current], run_id)
 
 
@@ -253,11 +264,11 @@ def _rebuild(
     urls: Sequence[str],
     whole: dict[str, NewHistory],
     renamed: Mapping[str, list[store.Total]],
+    summed: Collection[str],
 ) -> None:
     """The totals of these repositories from their whole stored history; the changes to replay are taken
     from ``whole`` (a history mined in full, still in memory) rather than read back from the store."""
-    store.clear(conn, urls)
-    store.insert_unrenamed_totals(conn, urls)
+    sum_unrenamed(conn, [url for url in urls if url not in summed])
     rows: list[store.Total] = []
     for url in urls:
         if url in renamed:

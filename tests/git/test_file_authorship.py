@@ -59,9 +59,9 @@ def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     original = file_authorship._rebuild
 
-    def recording(conn: Any, urls: Any, whole: Any, renamed: Any) -> None:
+    def recording(conn: Any, urls: Any, *rest: Any) -> None:
         calls.append(list(urls))
-        original(conn, urls, whole, renamed)
+        original(conn, urls, *rest)
 
     monkeypatch.setattr(file_authorship, "_rebuild", recording)
     return calls
