@@ -325,7 +325,12 @@ def _write(
     )
     stale = [m for m in batch if not (current(m) and m.unchanged) or m.url in refilter]
     raw = store.raw_identities(conn, [m.url for m in stale if m.url not in raw_in_memory]) | raw_in_memory
-    wanted = {m.url: identities_key(raw[m.url], m.mailmap_id, settings, rules) for m in stale}
+    wanted = {
+        m.url: full_wanted[m.url]
+        if m.url in full_wanted
+        else identities_key(raw[m.url], m.mailmap_id, settings, rules)
+        for m in stale
+    }
     # new commits under the same .mailmap and rules: the stored map may be extended rather than redone
     extend = [
         m
