@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from types import ModuleType
+from typing import NoReturn
 
 import click
 import duckdb
 
 from analysis import commands
 from analysis.commands.common import EXIT_FATAL, EXIT_PARTIAL
+from analysis.leave import leave
 from collectors.errors import SocleError, StoreBusyError
 from collectors.store import one_line
 
@@ -100,5 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def run() -> NoReturn:
+    """The ``socle`` script: :func:`main`, then the process ends without the interpreter's teardown
+    (:mod:`analysis.leave`)."""
+    leave(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
