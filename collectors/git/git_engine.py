@@ -246,9 +246,9 @@ class _TwoEnds:
             email_col.append(intern(parts[2]))
             at_col.append(int(parts[3]))
             ct_col.append(int(parts[4]))
-            co_col.append(
-                co_authors(body) or None if "o-authored-by" in body or "O-AUTHORED-BY" in body else None
-            )
+            # the trailer's key in any case ("Co-Authored-By" too), as co_authors reads it: the check is
+            # what co_authors does first, done here so that the call is made for 1 commit in 60
+            co_col.append(co_authors(body) or None if "co-authored-by" in body.lower() else None)
             i, n, files_before = 6, len(parts), len(f_sha)
             while i < n:
                 status = parts[i]

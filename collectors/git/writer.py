@@ -53,9 +53,15 @@ class MineResult:
     full: bool = False
 
 
+#: The version of socle's reading of a history, recorded with it: raised when a fix makes the same commits
+#: read differently, so that histories read before the fix are read again, once. 2: co-author trailers
+#: written in any case (``Co-Authored-By``), which the git engine skipped before.
+HISTORY_READER = 2
+
+
 def mined_with(settings: GitSettings) -> str:
     """The mining parameters recorded with a history: history mined under others is mined again."""
-    return f"rename-limit={settings.rename_limit}"
+    return f"rename-limit={settings.rename_limit}; reader={HISTORY_READER}"
 
 
 def derived_key(

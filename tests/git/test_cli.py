@@ -74,5 +74,28 @@ def test_mine_takes_the_study_parameters(db_path: Path, project: Project) -> Non
     argv = ["mine", "--mirror-dir", str(project.mirror), "--offline", "--db", str(db_path)]
     assert main([*argv, "--rename-history", "all-names", "--rename-limit", "1000", "--no-mailmap"]) == 0
     with read_connection(db_path) as conn:
-        assert conn.execute("SELECT mined_with FROM repositories").fetchall() == [("rename-limit=1000",)]
+        assert conn.execute("SELECT mined_with FROM repositories").fetchall() == [
+            ("rename-limit=1000; reader=2",)
+        ]
     assert main([*argv, "--rename-history", "sideways"]) == 2
+
+
+def test_a_history_read_by_an_older_reader_is_read_again_once(
+    db_path: Path, project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fix of how commits are read (co-author trailers in any case) raises the reader's version: the next
+    run reads the whole history again, the one after reads nothing."""
+    from collectors.git import writer
+
+    assert main(["add-repo", URL, "--db", str(db_path)]) == 0
+    argv = ["mine", "--mirror-dir", str(project.mirror), "--offline", "--db", str(db_path)]
+    monkeypatch.setattr(writer, "HISTORY_READER", 1)
+    assert main(argv) == 0
+    assert "7 new commits" in capsys.readouterr().out
+    assert main(argv) == 0
+    assert "0 new commits" in capsys.readouterr().out
+    monkeypatch.setattr(writer, "HISTORY_READER", 2)
+    assert main(argv) == 0
+    assert "7 new commits" in capsys.readouterr().out
+    assert main(argv) == 0
+    assert "0 new commits" in capsys.readouterr().out

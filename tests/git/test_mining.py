@@ -53,6 +53,33 @@ def test_engines_agree_on_renames_merges_readds_and_unicode(tmp_path: Path) -> N
     assert {f.path for f in root.files} == {"a.py", "b.py", "naïve/été.py"}
 
 
+def test_co_author_trailers_are_read_whatever_their_case(tmp_path: Path) -> None:
+    """``Co-Authored-By`` and ``CO-AUTHORED-BY`` are co-author trailers as much as ``Co-authored-by`` (158
+    commits of rails write it so): both engines read them."""
+    b = RepoBuilder(tmp_path / "r")
+    b.commit("Ann", "ann@example.org", {"a.py": body(3, "a")},
+             message="One\n\nCo-Authored-By: Bo <bo@example.org>")  # fmt: skip
+    b.commit("Ann", "ann@example.org", {"a.py": body(4, "a")},
+             message="Two\n\nCO-AUTHORED-BY: Cy <cy@example.org>\nCo-authored-by: Di <di@example.org>")  # fmt: skip
+    b.commit(
+        "Ann",
+        "ann@example.org",
+        {"a.py": body(5, "a")},
+        message="Three\n\nco-Authored-by: Eve <eve@example.org>",
+    )
+    b.commit("Ann", "ann@example.org", {"a.py": body(6, "a")}, message="Four: co-authored by nobody")
+    head = str(b.repo.head.target)
+    by_git, by_pygit2 = _both(tmp_path / "r" / ".git", head)
+    assert by_git == by_pygit2
+    found = sorted(value for record in by_git for value in record.co_authors)
+    assert found == [
+        "Bo <bo@example.org>",
+        "Cy <cy@example.org>",
+        "Di <di@example.org>",
+        "Eve <eve@example.org>",
+    ]
+
+
 def test_engines_agree_incrementally(project: Project) -> None:
     path = project.mirror / "acme+tool" / ".git"
     head = str(project.builder.repo.head.target)
