@@ -289,3 +289,20 @@ def test_a_missing_history_file_is_one_clear_error_and_nothing_is_deleted(db_pat
     assert generation_files(db_path) == []
     moved.rename(history)
     assert _read(db_path, "SELECT count(*) FROM commits") == [(3,)]
+
+
+def test_a_history_write_cuts_its_rows_into_row_groups_of_the_set_size(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a session adds to the history file is stored in row groups of ``HISTORY_ROW_GROUP_SIZE`` rows
+    (DuckDB then writes each group a large insert fills while the insert runs, not all at commit)."""
+    from collectors.store import layout
+
+    assert layout.HISTORY_ROW_GROUP_SIZE == 65_536
+    monkeypatch.setattr(layout, "HISTORY_ROW_GROUP_SIZE", 2048)
+    _mined_store(db_path, commits=5000)
+    groups = "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('history.commits')"
+    assert _read(db_path, groups) == [
+        (3,)
+    ]  # 2048 + 2048 + 904 rows; one group of 5,000 with DuckDB's default
+    assert _read(db_path, "SELECT count(*), count(DISTINCT sha) FROM commits") == [(5000, 5000)]
