@@ -61,12 +61,8 @@ def test_co_author_trailers_are_read_whatever_their_case(tmp_path: Path) -> None
              message="One\n\nCo-Authored-By: Bo <bo@example.org>")  # fmt: skip
     b.commit("Ann", "ann@example.org", {"a.py": body(4, "a")},
              message="Two\n\nCO-AUTHORED-BY: Cy <cy@example.org>\nCo-authored-by: Di <di@example.org>")  # fmt: skip
-    b.commit(
-        "Ann",
-        "ann@example.org",
-        {"a.py": body(5, "a")},
-        message="Three\n\nco-Authored-by: Eve <eve@example.org>",
-    )
+    b.commit("Ann", "ann@example.org", {"a.py": body(5, "a")},
+             message="Three\n\nco-Authored-by: Eve <eve@example.org>")  # fmt: skip
     b.commit("Ann", "ann@example.org", {"a.py": body(6, "a")}, message="Four: co-authored by nobody")
     head = str(b.repo.head.target)
     by_git, by_pygit2 = _both(tmp_path / "r" / ".git", head)

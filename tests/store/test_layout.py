@@ -302,7 +302,6 @@ def test_a_history_write_cuts_its_rows_into_row_groups_of_the_set_size(
     monkeypatch.setattr(layout, "HISTORY_ROW_GROUP_SIZE", 2048)
     _mined_store(db_path, commits=5000)
     groups = "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('history.commits')"
-    assert _read(db_path, groups) == [
-        (3,)
-    ]  # 2048 + 2048 + 904 rows; one group of 5,000 with DuckDB's default
+    # 2048 + 2048 + 904 rows; one group of 5,000 with DuckDB's default
+    assert _read(db_path, groups) == [(3,)]
     assert _read(db_path, "SELECT count(*), count(DISTINCT sha) FROM commits") == [(5000, 5000)]

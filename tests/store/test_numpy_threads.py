@@ -14,7 +14,8 @@ _PROBE = (
     "from collectors.store.git import warm_up\n"
     "warm_up()\n"
     "import numpy\n"
-    "print(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir('/proc/self/task')))\n"
+    "tasks = '/proc/self/task'\n"
+    "print(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir(tasks)) if os.path.isdir(tasks) else -1)\n"
 )
 
 
