@@ -7,7 +7,7 @@ DB     ?= data/socle.duckdb
 
 .PHONY: demo test docs lint typecheck bench install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml collectors/git/_gitlog.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

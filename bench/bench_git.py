@@ -18,7 +18,9 @@ HEAD, not from BASE):
 4. ``socle mine`` at HEAD (exactly 100 new commits): the same two figures (the work: median of three runs,
    each on a copy of the store as it was at BASE).
 
-The load average is printed before and after: on a shared machine, quote it with the figures.
+The load average is printed before and after: on a shared machine, quote it with the figures. The first line
+says which parser of git's output ran: the compiled one, or the Python one where no C compiler was found at
+install.
 
 Run: ``python -m bench.bench_git [--quick] [--repo PATH] [--no-synthetic]`` (or ``make bench``).
 """
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Figure, check, median, run_child
+from collectors.git import git_engine
 from collectors.store import copy_store
 from collectors.store.layout import generation_files
 
@@ -367,6 +370,9 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
         child(Path(argv[1]), argv[2] or None)
         return 0
+    compiled = git_engine._TwoEnds.compiled is not None
+    parser = "compiled (collectors/git/_gitlog.c)" if compiled else "Python (no C extension built)"
+    print(f"git output parser: {parser}")
     for figure in run(quick="--quick" in argv, argv=argv):
         ratio = f"  ratio {figure.value / figure.baseline:.2f}" if figure.baseline else ""
         print(f"{figure.name:<75} {figure.value:>10} {figure.unit}{ratio}")

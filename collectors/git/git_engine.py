@@ -32,11 +32,16 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pathlib import Path
 from sys import intern
-from typing import IO
+from typing import IO, Any
 
 from collectors.errors import TerminalError
 from collectors.git.identities import co_authors
 from collectors.git.records import CommitRecord, HistoryColumns, text
+
+try:  # built at install where a C compiler is found (pyproject.toml); the Python parser otherwise
+    from collectors.git import _gitlog
+except ImportError:  # pragma: no cover - depends on the install
+    _gitlog = None  # type: ignore[assignment]
 
 #: git processes: one from each end of the history keeps both cores of a two-core machine busy
 #: (`make bench` measures it); 1 reads it newest first in one process.
@@ -184,6 +189,10 @@ class _Run:
             err.close()
 
 
+#: The compiled parser's signature (collectors/git/_gitlog.pyi).
+Parser = Callable[[bytes, tuple[list[Any], ...], set[str]], tuple[str | None, list[tuple[int, str]]]]
+
+
 class _TwoEnds:
     """Parses the commits of both ends into one set of columns until the ends meet (see the module's
     docstring for why the first repeat must be the other end's last commit)."""
@@ -193,7 +202,6 @@ class _TwoEnds:
         self.columns = [HistoryColumns() for _ in range(ends)]
         self.file_counts: list[list[int]] = [[] for _ in range(ends)]  # files per commit, in order
         self.seen: set[str] = set()
-        self.last: list[str | None] = [None] * ends
 
     def history(self) -> HistoryColumns:
         """The commits in ``git log`` order whichever share each end read: the newest end's commits, then
@@ -214,11 +222,50 @@ class _TwoEnds:
         return newest
 
     def add(self, end: int, block: bytes) -> bool:
-        """Parse a run of complete commits from one end; True once the ends have met.
+        """Parse a run of complete commits from one end; True once the ends have met. The compiled parser
+        (``collectors/git/_gitlog.c``) when it was built, else :meth:`parse_python`: the same columns."""
+        try:
+            compiled = self.compiled
+            repeat = (
+                self.parse_python(end, block)
+                if compiled is None
+                else self.parse_compiled(compiled, end, block)
+            )
+        except (ValueError, IndexError) as exc:
+            raise TerminalError(f"{self.path}: unexpected git output ({exc}): history not written") from exc
+        if repeat is None:
+            return False
+        # the first repeat must be the last commit read from the other end (module docstring)
+        other_sha = self.columns[1 - end].sha if len(self.columns) == 2 else []
+        other = other_sha[-1] if other_sha else None
+        if repeat != other:
+            raise TerminalError(
+                f"{self.path}: the two ends of the history met at {repeat[:12]}, not at the last commit "
+                f"read from the other end ({(other or 'none')[:12]}): history not written"
+            )
+        return True
+
+    #: The compiled parser, or None where it was not built (no C compiler at install).
+    compiled: Parser | None = _gitlog.parse if _gitlog is not None else None
+
+    def parse_compiled(self, compiled: Parser, end: int, block: bytes) -> str | None:
+        """The compiled parser: every commit of the block up to the first repeat, which it returns."""
+        out = self.columns[end]
+        columns = (
+            out.sha, out.author_name, out.author_email, out.authored_at, out.committed_at, out.co_authors,
+            out.file_sha, out.file_status, out.file_path, out.file_old_path, self.file_counts[end],
+        )  # fmt: skip
+        repeat, bodies = compiled(block, columns, self.seen)
+        for index, body in bodies:  # the messages holding a co-author trailer: 1 commit in 60
+            out.co_authors[index] = co_authors(body) or None
+        return repeat
+
+    def parse_python(self, end: int, block: bytes) -> str | None:
+        """Every commit of the block up to the first one already seen, which it returns (None: no repeat).
 
         The block is decoded once (git writes UTF-8 with --encoding=UTF-8; NUL and the marker are ASCII, so
         decoding the whole block gives the same text as decoding each field)."""
-        out, seen, last, counts = self.columns[end], self.seen, self.last, self.file_counts[end]
+        out, seen, counts = self.columns[end], self.seen, self.file_counts[end]
         sha_col, name_col, email_col = out.sha, out.author_name, out.author_email
         at_col, ct_col, co_col = out.authored_at, out.committed_at, out.co_authors
         f_sha, f_status, f_path, f_old = out.file_sha, out.file_status, out.file_path, out.file_old_path
@@ -227,18 +274,11 @@ class _TwoEnds:
                 continue
             parts = piece.split("\0")
             if len(parts) < 6:
-                raise TerminalError(f"unexpected git output near {piece[:60]!r}")
+                raise ValueError(f"a commit of {len(parts)} fields near {piece[:60]!r}")
             sha = parts[0].strip()
             if sha in seen:
-                other = last[1 - end] if len(last) == 2 else None
-                if sha != other:
-                    raise TerminalError(
-                        f"{self.path}: the two ends of the history met at {sha[:12]}, not at the last commit "
-                        f"read from the other end ({(other or 'none')[:12]}): history not written"
-                    )
-                return True
+                return sha
             seen.add(sha)
-            last[end] = sha
             body = parts[5]
             sha_col.append(sha)
             # names, addresses and paths repeat across commits: one string each (a third of the peak memory)
@@ -255,7 +295,10 @@ class _TwoEnds:
                 i += 1
                 if not status or status == "\n":
                     continue
-                kind = status.lstrip("\n")[0]
+                kind = status.lstrip("\n")[:1]
+                width = 2 if kind == "R" or kind == "C" else 1
+                if not kind or i + width > n or not parts[i + width - 1]:
+                    raise ValueError(f"a file status without its path ({status.strip()!r})")
                 if kind == "R":
                     f_old.append(intern(parts[i]))
                     f_path.append(intern(parts[i + 1]))
@@ -272,7 +315,7 @@ class _TwoEnds:
                 f_sha.append(sha)
                 f_status.append(kind)
             counts.append(len(f_sha) - files_before)
-        return False
+        return None
 
 
 def mine_git_columns(

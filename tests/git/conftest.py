@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sysconfig
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,3 +49,21 @@ def project(tmp_path: Path) -> Project:
         "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", {"package-lock.json": "{}\n"}
     )
     return Project(b, mirror, shas)
+
+
+@pytest.fixture(params=["python", "compiled"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test with each parser of git's output: the Python one, and the compiled one
+    (collectors/git/_gitlog.c), which must have been built wherever a C compiler is installed."""
+    from collectors.git import git_engine
+
+    if request.param == "python":
+        monkeypatch.setattr(git_engine._TwoEnds, "compiled", None)
+    elif git_engine._TwoEnds.compiled is None:
+        headers = Path(sysconfig.get_paths()["include"], "Python.h").is_file()
+        if headers and (shutil.which("cc") or shutil.which("gcc")):
+            pytest.fail(
+                "a C compiler and Python's headers are installed but the parser was not built (make install)"
+            )
+        pytest.skip("no C compiler or no Python headers here: the compiled parser was not built")
+    return str(request.param)

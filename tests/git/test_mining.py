@@ -26,7 +26,7 @@ def _both(
     return by_git, by_pygit2
 
 
-def test_engines_agree_on_renames_merges_readds_and_unicode(tmp_path: Path) -> None:
+def test_engines_agree_on_renames_merges_readds_and_unicode(tmp_path: Path, parser: str) -> None:
     b = RepoBuilder(tmp_path / "r")
     b.commit(
         "Ann", "ann@example.org", {"a.py": body(30, "a"), "b.py": body(30, "b"), "naïve/été.py": body(5, "u")}
@@ -53,7 +53,7 @@ def test_engines_agree_on_renames_merges_readds_and_unicode(tmp_path: Path) -> N
     assert {f.path for f in root.files} == {"a.py", "b.py", "naïve/été.py"}
 
 
-def test_co_author_trailers_are_read_whatever_their_case(tmp_path: Path) -> None:
+def test_co_author_trailers_are_read_whatever_their_case(tmp_path: Path, parser: str) -> None:
     """``Co-Authored-By`` and ``CO-AUTHORED-BY`` are co-author trailers as much as ``Co-authored-by`` (158
     commits of rails write it so): both engines read them."""
     b = RepoBuilder(tmp_path / "r")
@@ -118,7 +118,7 @@ def _history_with_merges(root: Path) -> tuple[Path, str]:
 
 @pytest.mark.parametrize(("ends", "chunk"), [(1, 1 << 20), (2, 1 << 20), (2, 64), (2, 1)])
 def test_columns_and_records_agree_with_renames_merges_and_unicode(
-    tmp_path: Path, ends: int, chunk: int
+    tmp_path: Path, ends: int, chunk: int, parser: str
 ) -> None:
     path, head = _history_with_merges(tmp_path / "r")
     # tiny chunks: the outputs of both ends arrive interleaved, so the two ends meet inside the history
@@ -145,7 +145,7 @@ def _end_pieces(path: Path, head: str, *, reverse: bool) -> list[bytes]:
     return [git_engine._MARK + piece for piece in out.split(git_engine._MARK) if piece]
 
 
-def test_the_two_ends_meet_wherever_the_reading_stops(tmp_path: Path) -> None:
+def test_the_two_ends_meet_wherever_the_reading_stops(tmp_path: Path, parser: str) -> None:
     """Whatever share each end has read when they meet, every commit is kept exactly once."""
     path, head = _history_with_merges(tmp_path / "r")
     newest = _end_pieces(path, head, reverse=False)
@@ -167,7 +167,7 @@ def test_the_two_ends_meet_wherever_the_reading_stops(tmp_path: Path) -> None:
         assert columns.rows() == everything.rows(), k
 
 
-def test_ends_that_do_not_mirror_each_other_are_an_error(tmp_path: Path) -> None:
+def test_ends_that_do_not_mirror_each_other_are_an_error(tmp_path: Path, parser: str) -> None:
     path, head = _history_with_merges(tmp_path / "r")
     newest = _end_pieces(path, head, reverse=False)
     ends = git_engine._TwoEnds(path, 2)
