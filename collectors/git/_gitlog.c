@@ -72,6 +72,7 @@ static PyObject *commit_id(const char *p, Py_ssize_t n) {
 static int has_co_author(const char *p, Py_ssize_t n) {
     static const char key[] = "co-authored-by";
     const Py_ssize_t k = sizeof(key) - 1;
+    if (n < k) return 0;
     /* each '-' found by memchr (messages hold few) is tried as the key's first one, at index 2 */
     const char *end = p + n, *dash = p + 2;
     while (end - dash >= k - 2 && (dash = memchr(dash, '-', (size_t)(end - dash))) != NULL) {
@@ -213,7 +214,11 @@ static int parse_commit(const char *p, Py_ssize_t n, PyObject **cols, PyObject *
             }
         }
         i += paths;
-        if (PyList_Append(cols[F_SHA], sha) < 0 || append_steal(cols[F_STATUS], kind) < 0) goto fail;
+        if (PyList_Append(cols[F_SHA], sha) < 0) {
+            Py_DECREF(kind);
+            goto fail;
+        }
+        if (append_steal(cols[F_STATUS], kind) < 0) goto fail;
         files++;
     }
     if (append_steal(cols[COUNTS], PyLong_FromSsize_t(files)) < 0) goto fail;
