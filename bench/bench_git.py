@@ -370,9 +370,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
         child(Path(argv[1]), argv[2] or None)
         return 0
-    compiled = git_engine._TwoEnds.compiled is not None
-    parser = "compiled (collectors/git/_gitlog.c)" if compiled else "Python (no C extension built)"
-    print(f"git output parser: {parser}")
+    print(f"git output parser: {git_engine.parser_name()}")
     for figure in run(quick="--quick" in argv, argv=argv):
         ratio = f"  ratio {figure.value / figure.baseline:.2f}" if figure.baseline else ""
         print(f"{figure.name:<75} {figure.value:>10} {figure.unit}{ratio}")

@@ -189,6 +189,11 @@ class _Run:
             err.close()
 
 
+def parser_name() -> str:
+    """Which parser of git's output this install runs: ``compiled`` or ``Python`` (no C extension built)."""
+    return "compiled" if _TwoEnds.compiled is not None else "Python"
+
+
 #: The compiled parser's signature (collectors/git/_gitlog.pyi).
 Parser = Callable[[bytes, tuple[list[Any], ...], set[str]], tuple[str | None, list[tuple[int, str]]]]
 
@@ -196,6 +201,9 @@ Parser = Callable[[bytes, tuple[list[Any], ...], set[str]], tuple[str | None, li
 class _TwoEnds:
     """Parses the commits of both ends into one set of columns until the ends meet (see the module's
     docstring for why the first repeat must be the other end's last commit)."""
+
+    #: The compiled parser, or None where it was not built (no C compiler at install).
+    compiled: Parser | None = _gitlog.parse if _gitlog is not None else None
 
     def __init__(self, path: Path, ends: int) -> None:
         self.path = path
@@ -231,7 +239,7 @@ class _TwoEnds:
                 if compiled is None
                 else self.parse_compiled(compiled, end, block)
             )
-        except (ValueError, IndexError) as exc:
+        except ValueError as exc:
             raise TerminalError(f"{self.path}: unexpected git output ({exc}): history not written") from exc
         if repeat is None:
             return False
@@ -244,9 +252,6 @@ class _TwoEnds:
                 f"read from the other end ({(other or 'none')[:12]}): history not written"
             )
         return True
-
-    #: The compiled parser, or None where it was not built (no C compiler at install).
-    compiled: Parser | None = _gitlog.parse if _gitlog is not None else None
 
     def parse_compiled(self, compiled: Parser, end: int, block: bytes) -> str | None:
         """The compiled parser: every commit of the block up to the first repeat, which it returns."""
