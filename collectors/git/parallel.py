@@ -11,12 +11,9 @@ and a task that raised is retried (``retries=``); the writer still applies each 
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 
 from collectors.errors import TransientError
 from collectors.git.worker import MinedRepository, MineTask, mine_repository
@@ -50,6 +47,11 @@ def mine_in_pool(
     Processes are spawned, not forked: the parent holds an open DuckDB connection and threads."""
     if not tasks:
         return
+    # imported here: a mining in one process (the default for one repository) never needs them
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
         futures = {pool.submit(function, task): task for task in tasks}
