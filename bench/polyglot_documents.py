@@ -45,9 +45,16 @@ def _index_path(name: str) -> str:
     return f"{lowered[:2]}/{lowered[2:4]}/{lowered}"
 
 
+#: xz's fastest preset for the answers built here: 3 MiB to compress instead of the default's 94 MiB. The
+#: fault matrices run the fake registry in the client's process under one address-space limit, where the
+#: default's allocation could fail in the fake (an answer it never sent) rather than in the client.
+XZ_PRESET = 0
+
+
 def _tar(files: dict[str, bytes], mode: str) -> bytes:
     out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode=mode) as archive:  # type: ignore[call-overload]
+    options = {"preset": XZ_PRESET} if mode.endswith(":xz") else {}
+    with tarfile.open(fileobj=out, mode=mode, **options) as archive:  # type: ignore[call-overload]
         for name, data in files.items():
             member = tarfile.TarInfo(name)
             member.size = len(data)
@@ -134,7 +141,7 @@ class PolyglotAnswers:
             f"Homepage: https://github.com/bench/{name}\nVcs-Git: https://salsa.debian.org/debian/{name}.git\n"
             for name in self.debian_packages
         ]
-        return lzma.compress("\n".join(paragraphs).encode(), format=lzma.FORMAT_XZ)
+        return lzma.compress("\n".join(paragraphs).encode(), format=lzma.FORMAT_XZ, preset=XZ_PRESET)
 
     @cached_property
     def _packages_xz(self) -> bytes:
@@ -146,7 +153,7 @@ class PolyglotAnswers:
                 f"Package: {name}\nVersion: {self.debian_version}\nArchitecture: amd64\n{depends}"
                 f"Description: {name} {self.version}, a generated package\n"
             )
-        return lzma.compress("\n".join(paragraphs).encode(), format=lzma.FORMAT_XZ)
+        return lzma.compress("\n".join(paragraphs).encode(), format=lzma.FORMAT_XZ, preset=XZ_PRESET)
 
     def _debian(self, rest: str) -> Route | None:
         if rest == "dists/bookworm/main/source/Sources.xz":
