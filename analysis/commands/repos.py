@@ -3,7 +3,7 @@ mine every known repository, then compute the maintainer scores)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from collectors.git import identities, repos
 from collectors.git.parallel import default_workers
 from collectors.git.step import GitSettings, mine_all
 from collectors.git.urls import parse_repo_url
+from collectors.git.writer import MineResult
 from collectors.store import DOMAINS, utcnow, write_session
 from collectors.store import git as store
 
@@ -33,6 +34,10 @@ class MineOptions:
     mirror_dir: Path | None
     at: str | None
     now: datetime
+
+
+#: More repositories than this with the same outcome and message are printed as one line (``--each``: all).
+GROUP_OVER = 5
 
 
 @click.command("add-repo")
@@ -141,6 +146,12 @@ def cluster_option(function: Callable[..., Any]) -> Callable[..., Any]:
     help="Internal forge host allowed to resolve to a private address (repeatable).",
 )
 @click.option("--repo", "only", multiple=True, help="Mine only this repository URL (repeatable).")
+@click.option(
+    "--each",
+    is_flag=True,
+    help=f"One line per repository, however many share an outcome (by default more than {GROUP_OVER} "
+    "sharing one are one line).",
+)
 @workers_option
 @cluster_option
 @db_option
@@ -159,6 +170,7 @@ def mine(
     offline: bool,
     allowed_hosts: tuple[str, ...],
     only: tuple[str, ...],
+    each: bool,
     workers: int,
     cluster: str | None,
     db_path: Path | None,
@@ -204,12 +216,29 @@ def mine(
                 rename_history=rename_history,
             ),
         )
-    failed = 0
-    for result in results:
-        click.echo(f"{result.status:<8} {result.url}  {result.message}")
-        failed += result.status != "ok"
+    for line in result_lines(results, each=each):
+        click.echo(line)
+    failed = sum(result.status != "ok" for result in results)
     click.echo(f"scored {summary.repositories} repositories, {summary.packages} packages")
     ctx.exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def result_lines(results: Sequence[MineResult], *, each: bool = False) -> list[str]:
+    """What ``socle mine`` prints of its results: a line per repository, except that more than
+    :data:`GROUP_OVER` repositories with the same outcome and message (316 skipped the same way when the
+    forge is unreachable, 250 with no new commit) are one line saying how many. Skips and errors are each
+    still recorded on the run, which the dashboard's Runs page lists."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for result in results:
+        groups.setdefault((result.status, result.message), []).append(result.url)
+    lines = []
+    for (status, message), urls in groups.items():
+        if each or len(urls) <= GROUP_OVER:
+            lines += [f"{status:<8} {url}  {message}" for url in urls]
+        else:
+            listed = "" if status == "ok" else "; each is listed on the dashboard's Runs page"
+            lines.append(f"{status:<8} {len(urls):,} repositories  {message}{listed}")
+    return lines
 
 
 COMMANDS = [add_repo, mine]

@@ -67,6 +67,37 @@ def test_mine_reports_a_skipped_repository(
     assert "skipped  https://github.com/acme/absent" in result.output
 
 
+def test_repositories_skipped_the_same_way_are_one_line_unless_each_is_asked(
+    db_path: Path, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A forge out of reach skips hundreds of repositories for one reason: one line says how many (each is
+    still recorded on the run); the repository mined keeps its own line, and ``--each`` lists them all."""
+    from collectors.store import read_connection
+
+    absent = [f"https://github.com/acme/absent-{i}" for i in range(7)]
+    for url in [URL, *absent]:
+        assert main(["add-repo", url, "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    argv = ["mine", "--mirror-dir", str(project.mirror), "--offline", "--db", str(db_path)]
+    assert main(argv) == 1  # partial: repositories were skipped
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"ok       {URL}  7 new commits",
+        "skipped  7 repositories  not in the mirror folder, and cloning is off (--offline); each is listed on "
+        "the dashboard's Runs page",
+        "scored 1 repositories, 0 packages",
+    ]
+    with read_connection(db_path) as conn:
+        recorded = conn.execute(
+            "SELECT subject FROM run_events WHERE run_id = (SELECT max(run_id) FROM runs) AND severity = 'skipped'"
+            " ORDER BY 1"
+        ).fetchall()
+    assert [r[0] for r in recorded] == absent
+    assert main([*argv, "--each"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines[1:-1]] == [["skipped", url] for url in absent]
+
+
 def test_mine_takes_the_study_parameters(db_path: Path, project: Project) -> None:
     from collectors.store import read_connection
 
