@@ -78,4 +78,4 @@ developers = data.truck_factor_developers(repository)
 if developers.empty:
     st.text("No truck factor computed for this repository.")
 else:
-    ui.table(developers, share=st.column_config.NumberColumn(format="%.2f"))
+    ui.table(developers, share=st.column_config.NumberColumn("share of files", format="percent"))
